@@ -69,7 +69,7 @@ export async function startSimServer<S extends SimSystem>(
   const log = new RequestLog();
   const apiLimit = options.maxApiBodyBytes ?? 20 * 1024 * 1024;
 
-  const control = async (req: IncomingMessage, path: string): Promise<SimResponse> => {
+  const control = async (req: IncomingMessage, path: string, query: URLSearchParams): Promise<SimResponse> => {
     if (options.controlToken !== undefined && req.headers['x-sim-control-token'] !== options.controlToken) {
       return json(401, { error: 'control token required in X-Sim-Control-Token' });
     }
@@ -104,8 +104,17 @@ export async function startSimServer<S extends SimSystem>(
       case 'DELETE /__sim/requests':
         log.clear();
         return json(200, { ok: true });
-      default:
-        return json(404, { error: `no control route ${route}` });
+      default: {
+        const own = await system.control?.({
+          method: req.method ?? 'GET',
+          path,
+          query,
+          headers: req.headers,
+          body: await readBody(req, MAX_STATE_BYTES),
+          remoteAddress: normaliseAddress(req.socket.remoteAddress),
+        });
+        return own ?? json(404, { error: `no control route ${route}` });
+      }
     }
   };
 
@@ -116,7 +125,7 @@ export async function startSimServer<S extends SimSystem>(
       const path = url.pathname;
       if (path.startsWith(CONTROL_PREFIX)) {
         try {
-          send(res, await control(req, path));
+          send(res, await control(req, path, url.searchParams));
         } catch (err) {
           send(res, json(400, { error: err instanceof Error ? err.message : String(err) }));
         }

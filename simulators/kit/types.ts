@@ -26,4 +26,9 @@ export interface SimSystem {
   getState(): unknown;
   /** Validates and replaces the whole state; throws a readable Error when the document is not acceptable. */
   replaceState(doc: unknown): void;
+  /**
+   * System-specific control routes under `/__sim/` that the kit does not own (e.g. placing an order as
+   * a shopper would). Answer undefined for a route the system does not know.
+   */
+  control?(req: SimRequest): SimResponse | undefined | Promise<SimResponse | undefined>;
 }
