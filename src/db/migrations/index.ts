@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-connections.ts';
+
+/**
+ * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
+ * refuses to run when a recorded one is missing, so a migration is never renamed or removed.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-connections': m0001,
+};
