@@ -1,0 +1,296 @@
+import { z } from 'zod';
+import type { McfProductId, McfVariationId, McfOrderId, McfVersionId, McfWebhookUuid, ProductCode } from '../domain/ids.ts';
+import { centsToNumber, vatRateToNumber, type Cents, type VatBasisPoints } from '../domain/money.ts';
+import { RemoteError } from '../http/remote-error.ts';
+import { RequestStats, requestWithRetry } from '../http/request-loop.ts';
+import { defaultRetryPolicy, retryPolicySchema, type RetryPolicy } from '../http/retry-policy.ts';
+import { silentLogger, type Logger } from '../observability/logger.ts';
+import { toMcfError } from './errors.ts';
+import {
+  itemEnvelopeSchema,
+  listEnvelopeSchema,
+  orderSchema,
+  paymentMethodSchema,
+  productSchema,
+  shippingMethodSchema,
+  stockChangeSchema,
+  stockItemSchema,
+  variationSchema,
+  versionSchema,
+  webhookSchema,
+  type McfOrder,
+  type McfPaymentMethod,
+  type McfProduct,
+  type McfShippingMethod,
+  type McfStockChange,
+  type McfStockItem,
+  type McfVariation,
+  type McfVersion,
+  type McfVisibility,
+  type McfWebhook,
+} from './schemas.ts';
+
+export const mcfClientOptionsSchema = z.object({
+  /** The API base, e.g. `https://STORE.mycashflow.fi/api/v1`; a trailing slash is removed (the API refuses one). */
+  baseUrl: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, '')),
+  email: z.string().min(1, 'the API user e-mail is required'),
+  apiKey: z.string().min(1, 'the API key is required'),
+  timeoutMs: z.number().int().positive().default(30_000),
+  retry: retryPolicySchema.partial().default({}),
+  pageSize: z.number().int().min(1).max(1000).default(1000),
+});
+export type McfClientOptions = z.input<typeof mcfClientOptionsSchema>;
+
+/** A list item that failed validation: reported, never silently dropped, and never fatal to the listing. */
+export interface InvalidItem {
+  resource: string;
+  id?: unknown;
+  code?: unknown;
+  reason: string;
+}
+
+export interface ListOptions {
+  expand?: string[];
+  query?: Record<string, string | number | undefined>;
+  pageSize?: number;
+  /** Without it, an invalid item stops the listing with a RemoteError. */
+  onInvalidItem?: (item: InvalidItem) => void;
+}
+
+export interface McfPage<T> {
+  items: T[];
+  page: number;
+  pageCount: number;
+  itemCount: number;
+}
+
+export interface ProductWrite {
+  name?: string;
+  product_code?: ProductCode | string;
+  description?: string;
+  information?: string;
+  price?: Cents;
+  purchase_price?: Cents;
+  vat_rate?: VatBasisPoints;
+  weight?: number;
+  parcel_type?: string;
+  visibilities?: McfVisibility[];
+}
+
+export interface VariationWrite {
+  product_code?: string;
+  name?: string;
+  price?: Cents;
+  purchase_price?: Cents;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+function issueText(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
+}
+
+function toWireProduct(write: ProductWrite | VariationWrite): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(write)) {
+    if (value === undefined) continue;
+    if (key === 'price' || key === 'purchase_price') out[key] = centsToNumber(value as Cents);
+    else if (key === 'vat_rate') out[key] = vatRateToNumber(value as VatBasisPoints);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * MyCashflow REST API v1. Every call goes through `request`: Basic auth, `Accept: application/json`,
+ * the retry policy, classification into RemoteError, and redaction of the API key.
+ */
+export class MyCashflowClient {
+  readonly stats = new RequestStats();
+  private readonly options: z.output<typeof mcfClientOptionsSchema>;
+  private readonly policy: RetryPolicy;
+  private readonly authorization: string;
+
+  constructor(
+    options: McfClientOptions,
+    private readonly logger: Logger = silentLogger,
+  ) {
+    this.options = mcfClientOptionsSchema.parse(options);
+    this.policy = { ...defaultRetryPolicy, ...this.options.retry };
+    this.authorization = `Basic ${Buffer.from(`${this.options.email}:${this.options.apiKey}`).toString('base64')}`;
+  }
+
+  private async request(method: string, path: string, query: Query = {}, body?: unknown): Promise<unknown> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const search = params.size > 0 ? `?${params.toString()}` : '';
+    const describe = `${method} /api/v1${path}${search}`;
+    const secrets = [this.options.apiKey, this.authorization.slice(6)];
+    const answer = await requestWithRetry({
+      request: {
+        method,
+        url: `${this.options.baseUrl}${path}${search}`,
+        headers: {
+          Authorization: this.authorization,
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs: this.options.timeoutMs,
+      },
+      describe,
+      policy: this.policy,
+      stats: this.stats,
+      logger: this.logger,
+      toError: (outcome, attempts) =>
+        toMcfError(outcome, attempts, { method, describe, idempotent: method !== 'POST', secrets }),
+    });
+    if (answer.status === 204 || answer.body.trim() === '') return undefined;
+    try {
+      return JSON.parse(answer.body);
+    } catch {
+      throw new RemoteError(`MyCashflow answered ${describe} with a body that is not JSON.`, {
+        system: 'mycashflow',
+        kind: 'invalid-response',
+        disposition: 'fatal',
+        request: describe,
+        status: answer.status,
+        attempts: 1,
+      });
+    }
+  }
+
+  private invalid(describe: string, reason: string): RemoteError {
+    return new RemoteError(`MyCashflow's answer to ${describe} did not have the expected shape: ${reason}`, {
+      system: 'mycashflow',
+      kind: 'invalid-response',
+      disposition: 'fatal',
+      request: describe,
+      attempts: 1,
+    });
+  }
+
+  private async one<T>(method: string, path: string, schema: z.ZodType<T>, query: Query = {}, body?: unknown): Promise<T> {
+    const raw = await this.request(method, path, query, body);
+    const envelope = itemEnvelopeSchema.safeParse(raw);
+    if (!envelope.success) throw this.invalid(`${method} ${path}`, issueText(envelope.error));
+    const item = schema.safeParse(envelope.data.data);
+    if (!item.success) throw this.invalid(`${method} ${path}`, issueText(item.error));
+    return item.data;
+  }
+
+  /**
+   * Pages of a list, validated item by item. The next page is requested while the caller works on the
+   * current one, so a slow consumer and a slow API overlap instead of adding up.
+   */
+  async *pages<T>(path: string, resource: string, schema: z.ZodType<T>, options: ListOptions = {}): AsyncGenerator<McfPage<T>> {
+    const pageSize = options.pageSize ?? this.options.pageSize;
+    const query: Query = { ...options.query, page_size: pageSize };
+    if (options.expand?.length) query.expand = options.expand.join(',');
+    const fetchPage = (page: number) => this.request('GET', path, { ...query, page });
+    let pending: Promise<unknown> | undefined = fetchPage(1);
+    for (let page = 1; pending; page += 1) {
+      const raw = await pending;
+      const envelope = listEnvelopeSchema.safeParse(raw);
+      if (!envelope.success) throw this.invalid(`GET ${path}`, issueText(envelope.error));
+      const { meta } = envelope.data;
+      pending = page < meta.page_count ? fetchPage(page + 1) : undefined;
+      // Keep an early failure of the prefetch from surfacing as an unhandled rejection.
+      pending?.catch(() => undefined);
+      const items: T[] = [];
+      for (const rawItem of envelope.data.data) {
+        const parsed = schema.safeParse(rawItem);
+        if (parsed.success) {
+          items.push(parsed.data);
+          continue;
+        }
+        const obj = (rawItem ?? {}) as Record<string, unknown>;
+        const bad: InvalidItem = { resource, id: obj.id, code: obj.product_code ?? obj.code, reason: issueText(parsed.error) };
+        if (!options.onInvalidItem) throw this.invalid(`GET ${path}`, `${resource} ${String(bad.id)}: ${bad.reason}`);
+        options.onInvalidItem(bad);
+      }
+      yield { items, page: meta.page, pageCount: meta.page_count, itemCount: meta.item_count };
+    }
+  }
+
+  async *list<T>(path: string, resource: string, schema: z.ZodType<T>, options: ListOptions = {}): AsyncGenerator<T> {
+    for await (const page of this.pages(path, resource, schema, options)) yield* page.items;
+  }
+
+  listProducts(options: ListOptions = {}): AsyncGenerator<McfProduct> {
+    return this.list('/products', 'product', productSchema, options);
+  }
+  productPages(options: ListOptions = {}): AsyncGenerator<McfPage<McfProduct>> {
+    return this.pages('/products', 'product', productSchema, options);
+  }
+  getProduct(id: McfProductId, expand: string[] = []): Promise<McfProduct> {
+    return this.one('GET', `/products/${id}`, productSchema, expand.length ? { expand: expand.join(',') } : {});
+  }
+  createProduct(product: ProductWrite): Promise<McfProduct> {
+    return this.one('POST', '/products', productSchema, {}, toWireProduct(product));
+  }
+  updateProduct(id: McfProductId, patch: ProductWrite): Promise<McfProduct> {
+    return this.one('PATCH', `/products/${id}`, productSchema, {}, toWireProduct(patch));
+  }
+  async deleteProduct(id: McfProductId): Promise<void> {
+    await this.request('DELETE', `/products/${id}`);
+  }
+
+  listVariations(options: ListOptions = {}): AsyncGenerator<McfVariation> {
+    return this.list('/variations', 'variation', variationSchema, options);
+  }
+  getVariation(id: McfVariationId): Promise<McfVariation> {
+    return this.one('GET', `/variations/${id}`, variationSchema);
+  }
+  updateVariation(id: McfVariationId, patch: VariationWrite): Promise<McfVariation> {
+    return this.one('PATCH', `/variations/${id}`, variationSchema, {}, toWireProduct(patch));
+  }
+  async deleteVariation(id: McfVariationId): Promise<void> {
+    await this.request('DELETE', `/variations/${id}`);
+  }
+
+  getStock(code: ProductCode): Promise<McfStockItem> {
+    return this.one('GET', `/stock/${encodeURIComponent(code)}`, stockItemSchema);
+  }
+  /** Sets the absolute quantity in stock (never a delta); MyCashflow derives `balance = quantity − reserved`. */
+  setStockQuantity(code: ProductCode, quantity: number): Promise<McfStockItem> {
+    if (!Number.isSafeInteger(quantity)) throw new RangeError(`stock quantity ${quantity} is not a whole number`);
+    return this.one('PATCH', `/stock/${encodeURIComponent(code)}`, stockItemSchema, {}, { quantity });
+  }
+  listStockChanges(options: ListOptions = {}): AsyncGenerator<McfStockChange> {
+    return this.list('/stock-changes', 'stock change', stockChangeSchema, options);
+  }
+
+  listOrders(options: ListOptions = {}): AsyncGenerator<McfOrder> {
+    return this.list('/orders', 'order', orderSchema, options);
+  }
+  getOrder(id: McfOrderId, expand: string[] = []): Promise<McfOrder> {
+    return this.one('GET', `/orders/${id}`, orderSchema, expand.length ? { expand: expand.join(',') } : {});
+  }
+
+  listPaymentMethods(options: ListOptions = {}): AsyncGenerator<McfPaymentMethod> {
+    return this.list('/payment-methods', 'payment method', paymentMethodSchema, options);
+  }
+  listShippingMethods(options: ListOptions = {}): AsyncGenerator<McfShippingMethod> {
+    return this.list('/shipping-methods', 'shipping method', shippingMethodSchema, options);
+  }
+  listVersions(options: ListOptions = {}): AsyncGenerator<McfVersion> {
+    return this.list('/versions', 'version', versionSchema, options);
+  }
+  getVersion(id: McfVersionId): Promise<McfVersion> {
+    return this.one('GET', `/versions/${id}`, versionSchema);
+  }
+
+  subscribeWebhook(input: { topic: string; expands: string[]; url: string }): Promise<McfWebhook> {
+    return this.one('POST', '/webhooks', webhookSchema, {}, input);
+  }
+  listWebhooks(options: ListOptions = {}): AsyncGenerator<McfWebhook> {
+    return this.list('/webhooks', 'webhook', webhookSchema, options);
+  }
+  async deleteWebhook(uuid: McfWebhookUuid): Promise<void> {
+    await this.request('DELETE', `/webhooks/${encodeURIComponent(uuid)}`);
+  }
+}

@@ -1,0 +1,63 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/*
+ * XML as NetBaron's model speaks it (`netbaron-ws.md` §15.2): UTF-8, no namespaces, no attributes.
+ * Values are kept as the exact text received (no number guessing: "00123" stays a code, "24.90" stays
+ * exact money until the schema reads it).
+ */
+
+/** An element: a name and either text or child elements; undefined content means "omit the element". */
+export type XmlNode = readonly [name: string, content: string | ReadonlyArray<XmlNode | undefined> | undefined];
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+function render(node: XmlNode, indent: string, out: string[]): void {
+  const [name, content] = node;
+  if (content === undefined) return;
+  if (typeof content === 'string') {
+    out.push(`${indent}<${name}>${escapeXml(content)}</${name}>`);
+    return;
+  }
+  const children = content.filter((c): c is XmlNode => c !== undefined && c[1] !== undefined);
+  if (children.length === 0) {
+    out.push(`${indent}<${name}/>`);
+    return;
+  }
+  out.push(`${indent}<${name}>`);
+  for (const child of children) render(child, `${indent}  `, out);
+  out.push(`${indent}</${name}>`);
+}
+
+export function writeXmlDocument(root: XmlNode): string {
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  render(root, '', out);
+  return `${out.join('\n')}\n`;
+}
+
+export class XmlFormatError extends Error {
+  override name = 'XmlFormatError';
+}
+
+/** Parses a document, naming the elements that may repeat so that one occurrence still reads as a list. */
+export function parseXmlDocument(xml: string, repeated: ReadonlyArray<string>): Record<string, unknown> {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new XmlFormatError(`malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
+  const parser = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    // Names are matched exactly, spaces included (payment methods), so leaf text is kept as sent.
+    trimValues: false,
+    htmlEntities: true,
+    isArray: (name) => repeated.includes(name),
+  });
+  const doc = parser.parse(xml) as Record<string, unknown>;
+  delete doc['?xml'];
+  return doc;
+}
+
+/** An empty element (`<Products/>`) parses to ''; read it as an empty list or object. */
+export function children(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
