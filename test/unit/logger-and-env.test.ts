@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readEnv } from '../../src/config/env.ts';
+import { redactSecrets, safeUrl } from '../../src/http/redact.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+
+describe('logger', () => {
+  it('writes one JSON object per line and masks keys that name secrets', () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (l) => lines.push(l), bindings: { run: 'r1' } }).child({ order: 10023 });
+    log.info('sent', { apiKey: 'abc', nested: { password: 'p', ok: 1 } });
+    log.debug('not shown');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', msg: 'sent', run: 'r1', order: 10023, apiKey: '[redacted]', nested: { password: '[redacted]', ok: 1 } });
+  });
+});
+
+describe('redaction', () => {
+  it('removes secrets and their URL encodings, and user info from URLs', () => {
+    expect(redactSecrets('key=a b&c, again a b', ['a b'])).toBe('key=[redacted]&c, again [redacted]');
+    expect(redactSecrets('x%C3%A4y', ['xäy'])).toBe('[redacted]');
+    expect(safeUrl('https://u:p@host/path?x=1')).toBe('https://host/path?x=1');
+  });
+});
+
+describe('environment', () => {
+  it('applies defaults and refuses a malformed DATABASE_URL with a readable message', () => {
+    expect(readEnv({})).toEqual({ DATA_DIR: './data', LOG_LEVEL: 'info' });
+    expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
+    expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres/);
+    expect(readEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});
