@@ -76,7 +76,9 @@ export class FaultInjector {
   }
 
   list(): Array<FaultRule & { remaining?: number }> {
-    return this.rules.map((r) => (r.remaining === undefined ? r.rule : { ...r.rule, remaining: r.remaining }));
+    return this.rules.map((r) =>
+      r.remaining === undefined ? r.rule : { ...r.rule, remaining: r.remaining },
+    );
   }
 
   /** The first rule that matches and still has a failure to give decides; latencies of all matches add up. */

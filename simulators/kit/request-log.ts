@@ -41,7 +41,11 @@ export class RequestLog {
 
   snapshot(): {
     total: number;
-    counts: { byMethod: Record<string, number>; byPath: Record<string, number>; byStatus: Record<string, number> };
+    counts: {
+      byMethod: Record<string, number>;
+      byPath: Record<string, number>;
+      byStatus: Record<string, number>;
+    };
     requests: LoggedRequest[];
   } {
     let total = 0;

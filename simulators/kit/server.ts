@@ -69,7 +69,11 @@ export async function startSimServer<S extends SimSystem>(
   const log = new RequestLog();
   const apiLimit = options.maxApiBodyBytes ?? 20 * 1024 * 1024;
 
-  const control = async (req: IncomingMessage, path: string, query: URLSearchParams): Promise<SimResponse> => {
+  const control = async (
+    req: IncomingMessage,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<SimResponse> => {
     if (options.controlToken !== undefined && req.headers['x-sim-control-token'] !== options.controlToken) {
       return json(401, { error: 'control token required in X-Sim-Control-Token' });
     }
@@ -92,7 +96,10 @@ export async function startSimServer<S extends SimSystem>(
         return json(200, { rules: faults.list() });
       case 'PUT /__sim/faults': {
         const parsed = faultsDocumentSchema.safeParse(await readJson());
-        if (!parsed.success) throw new ControlError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (!parsed.success)
+          throw new ControlError(
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
         faults.set(parsed.data.rules, parsed.data.seed);
         return json(200, { rules: faults.list() });
       }
@@ -150,7 +157,10 @@ export async function startSimServer<S extends SimSystem>(
       try {
         body = await readBody(req, apiLimit);
       } catch (err) {
-        const response = err instanceof BodyTooLarge ? system.errorResponse(413, 'request body too large') : system.errorResponse(400, 'could not read the request body');
+        const response =
+          err instanceof BodyTooLarge
+            ? system.errorResponse(413, 'request body too large')
+            : system.errorResponse(400, 'could not read the request body');
         send(res, response);
         record(response.status);
         return;
@@ -173,12 +183,22 @@ export async function startSimServer<S extends SimSystem>(
         return;
       }
 
-      const simReq: SimRequest = { method, path, query: url.searchParams, headers: req.headers, body, remoteAddress };
+      const simReq: SimRequest = {
+        method,
+        path,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        remoteAddress,
+      };
       let response: SimResponse;
       try {
         response = await system.handle(simReq);
       } catch (err) {
-        response = system.errorResponse(500, `simulator fault: ${err instanceof Error ? err.message : String(err)}`);
+        response = system.errorResponse(
+          500,
+          `simulator fault: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       if (decision.kind === 'drop') {
         // The request took effect; only the answer is lost, as when a connection breaks on the way back.

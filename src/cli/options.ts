@@ -2,7 +2,8 @@ import { InvalidArgumentError } from 'commander';
 
 export function portOption(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('not a port number (0–65535)');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('not a port number (0–65535)');
   return port;
 }
 

@@ -20,7 +20,9 @@ export class ConfigError extends Error {
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const blankToUndefined = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(source).map(([k, v]) => [k, v === '' ? undefined : v]),
+  );
   const parsed = envSchema.safeParse(blankToUndefined);
   if (!parsed.success) {
     throw new ConfigError(

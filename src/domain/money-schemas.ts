@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { centsFromNumber, parseCents, parseVatRate, vatRateFromNumber, type Cents, type VatBasisPoints } from './money.ts';
+import {
+  centsFromNumber,
+  parseCents,
+  parseVatRate,
+  vatRateFromNumber,
+  type Cents,
+  type VatBasisPoints,
+} from './money.ts';
 
 /** A JSON number holding euros with at most two decimals, read into exact cents. */
 export const jsonMoneySchema = z.number().transform((value, ctx): Cents => {

@@ -71,7 +71,8 @@ export function centsToNumber(amount: Cents): number {
 
 export function parseVatRate(text: string): VatBasisPoints {
   const value = parseScaled(text, 2, 'VAT rate');
-  if (value < 0 || value >= 10000) throw new MoneyFormatError(`VAT rate "${text}" is not a percentage below 100`);
+  if (value < 0 || value >= 10000)
+    throw new MoneyFormatError(`VAT rate "${text}" is not a percentage below 100`);
   return value as VatBasisPoints;
 }
 
@@ -106,7 +107,8 @@ export function addCents(...amounts: Cents[]): Cents {
 }
 
 export function multiplyCents(unit: Cents, quantity: number): Cents {
-  if (!Number.isSafeInteger(quantity)) throw new MoneyFormatError(`quantity ${quantity} is not a whole number`);
+  if (!Number.isSafeInteger(quantity))
+    throw new MoneyFormatError(`quantity ${quantity} is not a whole number`);
   return cents(unit * quantity);
 }
 

@@ -27,7 +27,9 @@ export interface OrderTotals {
 }
 
 /** Header totals as sums over the rows, so that they equal the rows to the cent by construction. */
-export function totalsOf(rows: ReadonlyArray<Pick<PricedRow, 'gross' | 'vatAmount' | 'vatExcludedAmount'>>): OrderTotals {
+export function totalsOf(
+  rows: ReadonlyArray<Pick<PricedRow, 'gross' | 'vatAmount' | 'vatExcludedAmount'>>,
+): OrderTotals {
   return {
     vatExcluded: addCents(...rows.map((r) => r.vatExcludedAmount)),
     vat: addCents(...rows.map((r) => r.vatAmount)),

@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.ts';
 import type { RemoteError } from './remote-error.ts';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.ts';
-import { exchange, type HttpAnswer, type HttpRequest, TransportError, type TransportFailure } from './transport.ts';
+import {
+  exchange,
+  type HttpAnswer,
+  type HttpRequest,
+  TransportError,
+  type TransportFailure,
+} from './transport.ts';
 
 /** Counts of what a client sent, for run summaries and metrics. */
 export class RequestStats {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { McfProductId, McfVariationId, McfOrderId, McfVersionId, McfWebhookUuid, ProductCode } from '../domain/ids.ts';
+import type {
+  McfProductId,
+  McfVariationId,
+  McfOrderId,
+  McfVersionId,
+  McfWebhookUuid,
+  ProductCode,
+} from '../domain/ids.ts';
 import { centsToNumber, vatRateToNumber, type Cents, type VatBasisPoints } from '../domain/money.ts';
 import { RemoteError } from '../http/remote-error.ts';
 import { RequestStats, requestWithRetry } from '../http/request-loop.ts';
@@ -173,7 +180,13 @@ export class MyCashflowClient {
     });
   }
 
-  private async one<T>(method: string, path: string, schema: z.ZodType<T>, query: Query = {}, body?: unknown): Promise<T> {
+  private async one<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    query: Query = {},
+    body?: unknown,
+  ): Promise<T> {
     const raw = await this.request(method, path, query, body);
     const envelope = itemEnvelopeSchema.safeParse(raw);
     if (!envelope.success) throw this.invalid(`${method} ${path}`, issueText(envelope.error));
@@ -186,7 +199,12 @@ export class MyCashflowClient {
    * Pages of a list, validated item by item. The next page is requested while the caller works on the
    * current one, so a slow consumer and a slow API overlap instead of adding up.
    */
-  async *pages<T>(path: string, resource: string, schema: z.ZodType<T>, options: ListOptions = {}): AsyncGenerator<McfPage<T>> {
+  async *pages<T>(
+    path: string,
+    resource: string,
+    schema: z.ZodType<T>,
+    options: ListOptions = {},
+  ): AsyncGenerator<McfPage<T>> {
     const pageSize = options.pageSize ?? this.options.pageSize;
     const query: Query = { ...options.query, page_size: pageSize };
     if (options.expand?.length) query.expand = options.expand.join(',');
@@ -208,15 +226,26 @@ export class MyCashflowClient {
           continue;
         }
         const obj = (rawItem ?? {}) as Record<string, unknown>;
-        const bad: InvalidItem = { resource, id: obj.id, code: obj.product_code ?? obj.code, reason: issueText(parsed.error) };
-        if (!options.onInvalidItem) throw this.invalid(`GET ${path}`, `${resource} ${String(bad.id)}: ${bad.reason}`);
+        const bad: InvalidItem = {
+          resource,
+          id: obj.id,
+          code: obj.product_code ?? obj.code,
+          reason: issueText(parsed.error),
+        };
+        if (!options.onInvalidItem)
+          throw this.invalid(`GET ${path}`, `${resource} ${String(bad.id)}: ${bad.reason}`);
         options.onInvalidItem(bad);
       }
       yield { items, page: meta.page, pageCount: meta.page_count, itemCount: meta.item_count };
     }
   }
 
-  async *list<T>(path: string, resource: string, schema: z.ZodType<T>, options: ListOptions = {}): AsyncGenerator<T> {
+  async *list<T>(
+    path: string,
+    resource: string,
+    schema: z.ZodType<T>,
+    options: ListOptions = {},
+  ): AsyncGenerator<T> {
     for await (const page of this.pages(path, resource, schema, options)) yield* page.items;
   }
 
@@ -227,7 +256,12 @@ export class MyCashflowClient {
     return this.pages('/products', 'product', productSchema, options);
   }
   getProduct(id: McfProductId, expand: string[] = []): Promise<McfProduct> {
-    return this.one('GET', `/products/${id}`, productSchema, expand.length ? { expand: expand.join(',') } : {});
+    return this.one(
+      'GET',
+      `/products/${id}`,
+      productSchema,
+      expand.length ? { expand: expand.join(',') } : {},
+    );
   }
   createProduct(product: ProductWrite): Promise<McfProduct> {
     return this.one('POST', '/products', productSchema, {}, toWireProduct(product));
@@ -257,7 +291,8 @@ export class MyCashflowClient {
   }
   /** Sets the absolute quantity in stock (never a delta); MyCashflow derives `balance = quantity − reserved`. */
   setStockQuantity(code: ProductCode, quantity: number): Promise<McfStockItem> {
-    if (!Number.isSafeInteger(quantity)) throw new RangeError(`stock quantity ${quantity} is not a whole number`);
+    if (!Number.isSafeInteger(quantity))
+      throw new RangeError(`stock quantity ${quantity} is not a whole number`);
     return this.one('PATCH', `/stock/${encodeURIComponent(code)}`, stockItemSchema, {}, { quantity });
   }
   listStockChanges(options: ListOptions = {}): AsyncGenerator<McfStockChange> {

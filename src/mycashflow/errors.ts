@@ -30,9 +30,11 @@ export function toMcfError(
   const base = { system: 'mycashflow' as const, request: ctx.describe, attempts };
   if ('failure' in outcome) {
     const { failure } = outcome;
-    const disposition: Disposition = failure.phase === 'not-sent' || ctx.idempotent ? 'retryable' : 'outcome-unknown';
+    const disposition: Disposition =
+      failure.phase === 'not-sent' || ctx.idempotent ? 'retryable' : 'outcome-unknown';
     const kind: RemoteErrorKind = failure.phase === 'timeout' ? 'timeout' : 'connection';
-    const unknown = disposition === 'outcome-unknown' ? ' The write may or may not have been carried out.' : '';
+    const unknown =
+      disposition === 'outcome-unknown' ? ' The write may or may not have been carried out.' : '';
     return new RemoteError(`MyCashflow did not answer ${ctx.describe}: ${failure.reason}.${unknown}`, {
       ...base,
       kind,
@@ -56,10 +58,18 @@ export function toMcfError(
 
   switch (status) {
     case 401:
-      return make('authentication', 'fatal', "MyCashflow refused the API credentials: check the API user's e-mail address and API key");
+      return make(
+        'authentication',
+        'fatal',
+        "MyCashflow refused the API credentials: check the API user's e-mail address and API key",
+      );
     case 403:
       return /plan/i.test(remoteMessage ?? '')
-        ? make('plan', 'fatal', "The store's MyCashflow plan has no API access: the API needs the Advanced, Pro or Enterprise plan")
+        ? make(
+            'plan',
+            'fatal',
+            "The store's MyCashflow plan has no API access: the API needs the Advanced, Pro or Enterprise plan",
+          )
         : make('forbidden', 'fatal', 'MyCashflow refused the request for this API user');
     case 404:
       return make('not-found', 'fatal', 'MyCashflow has no such resource');
@@ -81,8 +91,16 @@ export function toMcfError(
     case 504:
       return ctx.idempotent
         ? make('server', 'retryable', 'MyCashflow had a server error')
-        : make('server', 'outcome-unknown', 'MyCashflow had a server error; the write may or may not have been carried out');
+        : make(
+            'server',
+            'outcome-unknown',
+            'MyCashflow had a server error; the write may or may not have been carried out',
+          );
     default:
-      return make('http', status >= 500 && ctx.idempotent ? 'retryable' : 'fatal', 'MyCashflow answered with an unexpected status');
+      return make(
+        'http',
+        status >= 500 && ctx.idempotent ? 'retryable' : 'fatal',
+        'MyCashflow answered with an unexpected status',
+      );
   }
 }

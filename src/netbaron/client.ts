@@ -5,7 +5,15 @@ import { RequestStats, requestWithRetry } from '../http/request-loop.ts';
 import { defaultRetryPolicy, retryPolicySchema, type RetryPolicy } from '../http/retry-policy.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { toNbError, type NbModule } from './errors.ts';
-import { marketplacesQuery, parseMarketplaces, parseProductsPage, productsQuery, readProduct, type NbMarketplace, type NbProduct } from './wire/products.ts';
+import {
+  marketplacesQuery,
+  parseMarketplaces,
+  parseProductsPage,
+  productsQuery,
+  readProduct,
+  type NbMarketplace,
+  type NbProduct,
+} from './wire/products.ts';
 import {
   findOrderQuery,
   parsePaymentMethods,
@@ -85,7 +93,12 @@ export class NetBaronClient {
     return `/ws/${module}${suffix}`;
   }
 
-  private async request(module: NbModule, method: 'GET' | 'PUT', query: URLSearchParams, body?: string): Promise<string> {
+  private async request(
+    module: NbModule,
+    method: 'GET' | 'PUT',
+    query: URLSearchParams,
+    body?: string,
+  ): Promise<string> {
     const access = this.options[module];
     const modulePath = this.modulePath(module);
     const search = query.size > 0 ? `?${query.toString()}` : '';
@@ -117,7 +130,8 @@ export class NetBaronClient {
       policy: method === 'GET' ? this.policy : { ...this.policy, maxAttempts: 1 },
       stats: this.stats,
       logger: this.logger,
-      toError: (outcome, attempts) => toNbError(outcome, attempts, { module, modulePath, method, describe, secrets }),
+      toError: (outcome, attempts) =>
+        toNbError(outcome, attempts, { module, modulePath, method, describe, secrets }),
     });
     return answer.body;
   }
@@ -136,7 +150,10 @@ export class NetBaronClient {
     try {
       return parse();
     } catch (err) {
-      throw this.invalid(describe, err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err));
+      throw this.invalid(
+        describe,
+        err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err),
+      );
     }
   }
 
@@ -165,7 +182,9 @@ export class NetBaronClient {
     let pending: Promise<string> | undefined = fetchPage(1);
     for (let page = 1; pending; page += 1) {
       const xml: string = await pending;
-      const parsed: ReturnType<typeof parseProductsPage> = this.read(`GET products page ${page}`, () => parseProductsPage(xml));
+      const parsed: ReturnType<typeof parseProductsPage> = this.read(`GET products page ${page}`, () =>
+        parseProductsPage(xml),
+      );
       pending = page < parsed.pageCount ? fetchPage(page + 1) : undefined;
       pending?.catch(() => undefined);
       const items: NbProduct[] = [];
@@ -176,7 +195,10 @@ export class NetBaronClient {
           continue;
         }
         if (!options.onInvalidItem) {
-          throw this.invalid(`GET products page ${page}`, `product ${result.code ?? '(no code)'}: ${result.reason}`);
+          throw this.invalid(
+            `GET products page ${page}`,
+            `product ${result.code ?? '(no code)'}: ${result.reason}`,
+          );
         }
         options.onInvalidItem({ code: result.code, reason: result.reason });
       }

@@ -5,7 +5,10 @@ import { parseErrorBody } from './wire/error.ts';
 
 export type NbModule = 'products' | 'salesorder';
 
-const PASSWORD_NAME: Record<NbModule, string> = { products: 'Product API password', salesorder: 'Order API password' };
+const PASSWORD_NAME: Record<NbModule, string> = {
+  products: 'Product API password',
+  salesorder: 'Order API password',
+};
 
 export interface NbErrorContext {
   module: NbModule;
@@ -31,7 +34,9 @@ export function toNbError(
     const { failure } = outcome;
     const disposition: Disposition = failure.phase === 'not-sent' || isRead ? 'retryable' : 'outcome-unknown';
     const unknown =
-      disposition === 'outcome-unknown' ? ' NetBaron may or may not have received it: read the order back before sending again.' : '';
+      disposition === 'outcome-unknown'
+        ? ' NetBaron may or may not have received it: read the order back before sending again.'
+        : '';
     return new RemoteError(`NetBaron did not answer ${ctx.describe}: ${failure.reason}.${unknown}`, {
       ...base,
       kind: failure.phase === 'timeout' ? 'timeout' : 'connection',
@@ -62,10 +67,18 @@ export function toNbError(
       );
     case 403:
       return remote.code === 'IP_NOT_ALLOWED'
-        ? make('ip-not-allowed', 'fatal', `NetBaron does not accept calls to ${ctx.modulePath} from this server's IP address: ask NetBaron support to allow it`)
+        ? make(
+            'ip-not-allowed',
+            'fatal',
+            `NetBaron does not accept calls to ${ctx.modulePath} from this server's IP address: ask NetBaron support to allow it`,
+          )
         : make('forbidden', 'fatal', `NetBaron refused access to ${ctx.modulePath}`);
     case 404:
-      return make('not-found', 'fatal', `NetBaron has no ${ctx.modulePath} here: check the server address and the module`);
+      return make(
+        'not-found',
+        'fatal',
+        `NetBaron has no ${ctx.modulePath} here: check the server address and the module`,
+      );
     case 405:
       return make('method-not-allowed', 'fatal', `NetBaron does not open ${ctx.method} on ${ctx.modulePath}`);
     case 422:
@@ -79,7 +92,11 @@ export function toNbError(
         const kind: RemoteErrorKind = status === 503 ? 'unavailable' : 'server';
         return isRead
           ? make(kind, 'retryable', 'NetBaron had a server error')
-          : make(kind, 'outcome-unknown', 'NetBaron had a server error; it may or may not have stored the order');
+          : make(
+              kind,
+              'outcome-unknown',
+              'NetBaron had a server error; it may or may not have stored the order',
+            );
       }
       return make('http', 'fatal', 'NetBaron answered with an unexpected status');
   }

@@ -26,7 +26,8 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message };
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : maskSecrets(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET_KEY.test(k) ? '[redacted]' : maskSecrets(v, depth + 1);
   return out;
 }
 
@@ -36,7 +37,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const bindings = options.bindings ?? {};
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (ORDER[level] < threshold) return;
-    const record = maskSecrets({ time: new Date().toISOString(), level, msg: message, ...bindings, ...fields });
+    const record = maskSecrets({
+      time: new Date().toISOString(),
+      level,
+      msg: message,
+      ...bindings,
+      ...fields,
+    });
     write(JSON.stringify(record));
   };
   return {

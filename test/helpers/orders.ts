@@ -9,7 +9,12 @@ export function exampleOrder(overrides: Partial<NbSalesOrder> = {}): NbSalesOrde
   const fee = priceRow(1, parseCents('2.90'), parseVatRate('25.5'));
   const rows = [
     { articleIdentifier: 'TS-100-M', articleName: 'T-paita, M', externalRowIdentifier: '55501', ...shirt },
-    { articleIdentifier: 'TOIMITUS', articleName: 'Posti Paketti', externalRowIdentifier: 'shipping', ...shipping },
+    {
+      articleIdentifier: 'TOIMITUS',
+      articleName: 'Posti Paketti',
+      externalRowIdentifier: 'shipping',
+      ...shipping,
+    },
     { articleIdentifier: 'MAKSUKULU', articleName: 'Lasku', externalRowIdentifier: 'payment', ...fee },
   ];
   return {

@@ -3,14 +3,12 @@ import { startSimulators, type RunningSimulators, type Scenario } from '../../si
 import { MyCashflowClient, type McfClientOptions } from '../../src/mycashflow/client.ts';
 import { NetBaronClient, type NbClientOptions } from '../../src/netbaron/client.ts';
 import type { Logger } from '../../src/observability/logger.ts';
+import { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, NB_PRODUCTS_PASSWORD } from './scenarios.ts';
+
+export { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, NB_PRODUCTS_PASSWORD };
 
 /** Fast retries so that fault tests finish in milliseconds, with the same policy shape as production. */
 export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50, budgetMs: 5_000 };
-
-export const MCF_USER = { email: 'api@kauppa.example', api_key: 'mcf-key-Ää-123456' };
-export const NB_ORG = 'testiorg';
-export const NB_PRODUCTS_PASSWORD = 'prod-pass-9f3k2';
-export const NB_ORDERS_PASSWORD = 'order-pass-7h2m1';
 
 /** Starts both simulators for the calling test file and closes them when it ends. */
 export async function useSimulators(scenario: Scenario = {}): Promise<RunningSimulators> {
@@ -37,7 +35,11 @@ export function mcfClient(
   );
 }
 
-export function nbClient(sims: RunningSimulators, overrides: Partial<NbClientOptions> = {}, logger?: Logger): NetBaronClient {
+export function nbClient(
+  sims: RunningSimulators,
+  overrides: Partial<NbClientOptions> = {},
+  logger?: Logger,
+): NetBaronClient {
   return new NetBaronClient(
     {
       baseUrl: sims.netbaron.url,
@@ -62,9 +64,14 @@ export async function setFaults(baseUrl: string, rules: unknown[], seed?: number
   if (!res.ok) throw new Error(`setting faults failed: ${res.status} ${await res.text()}`);
 }
 
-export async function requestCounts(baseUrl: string): Promise<{ total: number; counts: { byMethod: Record<string, number>; byPath: Record<string, number> } }> {
+export async function requestCounts(
+  baseUrl: string,
+): Promise<{ total: number; counts: { byMethod: Record<string, number>; byPath: Record<string, number> } }> {
   const res = await fetch(`${baseUrl}/__sim/requests`);
-  return (await res.json()) as { total: number; counts: { byMethod: Record<string, number>; byPath: Record<string, number> } };
+  return (await res.json()) as {
+    total: number;
+    counts: { byMethod: Record<string, number>; byPath: Record<string, number> };
+  };
 }
 
 export async function clearRequests(baseUrl: string): Promise<void> {

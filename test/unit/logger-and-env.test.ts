@@ -6,11 +6,20 @@ import { createLogger } from '../../src/observability/logger.ts';
 describe('logger', () => {
   it('writes one JSON object per line and masks keys that name secrets', () => {
     const lines: string[] = [];
-    const log = createLogger({ write: (l) => lines.push(l), bindings: { run: 'r1' } }).child({ order: 10023 });
+    const log = createLogger({ write: (l) => lines.push(l), bindings: { run: 'r1' } }).child({
+      order: 10023,
+    });
     log.info('sent', { apiKey: 'abc', nested: { password: 'p', ok: 1 } });
     log.debug('not shown');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', msg: 'sent', run: 'r1', order: 10023, apiKey: '[redacted]', nested: { password: '[redacted]', ok: 1 } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'info',
+      msg: 'sent',
+      run: 'r1',
+      order: 10023,
+      apiKey: '[redacted]',
+      nested: { password: '[redacted]', ok: 1 },
+    });
   });
 });
 

@@ -3,8 +3,19 @@ import { toMcfError } from '../../src/mycashflow/errors.ts';
 import { toNbError } from '../../src/netbaron/errors.ts';
 
 const answer = (status: number, body = '') => ({ answer: { status, headers: new Headers(), body } });
-const mcf = (idempotent: boolean) => ({ method: idempotent ? 'GET' : 'POST', describe: 'X /api/v1/x', idempotent, secrets: ['s3cr3t'] });
-const nb = (method: string) => ({ module: 'salesorder' as const, modulePath: '/ws/salesorder', method, describe: `${method} /ws/salesorder`, secrets: ['pw-123'] });
+const mcf = (idempotent: boolean) => ({
+  method: idempotent ? 'GET' : 'POST',
+  describe: 'X /api/v1/x',
+  idempotent,
+  secrets: ['s3cr3t'],
+});
+const nb = (method: string) => ({
+  module: 'salesorder' as const,
+  modulePath: '/ws/salesorder',
+  method,
+  describe: `${method} /ws/salesorder`,
+  secrets: ['pw-123'],
+});
 
 describe('MyCashflow error classes', () => {
   it.each([
@@ -23,7 +34,11 @@ describe('MyCashflow error classes', () => {
   });
 
   it('tells the plan refusal from other 403s by the error body', () => {
-    const body = JSON.stringify({ code: 403, error: 'Forbidden', message: 'The API needs a paid plan (Advanced, Pro or Enterprise).' });
+    const body = JSON.stringify({
+      code: 403,
+      error: 'Forbidden',
+      message: 'The API needs a paid plan (Advanced, Pro or Enterprise).',
+    });
     expect(toMcfError(answer(403, body), 1, mcf(true)).kind).toBe('plan');
     expect(toMcfError(answer(403, '{}'), 1, mcf(true)).kind).toBe('forbidden');
   });
@@ -39,21 +54,32 @@ describe('MyCashflow error classes', () => {
     const failure = { failure: { phase: 'sent' as const, reason: 'broke' } };
     expect(toMcfError(failure, 1, mcf(true)).disposition).toBe('retryable');
     expect(toMcfError(failure, 1, mcf(false)).disposition).toBe('outcome-unknown');
-    expect(toMcfError({ failure: { phase: 'not-sent', reason: 'refused' } }, 1, mcf(false)).disposition).toBe('retryable');
+    expect(toMcfError({ failure: { phase: 'not-sent', reason: 'refused' } }, 1, mcf(false)).disposition).toBe(
+      'retryable',
+    );
   });
 });
 
 describe('NetBaron error classes', () => {
-  const xml = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  const xml = (code: string, message: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
   it('reads the <Error> body into kinds', () => {
-    expect(toNbError(answer(422, xml('UNKNOWN_PAYMENT_METHOD', 'Payment method "Klarna" does not exist in NetBaron.')), 1, nb('PUT'))).toMatchObject({
+    expect(
+      toNbError(
+        answer(422, xml('UNKNOWN_PAYMENT_METHOD', 'Payment method "Klarna" does not exist in NetBaron.')),
+        1,
+        nb('PUT'),
+      ),
+    ).toMatchObject({
       kind: 'unknown-payment-method',
       disposition: 'fatal',
       remoteCode: 'UNKNOWN_PAYMENT_METHOD',
     });
     expect(toNbError(answer(403, xml('IP_NOT_ALLOWED', 'no')), 1, nb('GET')).kind).toBe('ip-not-allowed');
-    expect(toNbError(answer(401, xml('AUTHENTICATION_FAILED', 'no')), 1, nb('GET')).message).toMatch(/Order API password/);
+    expect(toNbError(answer(401, xml('AUTHENTICATION_FAILED', 'no')), 1, nb('GET')).message).toMatch(
+      /Order API password/,
+    );
   });
 
   it('makes every 5xx on a PUT an unknown outcome and on a GET retryable', () => {

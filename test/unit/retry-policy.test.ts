@@ -17,7 +17,9 @@ describe('retry policy', () => {
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
     expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter('Fri, 27 Nov 2026 10:00:05 GMT', Date.parse('Fri, 27 Nov 2026 10:00:00 GMT'))).toBe(5000);
+    expect(
+      parseRetryAfter('Fri, 27 Nov 2026 10:00:05 GMT', Date.parse('Fri, 27 Nov 2026 10:00:00 GMT')),
+    ).toBe(5000);
     expect(parseRetryAfter(null)).toBeUndefined();
     expect(parseRetryAfter('soon')).toBeUndefined();
   });

@@ -21,8 +21,14 @@ const simCredentials = z.object({
   netbaron: z.object({
     organisation: z.string(),
     modules: z.object({
-      products: z.object({ password: z.union([z.string(), z.array(z.string()).min(1)]), interface: z.number().optional() }),
-      salesorder: z.object({ password: z.union([z.string(), z.array(z.string()).min(1)]), interface: z.number().optional() }),
+      products: z.object({
+        password: z.union([z.string(), z.array(z.string()).min(1)]),
+        interface: z.number().optional(),
+      }),
+      salesorder: z.object({
+        password: z.union([z.string(), z.array(z.string()).min(1)]),
+        interface: z.number().optional(),
+      }),
     }),
   }),
 });
@@ -36,7 +42,9 @@ const firstPassword = (p: string | string[]): string => (Array.isArray(p) ? p[0]
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('start the embedded database and the simulators with demo data, and read both sides through the clients')
+    .description(
+      'start the embedded database and the simulators with demo data, and read both sides through the clients',
+    )
     .option('--products <n>', 'size of the demo catalog', positiveIntOption, 2000)
     .option('--seed <n>', 'seed of the demo generator', positiveIntOption, 1)
     .option('--keep-running', 'leave the simulators running afterwards, until Ctrl-C')
@@ -113,7 +121,10 @@ export function registerDemoCommand(program: Command): void {
 
         const rows: Array<[string, string]> = [
           ['NetBaron marketplaces', marketplaces.map((m) => `${m.id} ${m.name}`).join(', ')],
-          [`NetBaron products in marketplace ${marketplace}`, `${nbCodes.size} live, ${nbDeleted} deleted, ${nbInvalid} invalid`],
+          [
+            `NetBaron products in marketplace ${marketplace}`,
+            `${nbCodes.size} live, ${nbDeleted} deleted, ${nbInvalid} invalid`,
+          ],
           ['Store products', `${storeProducts} products holding ${storeCodes.size} codes`],
           ['Codes in both systems', String(inBoth)],
           ['NetBaron codes new to the store', String(nbCodes.size - inBoth)],
@@ -128,7 +139,9 @@ export function registerDemoCommand(program: Command): void {
         console.log('');
         for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
         if (opts.keepRunning) {
-          console.log(`\nSimulators: MyCashflow ${sims.mycashflow.url}/api/v1, NetBaron ${sims.netbaron.url}/ws. Ctrl-C stops.`);
+          console.log(
+            `\nSimulators: MyCashflow ${sims.mycashflow.url}/api/v1, NetBaron ${sims.netbaron.url}/ws. Ctrl-C stops.`,
+          );
           await untilSignal();
         }
       } finally {

@@ -21,7 +21,11 @@ export function registerSimCommand(program: Command): void {
     .option('--netbaron-port <port>', 'NetBaron WS port', portOption, 4020)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--state <file>', 'scenario file: {"mycashflow": <state>, "netbaron": <state>}')
-    .option('--demo <products>', 'seed both sides with a generated demo catalog of this many products', positiveIntOption)
+    .option(
+      '--demo <products>',
+      'seed both sides with a generated demo catalog of this many products',
+      positiveIntOption,
+    )
     .option('--seed <n>', 'seed of the demo generator', positiveIntOption, 1)
     .option('--control-token <token>', 'require this token in X-Sim-Control-Token on /__sim/ routes')
     .action(async (opts: SimOptions) => {
@@ -36,8 +40,12 @@ export function registerSimCommand(program: Command): void {
         host: opts.host,
         controlToken: opts.controlToken,
       });
-      console.log(`MyCashflow simulator: ${sims.mycashflow.url}/api/v1   (control: ${sims.mycashflow.url}/__sim/state)`);
-      console.log(`NetBaron simulator:   ${sims.netbaron.url}/ws/products   (control: ${sims.netbaron.url}/__sim/state)`);
+      console.log(
+        `MyCashflow simulator: ${sims.mycashflow.url}/api/v1   (control: ${sims.mycashflow.url}/__sim/state)`,
+      );
+      console.log(
+        `NetBaron simulator:   ${sims.netbaron.url}/ws/products   (control: ${sims.netbaron.url}/__sim/state)`,
+      );
       console.log(
         opts.state
           ? `State from ${opts.state}; credentials are in that file.`

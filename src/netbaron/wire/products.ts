@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { nbMarketplaceIdSchema, productCodeSchema, type NbMarketplaceId, type ProductCode } from '../../domain/ids.ts';
+import {
+  nbMarketplaceIdSchema,
+  productCodeSchema,
+  type NbMarketplaceId,
+  type ProductCode,
+} from '../../domain/ids.ts';
 import type { Cents, VatBasisPoints } from '../../domain/money.ts';
 import { decimalMoneySchema, decimalVatRateSchema } from '../../domain/money-schemas.ts';
 import { children, parseXmlDocument } from './xml.ts';
@@ -82,7 +87,9 @@ const liveProductSchema = z.object({
 });
 
 /** Reads one `<Product>`. A deleted entry needs only its code: NetBaron's other elements are ignored (§15.5). */
-export function readProduct(raw: unknown): { ok: true; product: NbProduct } | { ok: false; code?: string; reason: string } {
+export function readProduct(
+  raw: unknown,
+): { ok: true; product: NbProduct } | { ok: false; code?: string; reason: string } {
   const obj = children(raw);
   const code = typeof obj.ProductCode === 'string' ? obj.ProductCode : undefined;
   if (obj.Deleted === 'true') {

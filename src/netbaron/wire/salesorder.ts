@@ -70,7 +70,10 @@ function sellerNode(seller: NbSeller): XmlNode {
       ],
       [
         'SellerCommunicationDetails',
-        [text('SellerPhoneNumberIdentifier', seller.phone), text('SellerEmailaddressIdentifier', seller.email)],
+        [
+          text('SellerPhoneNumberIdentifier', seller.phone),
+          text('SellerEmailaddressIdentifier', seller.email),
+        ],
       ],
     ],
   ];
@@ -102,7 +105,10 @@ export function writeSalesOrder(order: NbSalesOrder): string {
       ['BuyerContactPersonName', order.buyerContactPersonName],
       [
         'BuyerCommunicationDetails',
-        [text('BuyerPhoneNumberIdentifier', order.buyerPhone), ['BuyerEmailaddressIdentifier', order.buyerEmail]],
+        [
+          text('BuyerPhoneNumberIdentifier', order.buyerPhone),
+          ['BuyerEmailaddressIdentifier', order.buyerEmail],
+        ],
       ],
       [
         'DeliveryPartyDetails',
@@ -130,21 +136,19 @@ export function writeSalesOrder(order: NbSalesOrder): string {
         ],
       ],
       ['PaymentStatusDetails', [['PaymentMethodText', order.paymentMethodText]]],
-      ...order.rows.map(
-        (r): XmlNode => [
-          'InvoiceRow',
-          [
-            ['ArticleIdentifier', r.articleIdentifier],
-            ['ArticleName', r.articleName],
-            ['OrderedQuantity', String(r.quantity)],
-            ['UnitPriceVatIncludedAmount', formatCents(r.unitPriceVatIncluded)],
-            ['RowVatRatePercent', formatVatRate(r.vatRate)],
-            ['RowVatAmount', formatCents(r.vatAmount)],
-            ['RowVatExcludedAmount', formatCents(r.vatExcludedAmount)],
-            ['ExternalRowIdentifier', r.externalRowIdentifier],
-          ],
+      ...order.rows.map((r): XmlNode => [
+        'InvoiceRow',
+        [
+          ['ArticleIdentifier', r.articleIdentifier],
+          ['ArticleName', r.articleName],
+          ['OrderedQuantity', String(r.quantity)],
+          ['UnitPriceVatIncludedAmount', formatCents(r.unitPriceVatIncluded)],
+          ['RowVatRatePercent', formatVatRate(r.vatRate)],
+          ['RowVatAmount', formatCents(r.vatAmount)],
+          ['RowVatExcludedAmount', formatCents(r.vatExcludedAmount)],
+          ['ExternalRowIdentifier', r.externalRowIdentifier],
         ],
-      ),
+      ]),
     ],
   ];
   return writeXmlDocument(root);
@@ -196,7 +200,8 @@ export function parseSalesOrdersResponse(xml: string): NbSalesOrderSummary[] {
     }));
 }
 
-export const findOrderQuery = (orderIdentifier: string): URLSearchParams => new URLSearchParams({ OrderIdentifier: orderIdentifier });
+export const findOrderQuery = (orderIdentifier: string): URLSearchParams =>
+  new URLSearchParams({ OrderIdentifier: orderIdentifier });
 export const paymentMethodsQuery = (): URLSearchParams => new URLSearchParams({ ListPaymentMethods: 'true' });
 
 export function parsePaymentMethods(xml: string): string[] {

@@ -7,10 +7,16 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
  */
 
 /** An element: a name and either text or child elements; undefined content means "omit the element". */
-export type XmlNode = readonly [name: string, content: string | ReadonlyArray<XmlNode | undefined> | undefined];
+export type XmlNode = readonly [
+  name: string,
+  content: string | ReadonlyArray<XmlNode | undefined> | undefined,
+];
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 function render(node: XmlNode, indent: string, out: string[]): void {

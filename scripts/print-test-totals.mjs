@@ -1,0 +1,7 @@
+// Prints the plain closing line "N passed, N failed, N skipped" from vitest's JSON report.
+import { readFileSync } from 'node:fs';
+
+const file = process.argv[2];
+const report = JSON.parse(readFileSync(file, 'utf8'));
+const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);

@@ -1,0 +1,141 @@
+import { timingSafeEqual } from 'node:crypto';
+import { readBasicAuth } from '../kit/basic-auth.ts';
+import type { SimRequest, SimResponse } from '../kit/types.ts';
+import { ApiError, errorBody } from './api-error.ts';
+import type { ApiUserRec } from './model.ts';
+import type { Handler, RouteContext, RouteDef } from './route-context.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { productRoutes } from './routes/products.ts';
+import { stockRoutes } from './routes/stock.ts';
+import { storeSettingRoutes } from './routes/store-settings.ts';
+import { variationRoutes } from './routes/variations.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import type { McfStore } from './store.ts';
+
+export const API_BASE = '/api/v1';
+const PAID_PLANS = new Set(['advanced', 'pro', 'enterprise']);
+
+interface CompiledRoute {
+  segments: string[];
+  def: RouteDef;
+}
+
+const ROUTES: CompiledRoute[] = [
+  ...productRoutes,
+  ...variationRoutes,
+  ...stockRoutes,
+  ...orderRoutes,
+  ...storeSettingRoutes,
+  ...webhookRoutes,
+].map((def) => ({ segments: def.path.split('/').slice(1), def }));
+
+function match(segments: string[]): { def: RouteDef; params: string[] } | undefined {
+  for (const route of ROUTES) {
+    if (route.segments.length !== segments.length) continue;
+    const params: string[] = [];
+    const ok = route.segments.every((pattern, i) => {
+      if (pattern.startsWith(':')) {
+        params.push(segments[i]!);
+        return true;
+      }
+      return pattern === segments[i];
+    });
+    if (ok) return { def: route.def, params };
+  }
+  return undefined;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function authenticate(req: SimRequest, users: readonly ApiUserRec[]): ApiUserRec {
+  const credentials = readBasicAuth(req.headers);
+  // The message never repeats what was sent: the API key must not reach a log through an error text.
+  if (!credentials)
+    throw new ApiError(401, 'HTTP Basic authentication with the API user e-mail and API key is required', {
+      'WWW-Authenticate': 'Basic realm="MyCashflow API"',
+    });
+  const email = credentials.user.toLowerCase();
+  const user = users.find(
+    (u) => u.email.toLowerCase() === email && sameSecret(credentials.password, u.apiKey),
+  );
+  if (!user)
+    throw new ApiError(401, 'invalid API user e-mail or API key', {
+      'WWW-Authenticate': 'Basic realm="MyCashflow API"',
+    });
+  return user;
+}
+
+function acceptsJson(req: SimRequest): boolean {
+  const accept = req.headers.accept;
+  if (!accept) return false;
+  return accept.split(',').some((part) => part.split(';')[0]!.trim().toLowerCase() === 'application/json');
+}
+
+export interface RouterDeps {
+  store: () => McfStore;
+  now: () => number;
+}
+
+/**
+ * The API's front door, in the order a request meets the checks: the store's plan (before auth, as the
+ * API extension is simply not there on Free), credentials, Accept, the trailing-slash rule, the route
+ * and its method. Every refusal uses the error body of §23.2.
+ */
+export function routeRequest(req: SimRequest, deps: RouterDeps): SimResponse {
+  try {
+    return dispatch(req, deps);
+  } catch (err) {
+    if (err instanceof ApiError) return errorBody(err.status, err.message, err.headers);
+    throw err;
+  }
+}
+
+function dispatch(req: SimRequest, deps: RouterDeps): SimResponse {
+  const { path } = req;
+  const store = deps.store();
+  if (path !== API_BASE && !path.startsWith(`${API_BASE}/`)) {
+    throw new ApiError(404, `no such path; the API lives under ${API_BASE}`);
+  }
+  if (!PAID_PLANS.has(store.info.plan)) {
+    throw new ApiError(
+      403,
+      `the MyCashflow API needs a paid plan (Advanced, Pro or Enterprise); this store is on the ${store.info.plan} plan`,
+    );
+  }
+  const user = authenticate(req, store.apiUsers);
+  if (!acceptsJson(req))
+    throw new ApiError(406, 'the request must accept application/json (send Accept: application/json)');
+  if (path.endsWith('/'))
+    throw new ApiError(404, 'a trailing slash is not allowed in API paths; remove the final "/"');
+
+  let segments: string[];
+  try {
+    segments = path.slice(API_BASE.length).split('/').slice(1).map(decodeURIComponent);
+  } catch {
+    throw new ApiError(404, 'the path is not validly URL-encoded');
+  }
+  const found = match(segments);
+  if (!found) throw new ApiError(404, `no such resource: ${path}`);
+  const method = req.method.toUpperCase() as keyof RouteDef['methods'];
+  const handler: Handler | undefined = found.def.methods[method];
+  if (!handler) {
+    const allowed = Object.keys(found.def.methods).join(', ');
+    throw new ApiError(405, `${req.method} is not supported on ${path}; allowed: ${allowed}`, {
+      Allow: allowed,
+    });
+  }
+  const ctx: RouteContext = {
+    store,
+    user,
+    params: found.params,
+    query: req.query,
+    list: { query: req.query, host: req.headers.host, path },
+    rawBody: req.body,
+    now: deps.now,
+  };
+  return handler(ctx);
+}
