@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerSimCommand } from './commands/sim.ts';
+import { installStopHandlers } from './stop-signal.ts';
+
+installStopHandlers();
 
 const program = new Command()
   .name('netbaron')

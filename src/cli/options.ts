@@ -12,12 +12,3 @@ export function positiveIntOption(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('not a whole number above zero');
   return n;
 }
-
-/** Resolves when the process is asked to stop (Ctrl-C or a service manager's SIGTERM). */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => resolve(signal);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}

