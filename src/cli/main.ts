@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerCheckCommand } from './commands/check.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerImportProductsCommand } from './commands/import-products.ts';
 import { registerSimCommand } from './commands/sim.ts';
 import { installStopHandlers } from './stop-signal.ts';
 
@@ -12,6 +14,8 @@ const program = new Command()
 
 registerSimCommand(program);
 registerDemoCommand(program);
+registerImportProductsCommand(program);
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);

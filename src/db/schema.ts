@@ -11,9 +11,69 @@ export interface ConnectionsTable {
   updated_at: Timestamp;
 }
 
+type Json<T = unknown> = ColumnType<T, string, string>;
+type NullableJson<T = unknown> = ColumnType<T | null, string | null | undefined, string | null>;
+
+export type RunStatus =
+  'running' | 'completed' | 'interrupted' | 'blocked' | 'failed' | 'dry-run' | 'abandoned';
+export type ActionStatus = 'pending' | 'in-progress' | 'done' | 'failed';
+
+export interface ImportRunsTable {
+  id: Generated<string>;
+  connection_id: string;
+  status: RunStatus;
+  dry_run: ColumnType<boolean, boolean | undefined, boolean>;
+  forced: ColumnType<boolean, boolean | undefined, boolean>;
+  settings: Json;
+  counts: Json;
+  guard: Json;
+  linked_codes: ColumnType<string[], string | undefined, string>;
+  removed_codes: ColumnType<string[], string | undefined, string>;
+  summary: NullableJson;
+  error: string | null;
+  created_at: Timestamp;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ImportActionsTable {
+  id: Generated<string>;
+  run_id: string;
+  seq: number;
+  phase: number;
+  kind: string;
+  code: string;
+  action: Json;
+  status: ColumnType<ActionStatus, ActionStatus | undefined, ActionStatus>;
+  verify: ColumnType<boolean, boolean | undefined, boolean>;
+  attempts: ColumnType<number, number | undefined, number>;
+  result: NullableJson;
+  error: string | null;
+  updated_at: Timestamp;
+}
+
+export interface ImportProblemsTable {
+  id: Generated<string>;
+  run_id: string;
+  kind: string;
+  code: string;
+  reason: string;
+  places: NullableJson<string[]>;
+}
+
+export interface ProductLinksTable {
+  connection_id: string;
+  code: string;
+  linked_at: Timestamp;
+  last_run_id: string;
+}
+
 /** The typed shape of the database, table by table, as the migrations leave it. */
 export interface Database {
   connections: ConnectionsTable;
+  import_runs: ImportRunsTable;
+  import_actions: ImportActionsTable;
+  import_problems: ImportProblemsTable;
+  product_links: ProductLinksTable;
 }
 
 export type ConnectionRow = Selectable<ConnectionsTable>;

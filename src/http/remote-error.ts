@@ -67,6 +67,11 @@ export class RemoteError extends Error {
     this.attempts = details.attempts;
   }
 
+  /** The same failure, re-judged by a caller that learned more (e.g. by reading the remote state). */
+  withDisposition(disposition: Disposition, addendum: string): RemoteError {
+    return new RemoteError(`${this.message} ${addendum}`, { ...this, disposition });
+  }
+
   get retryable(): boolean {
     return this.disposition === 'retryable';
   }

@@ -14,6 +14,8 @@ import {
 export class RequestStats {
   readonly byMethod: Record<string, number> = {};
   retries = 0;
+  /** Told of every failed attempt that will be retried, so that a caller can slow down (429, 5xx). */
+  onRetry?: (error: RemoteError) => void;
 
   count(method: string): void {
     this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
@@ -61,6 +63,7 @@ export async function requestWithRetry(options: LoopOptions): Promise<HttpAnswer
     const delay = backoffDelay(policy, attempt, retryAfterMs, options.random);
     if (Date.now() - started + delay > policy.budgetMs) throw error;
     options.stats.retries += 1;
+    options.stats.onRetry?.(error);
     options.logger.warn('remote call failed, retrying', {
       system: error.system,
       request: options.describe,

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-connections.ts';
+import * as m0002 from './0002-import-runs.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -7,4 +8,5 @@ import * as m0001 from './0001-connections.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001-connections': m0001,
+  '0002-import-runs': m0002,
 };

@@ -1,0 +1,174 @@
+import type { Kysely } from 'kysely';
+import {
+  addProblems,
+  claimActions,
+  markInFlightForVerification,
+  recordOutcomes,
+  type ActionOutcome,
+  type ClaimedAction,
+} from '../db/import-runs.ts';
+import type { Database } from '../db/schema.ts';
+import { isRemoteError } from '../http/remote-error.ts';
+import type { MyCashflowClient } from '../mycashflow/client.ts';
+import { silentLogger, type Logger } from '../observability/logger.ts';
+import { AdaptiveLimit } from './adaptive-limit.ts';
+import { applyAction } from './apply-action.ts';
+import type { Problem } from './plan.ts';
+
+export interface Progress {
+  total: number;
+  completed: number;
+  failed: number;
+  concurrency: number;
+  /** Seconds left at the pace of this execution so far; undefined until there is a pace. */
+  etaSeconds?: number;
+}
+
+export interface ExecuteOptions {
+  db: Kysely<Database>;
+  runId: string;
+  mcf: MyCashflowClient;
+  concurrency: number;
+  totalActions: number;
+  alreadyCompleted?: number;
+  logger?: Logger;
+  onProgress?: (progress: Progress) => void;
+  /** Stop taking new actions: in-flight ones finish and are recorded, the rest stay for a resume. */
+  signal?: AbortSignal;
+  /** After this many failures in a row that may pass (the store down), the run stops, resumable. */
+  maxConsecutiveFailures?: number;
+}
+
+export interface ExecuteResult {
+  status: 'completed' | 'interrupted';
+  reason?: string;
+  concurrencyDecreases: number;
+}
+
+const BATCH = 200;
+const FLUSH_EVERY = 25;
+/** Claims of one action before a failure that might pass is taken as final for this run. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Carries out a stored plan: phase 1 (creates, updates, stock, variation deletes), then phase 2 (product
+ * removals). Each claimed action is marked in progress in the database before its write, and its
+ * outcome after, so that a run killed at any point resumes with only the uncertain actions verified.
+ */
+export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { db, runId, mcf } = options;
+  const logger = options.logger ?? silentLogger;
+  const limit = new AdaptiveLimit(options.concurrency);
+  const maxFailures = options.maxConsecutiveFailures ?? 20;
+  const previousOnRetry = mcf.stats.onRetry;
+  mcf.stats.onRetry = (err) => {
+    previousOnRetry?.(err);
+    if (err.kind === 'rate-limited' || err.kind === 'unavailable' || err.kind === 'server') limit.pushback();
+  };
+
+  const verifying = await markInFlightForVerification(db, runId);
+  if (verifying > 0)
+    logger.info('resuming: actions in flight at the interruption are verified first', { runId, verifying });
+
+  const started = Date.now();
+  let completed = options.alreadyCompleted ?? 0;
+  const completedAtStart = completed;
+  let failed = 0;
+  let consecutiveFailures = 0;
+  let stopReason: string | undefined;
+  const buffer: ActionOutcome[] = [];
+  const problems: Problem[] = [];
+
+  const flush = async () => {
+    const outcomes = buffer.splice(0, buffer.length);
+    const found = problems.splice(0, problems.length);
+    await recordOutcomes(db, outcomes);
+    await addProblems(db, runId, found);
+  };
+  const report = () => {
+    const doneHere = completed - completedAtStart;
+    const elapsed = (Date.now() - started) / 1000;
+    const left = options.totalActions - completed;
+    options.onProgress?.({
+      total: options.totalActions,
+      completed,
+      failed,
+      concurrency: limit.value,
+      etaSeconds: doneHere > 0 && elapsed > 0 ? (left * elapsed) / doneHere : undefined,
+    });
+  };
+
+  const runOne = async (claimed: ClaimedAction): Promise<void> => {
+    const { action } = claimed;
+    try {
+      const result = await applyAction(mcf, action, claimed.verify);
+      buffer.push({ id: claimed.id, status: 'done', result });
+      consecutiveFailures = 0;
+      completed += 1;
+      limit.success();
+    } catch (err) {
+      if (isRemoteError(err) && err.disposition !== 'fatal' && claimed.attempts < MAX_ATTEMPTS) {
+        // It may pass (the store busy or down): back in the queue, verified first if it may have landed.
+        buffer.push({
+          id: claimed.id,
+          status: 'pending',
+          verify: claimed.verify || err.disposition === 'outcome-unknown',
+          error: err.message,
+        });
+        consecutiveFailures += 1;
+        if (consecutiveFailures >= maxFailures) stopReason ??= `MyCashflow kept failing (${err.message})`;
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      buffer.push({ id: claimed.id, status: 'failed', error: message });
+      problems.push({
+        kind: 'write-failed',
+        code: action.code,
+        reason: `${action.code}: the ${action.kind} could not be written. ${message}`,
+      });
+      completed += 1;
+      failed += 1;
+    }
+    if (buffer.length >= FLUSH_EVERY) await flush();
+  };
+
+  try {
+    report();
+    for (const phase of [1, 2]) {
+      for (;;) {
+        if (stopReason || options.signal?.aborted) break;
+        const batch = await claimActions(db, runId, phase, BATCH);
+        if (batch.length === 0) break;
+        const queue = [...batch];
+        const active = new Set<Promise<void>>();
+        while (queue.length > 0 || active.size > 0) {
+          while (queue.length > 0 && active.size < limit.value && !stopReason && !options.signal?.aborted) {
+            const task = runOne(queue.shift()!).finally(() => {
+              active.delete(task);
+              report();
+            });
+            active.add(task);
+          }
+          if (active.size === 0) break;
+          await Promise.race(active);
+        }
+        // Claimed but never started (a stop came): back to pending, untouched.
+        for (const left of queue) buffer.push({ id: left.id, status: 'pending', verify: left.verify });
+        await flush();
+      }
+      if (stopReason || options.signal?.aborted) break;
+    }
+  } finally {
+    await flush();
+    mcf.stats.onRetry = previousOnRetry;
+  }
+
+  if (stopReason || options.signal?.aborted) {
+    return {
+      status: 'interrupted',
+      reason: stopReason ?? 'stopped on request',
+      concurrencyDecreases: limit.decreases,
+    };
+  }
+  return { status: 'completed', concurrencyDecreases: limit.decreases };
+}

@@ -1,0 +1,502 @@
+import type { McfVersionId } from '../domain/ids.ts';
+import { formatCents, formatVatRate, vatRateFromNumber, type Cents } from '../domain/money.ts';
+import type { ProductImportSettings } from '../config/connection-file.ts';
+import type { NbProduct } from '../netbaron/wire/products.ts';
+import type { FieldChange, Plan, PlanCounts, PlannedAction, PricePatch, Problem } from './plan.ts';
+import { readQuantity } from './quantity.ts';
+import { isHidden, type StoreCatalog, type StoreProduct, type StoreVariation } from './store-catalog.ts';
+
+export interface NetBaronListing {
+  /** Every product of the marketplace listing, live and deleted, in the order read. */
+  products: NbProduct[];
+  /** Products NetBaron sent that could not be read; their codes still count as present. */
+  invalid: Array<{ code?: string; reason: string }>;
+  /** True when every page was read: only then does a code's absence mean anything. */
+  complete: boolean;
+}
+
+export interface PlanInput {
+  netbaron: NetBaronListing;
+  store: StoreCatalog;
+  settings: ProductImportSettings;
+  /** Codes that earlier runs matched or created and that are still linked. */
+  linkedCodes: ReadonlySet<string>;
+}
+
+type Place =
+  | { kind: 'product'; product: StoreProduct }
+  | { kind: 'variation'; product: StoreProduct; variation: StoreVariation };
+
+function describePlace(place: Place): string {
+  return place.kind === 'product'
+    ? `product ${place.product.id} "${place.product.name}"`
+    : `variation ${place.variation.id} "${place.variation.name}" of product ${place.product.id} "${place.product.name}"`;
+}
+
+const money = (c: Cents | null | undefined): string | null =>
+  c === null || c === undefined ? null : formatCents(c);
+
+/** Store code → every product and variation holding it (more than one is a duplicate). */
+function indexStore(store: StoreCatalog): Map<string, Place[]> {
+  const index = new Map<string, Place[]>();
+  const add = (code: string | null, place: Place) => {
+    if (!code) return;
+    const list = index.get(code);
+    if (list) list.push(place);
+    else index.set(code, [place]);
+  };
+  for (const product of store.products) {
+    add(product.code, { kind: 'product', product });
+    for (const variation of product.variations)
+      add(variation.code, { kind: 'variation', product, variation });
+  }
+  return index;
+}
+
+/**
+ * The codes an `update-existing` run may touch: each chosen store product with all its variations, or a
+ * chosen variation alone. Undefined means every code (mode `import-new`).
+ */
+function scopeOf(
+  input: PlanInput,
+  index: Map<string, Place[]>,
+  problems: Problem[],
+): Set<string> | undefined {
+  if (input.settings.mode !== 'update-existing') return undefined;
+  const scope = new Set<string>();
+  for (const code of input.settings.updateOnly) {
+    const places = index.get(code);
+    if (!places) {
+      problems.push({
+        kind: 'selected-product-not-found',
+        code,
+        reason: `Product ${code} is selected for updating, but the store has no product or variation with this code.`,
+      });
+      continue;
+    }
+    scope.add(code);
+    for (const place of places) {
+      if (place.kind === 'product') for (const v of place.product.variations) if (v.code) scope.add(v.code);
+    }
+  }
+  return scope;
+}
+
+/** A NetBaron code that looks like a size of a store product with variations, e.g. TS-100-XL next to TS-100. */
+function missingVariationOf(code: string, index: Map<string, Place[]>): StoreProduct | undefined {
+  for (let cut = code.lastIndexOf('-'); cut > 0; cut = code.lastIndexOf('-', cut - 1)) {
+    const parent = index.get(code.slice(0, cut))?.find((p) => p.kind === 'product');
+    if (parent && parent.product.variations.length > 0) return parent.product;
+  }
+  return undefined;
+}
+
+interface Builder {
+  actions: PlannedAction[];
+  problems: Problem[];
+  counts: PlanCounts;
+  linked: Set<string>;
+  removed: Set<string>;
+  /** Product id → variation ids this plan deletes. */
+  variationDeletes: Map<number, Set<number>>;
+  /** Product ids already removed by this plan. */
+  productRemovals: Set<number>;
+}
+
+/** NetBaron's balance as the store's whole quantity, with every adjustment reported; null when unusable. */
+function quantityFor(b: Builder, code: string, nb: NbProduct): number | null {
+  if (nb.quantity === undefined) return null;
+  const reading = readQuantity(nb.quantity);
+  if (!reading.ok) {
+    b.problems.push({
+      kind: 'invalid-quantity',
+      code,
+      reason: `${code}: ${reading.reason} in NetBaron; the stock was left as it is.`,
+    });
+    return null;
+  }
+  if (reading.adjusted === 'negative-to-zero') {
+    b.problems.push({
+      kind: 'negative-quantity',
+      code,
+      reason: `${code} has a negative stock balance (${nb.quantity}) in NetBaron; the store gets 0.`,
+    });
+  } else if (reading.adjusted === 'rounded-down') {
+    b.problems.push({
+      kind: 'fractional-quantity',
+      code,
+      reason: `${code} has a fractional stock balance (${nb.quantity}) in NetBaron; the store gets ${reading.quantity}.`,
+    });
+  }
+  return reading.quantity;
+}
+
+function stockAction(b: Builder, code: string, nb: NbProduct, current: number | null, where: string): void {
+  const quantity = quantityFor(b, code, nb);
+  if (quantity === null || quantity === current) return;
+  b.actions.push({
+    kind: 'set-stock',
+    code,
+    quantity,
+    reason: `stock balance of ${where} follows NetBaron`,
+    changes: [{ field: 'stock', from: current === null ? null : String(current), to: String(quantity) }],
+  });
+}
+
+/** Price, purchase price and (when enabled) descriptions: the only fields an existing item gets. */
+function pricePatch(
+  b: Builder,
+  code: string,
+  nb: NbProduct,
+  current: { price: Cents | null; purchasePrice: Cents | null; description?: string; information?: string },
+  settings: ProductImportSettings,
+): { patch: PricePatch; changes: FieldChange[] } {
+  const patch: PricePatch = {};
+  const changes: FieldChange[] = [];
+  if (nb.priceVatIncluded === undefined) {
+    b.problems.push({
+      kind: 'missing-price',
+      code,
+      reason: `${code} has no selling price in NetBaron; the store's price was left as it is.`,
+    });
+  } else if (nb.priceVatIncluded !== current.price) {
+    patch.price = nb.priceVatIncluded;
+    changes.push({ field: 'price', from: money(current.price), to: formatCents(nb.priceVatIncluded) });
+  }
+  if (nb.purchasePrice !== undefined && nb.purchasePrice !== current.purchasePrice) {
+    patch.purchase_price = nb.purchasePrice;
+    changes.push({
+      field: 'purchase_price',
+      from: money(current.purchasePrice),
+      to: formatCents(nb.purchasePrice),
+    });
+  }
+  if (settings.updateDescriptions && current.description !== undefined) {
+    if (nb.description !== undefined && nb.description !== current.description) {
+      patch.description = nb.description;
+      changes.push({ field: 'description', from: current.description, to: nb.description });
+    }
+    if (nb.additionalInformation !== undefined && nb.additionalInformation !== current.information) {
+      patch.information = nb.additionalInformation;
+      changes.push({ field: 'information', from: current.information ?? null, to: nb.additionalInformation });
+    }
+  }
+  return { patch, changes };
+}
+
+function planUpdate(b: Builder, place: Place, nb: NbProduct, settings: ProductImportSettings): void {
+  const before = b.actions.length;
+  if (place.kind === 'product') {
+    const p = place.product;
+    const { patch, changes } = pricePatch(b, nb.code, nb, { ...p }, settings);
+    if (changes.length > 0) {
+      b.actions.push({
+        kind: 'update-product',
+        code: nb.code,
+        productId: p.id,
+        patch,
+        changes,
+        reason: `product ${p.id} "${p.name}" follows NetBaron`,
+      });
+    }
+    if (p.variations.length > 0) {
+      if (nb.quantity !== undefined) {
+        b.problems.push({
+          kind: 'stock-on-variations',
+          code: nb.code,
+          reason: `${nb.code} is a store product with variations, whose stock is kept per variation; NetBaron's stock balance for ${nb.code} was not written.`,
+        });
+      }
+    } else {
+      stockAction(b, nb.code, nb, p.stockQuantity, `product ${p.id}`);
+    }
+  } else {
+    const v = place.variation;
+    const { patch, changes } = pricePatch(
+      b,
+      nb.code,
+      nb,
+      { price: v.price, purchasePrice: v.purchasePrice },
+      settings,
+    );
+    if (changes.length > 0) {
+      b.actions.push({
+        kind: 'update-variation',
+        code: nb.code,
+        productId: v.productId,
+        variationId: v.id,
+        patch,
+        changes,
+        reason: `variation ${v.id} "${v.name}" of product ${place.product.id} follows NetBaron`,
+      });
+    }
+    stockAction(b, nb.code, nb, v.stockQuantity, `variation ${v.id}`);
+  }
+  if (b.actions.length > before) b.counts.update += 1;
+  else b.counts.unchanged += 1;
+  b.linked.add(nb.code);
+}
+
+function planCreate(b: Builder, nb: NbProduct, input: PlanInput, index: Map<string, Place[]>): void {
+  const { settings, store } = input;
+  const code = nb.code;
+  const parent = missingVariationOf(code, index);
+  if (parent) {
+    const sizes = parent.variations
+      .map((v) => v.code)
+      .filter(Boolean)
+      .join(', ');
+    b.problems.push({
+      kind: 'variation-missing-in-store',
+      code,
+      reason: `${code} looks like a variation of store product ${parent.code} "${parent.name}" (variations ${sizes}), but the store has no variation with this code. Add it in MyCashflow with the code ${code}; the import does not create variations or guess.`,
+    });
+    return;
+  }
+  if (!nb.name.trim()) {
+    b.problems.push({
+      kind: 'missing-name',
+      code,
+      reason: `${code} has no name in NetBaron; it was not created.`,
+    });
+    return;
+  }
+  if (nb.priceVatIncluded === undefined) {
+    b.problems.push({
+      kind: 'missing-price',
+      code,
+      reason: `${code} has no selling price in NetBaron; it was not created.`,
+    });
+    return;
+  }
+  const allowed = settings.vatRates.map((r) => vatRateFromNumber(r));
+  if (nb.vatRate === undefined || !allowed.includes(nb.vatRate)) {
+    const rate = nb.vatRate === undefined ? 'no VAT rate' : `VAT rate ${formatVatRate(nb.vatRate)} %`;
+    b.problems.push({
+      kind: 'unknown-vat-rate',
+      code,
+      reason: `${code} has ${rate} in NetBaron, which is not one of the store's rates (${settings.vatRates.join(', ')} %); it was not created.`,
+    });
+    return;
+  }
+  const stock = quantityFor(b, code, nb);
+  const weight = nb.weight === undefined ? undefined : Number(nb.weight);
+  const create = {
+    name: nb.name,
+    product_code: code,
+    ...(settings.updateDescriptions
+      ? { description: nb.description ?? '', information: nb.additionalInformation ?? '' }
+      : {}),
+    price: nb.priceVatIncluded,
+    ...(nb.purchasePrice === undefined ? {} : { purchase_price: nb.purchasePrice }),
+    vat_rate: nb.vatRate,
+    ...(weight === undefined ? {} : { weight }),
+    ...(nb.packageType ? { parcel_type: nb.packageType } : {}),
+    // A product the import creates is meant to be sold: visible in every store version.
+    visibilities: store.versions.map((version_id) => ({ version_id, is_visible: true })),
+  };
+  const changes: FieldChange[] = [
+    { field: 'name', from: null, to: create.name },
+    { field: 'product_code', from: null, to: code },
+    { field: 'vat_rate', from: null, to: formatVatRate(create.vat_rate) },
+    { field: 'price', from: null, to: formatCents(create.price) },
+  ];
+  if (create.purchase_price !== undefined)
+    changes.push({ field: 'purchase_price', from: null, to: formatCents(create.purchase_price) });
+  if (create.weight !== undefined) changes.push({ field: 'weight', from: null, to: String(create.weight) });
+  if (create.parcel_type !== undefined)
+    changes.push({ field: 'parcel_type', from: null, to: create.parcel_type });
+  if (create.description !== undefined)
+    changes.push({ field: 'description', from: null, to: create.description });
+  if (create.information !== undefined)
+    changes.push({ field: 'information', from: null, to: create.information });
+  if (stock !== null) changes.push({ field: 'stock', from: null, to: String(stock) });
+  changes.push({ field: 'visibility', from: null, to: 'visible in every version' });
+  b.actions.push({
+    kind: 'create-product',
+    code,
+    create,
+    stock,
+    changes,
+    reason: `${code} is new in NetBaron: created in the store`,
+  });
+  b.counts.create += 1;
+  b.linked.add(code);
+}
+
+function removeProduct(
+  b: Builder,
+  product: StoreProduct,
+  code: string,
+  reason: string,
+  input: PlanInput,
+): void {
+  if (b.productRemovals.has(product.id)) return;
+  b.productRemovals.add(product.id);
+  b.removed.add(code);
+  const versions: McfVersionId[] = input.store.versions;
+  if (input.settings.whenRemoving === 'delete') {
+    b.actions.push({ kind: 'delete-product', code, productId: product.id, reason, changes: [] });
+    b.counts.delete += 1;
+    return;
+  }
+  if (isHidden(product, versions)) return;
+  b.actions.push({
+    kind: 'hide-product',
+    code,
+    productId: product.id,
+    versions,
+    reason,
+    changes: [{ field: 'visibility', from: 'visible', to: 'hidden in every version' }],
+  });
+  b.counts.hide += 1;
+}
+
+function planRemoval(b: Builder, place: Place, code: string, why: string, input: PlanInput): void {
+  if (place.kind === 'product') {
+    removeProduct(
+      b,
+      place.product,
+      code,
+      `${why}: product ${place.product.id} "${place.product.name}" is ${input.settings.whenRemoving === 'delete' ? 'deleted' : 'hidden'}`,
+      input,
+    );
+    return;
+  }
+  const v = place.variation;
+  const deletes = b.variationDeletes.get(v.productId) ?? new Set<number>();
+  if (deletes.has(v.id)) return;
+  deletes.add(v.id);
+  b.variationDeletes.set(v.productId, deletes);
+  b.removed.add(code);
+  b.actions.push({
+    kind: 'delete-variation',
+    code,
+    productId: v.productId,
+    variationId: v.id,
+    reason: `${why}: variation ${v.id} "${v.name}" of product ${place.product.id} is deleted`,
+    changes: [],
+  });
+  b.counts.deleteVariation += 1;
+}
+
+/**
+ * The import's decisions, as a pure function of what both systems hold, the settings and what earlier
+ * runs linked. Nothing here reads or writes anything: the executor carries the plan out.
+ */
+export function planImport(input: PlanInput): Plan {
+  const { netbaron, store, settings } = input;
+  const index = indexStore(store);
+  const b: Builder = {
+    actions: [],
+    problems: [],
+    counts: { create: 0, update: 0, unchanged: 0, hide: 0, delete: 0, deleteVariation: 0 },
+    linked: new Set(),
+    removed: new Set(),
+    variationDeletes: new Map(),
+    productRemovals: new Set(),
+  };
+  const scope = scopeOf(input, index, b.problems);
+  const inScope = (code: string) => scope === undefined || scope.has(code);
+
+  const seen = new Map<string, NbProduct[]>();
+  for (const p of netbaron.products) {
+    const list = seen.get(p.code);
+    if (list) list.push(p);
+    else seen.set(p.code, [p]);
+  }
+  const present = new Set<string>(seen.keys());
+  for (const bad of netbaron.invalid) {
+    if (bad.code) present.add(bad.code);
+    if (bad.code && !inScope(bad.code)) continue;
+    b.problems.push({
+      kind: 'invalid-netbaron-data',
+      code: bad.code ?? '(no code)',
+      reason: `NetBaron's data for ${bad.code ?? 'a product without a code'} could not be read (${bad.reason}); it was skipped.`,
+    });
+  }
+
+  const storeDuplicateReported = new Set<string>();
+  const reportStoreDuplicate = (code: string, places: Place[]): void => {
+    if (storeDuplicateReported.has(code)) return;
+    storeDuplicateReported.add(code);
+    const where = places.map(describePlace);
+    b.problems.push({
+      kind: 'duplicate-code-in-store',
+      code,
+      places: where,
+      reason: `Product code ${code} is used ${places.length} times in the store (${where.join('; ')}). Give each its own code; until then ${code} is left alone.`,
+    });
+  };
+
+  for (const [code, entries] of [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (!inScope(code)) continue;
+    if (entries.length > 1) {
+      b.problems.push({
+        kind: 'duplicate-code-in-netbaron',
+        code,
+        places: entries.map((e, i) => `NetBaron entry ${i + 1} "${e.name}"${e.deleted ? ' (deleted)' : ''}`),
+        reason: `Product code ${code} appears ${entries.length} times in NetBaron's marketplace listing. Give each its own code; until then ${code} is left alone.`,
+      });
+      continue;
+    }
+    const nb = entries[0]!;
+    const places = index.get(code) ?? [];
+    if (places.length > 1) {
+      reportStoreDuplicate(code, places);
+      continue;
+    }
+    const place = places[0];
+    if (nb.deleted) {
+      if (place)
+        planRemoval(b, place, code, `${code} was deleted in NetBaron or left the marketplace`, input);
+      continue;
+    }
+    if (place) planUpdate(b, place, nb, settings);
+    else if (settings.mode === 'import-new') planCreate(b, nb, input, index);
+  }
+
+  // A code imported earlier that a complete listing no longer holds at all was deleted long ago (§15.5).
+  if (netbaron.complete) {
+    for (const code of [...input.linkedCodes].sort()) {
+      if (present.has(code) || !inScope(code)) continue;
+      const places = index.get(code) ?? [];
+      if (places.length > 1) reportStoreDuplicate(code, places);
+      else if (places[0])
+        planRemoval(
+          b,
+          places[0],
+          code,
+          `${code} is no longer in NetBaron's listing although it was imported earlier`,
+          input,
+        );
+    }
+  }
+
+  // A product that loses its last variation is removed by the same setting.
+  const byId = new Map(store.products.map((p) => [p.id as number, p]));
+  for (const [productId, deleted] of b.variationDeletes) {
+    const product = byId.get(productId)!;
+    if (product.variations.every((v) => deleted.has(v.id))) {
+      removeProduct(
+        b,
+        product,
+        product.code ?? `product ${product.id}`,
+        `every variation of product ${product.id} "${product.name}" was deleted`,
+        input,
+      );
+    }
+  }
+
+  for (const code of b.removed) b.linked.delete(code);
+  let storeItemCount = 0;
+  for (const p of store.products) storeItemCount += Math.max(1, p.variations.length);
+  return {
+    actions: b.actions,
+    problems: b.problems,
+    counts: b.counts,
+    linkedCodes: [...b.linked],
+    removedCodes: [...b.removed],
+    storeItemCount,
+  };
+}

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { evaluateGuards } from '../../catalog/guards.ts';
+import { readNetBaronListing, readStoreCatalog } from '../../catalog/import-products.ts';
+import { planImport } from '../../catalog/planner.ts';
+import { readConnectionFile, slugOf } from '../../config/connection-file.ts';
+import { readEnv } from '../../config/env.ts';
+import { openDatabase } from '../../db/database.ts';
+import { ensureConnection, loadLinkedCodes } from '../../db/import-runs.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { clientsFor } from '../connection-clients.ts';
+import { formatProblems } from '../format-import.ts';
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description(
+      'pre-flight: report duplicate codes on both sides and every problem an import would raise, writing nothing',
+    )
+    .requiredOption('--config <file>', 'the connection file')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { config: string; json?: boolean }) => {
+      const env = readEnv();
+      const connection = await readConnectionFile(opts.config);
+      const logger = createLogger({ level: env.LOG_LEVEL });
+      const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+      try {
+        const { mcf, nb } = clientsFor(connection, logger);
+        const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
+        const [listing, store, linked] = await Promise.all([
+          readNetBaronListing(nb, connection.netbaron.marketplace),
+          readStoreCatalog(mcf),
+          loadLinkedCodes(database.db, connectionId),
+        ]);
+        const plan = planImport({
+          netbaron: listing,
+          store,
+          settings: connection.productImport,
+          linkedCodes: linked,
+        });
+        const guard = evaluateGuards(plan, connection.productImport.guards);
+        const report = {
+          problems: plan.problems,
+          wouldDo: plan.counts,
+          guard: { ok: guard.ok, reasons: guard.reasons },
+        };
+        if (opts.json) {
+          console.log(JSON.stringify(report, null, 2));
+          return;
+        }
+        console.log(
+          plan.problems.length ? `Problems:\n${formatProblems(plan.problems)}` : 'No problems found.',
+        );
+        const c = plan.counts;
+        console.log(
+          `\nAn import now would create ${c.create}, update ${c.update}, leave ${c.unchanged} unchanged, hide ${c.hide}, delete ${c.delete} products and ${c.deleteVariation} variations.`,
+        );
+        if (!guard.ok)
+          console.log(`It would stop before writing:\n${guard.reasons.map((r) => `- ${r}`).join('\n')}`);
+      } finally {
+        await database.close();
+      }
+    });
+}

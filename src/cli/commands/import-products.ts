@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { importProducts } from '../../catalog/import-products.ts';
+import { readConnectionFile } from '../../config/connection-file.ts';
+import { readEnv } from '../../config/env.ts';
+import { openDatabase } from '../../db/database.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { clientsFor } from '../connection-clients.ts';
+import { formatPlan, formatProblems, formatSummary } from '../format-import.ts';
+import { createProgressBar } from '../progress-bar.ts';
+import { stopRequested } from '../stop-signal.ts';
+
+interface ImportCliOptions {
+  config: string;
+  dryRun?: boolean;
+  json?: boolean;
+  force?: boolean;
+}
+
+export function registerImportProductsCommand(program: Command): void {
+  program
+    .command('import-products')
+    .description('"Fetch all products": import the marketplace products of NetBaron into the store')
+    .requiredOption('--config <file>', 'the connection file')
+    .option('--dry-run', 'plan and show the field-level changes; write nothing to MyCashflow')
+    .option('--json', 'print a summary object instead of text')
+    .option('--force', 'write even when a guard would stop the run')
+    .action(async (opts: ImportCliOptions) => {
+      const env = readEnv();
+      const connection = await readConnectionFile(opts.config);
+      const logger = createLogger({ level: env.LOG_LEVEL });
+      const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+      const stop = new AbortController();
+      void stopRequested().then(() => stop.abort());
+      const bar = createProgressBar();
+      try {
+        const { mcf, nb } = clientsFor(connection, logger);
+        const report = await importProducts({
+          db: database.db,
+          connection,
+          mcf,
+          nb,
+          dryRun: opts.dryRun,
+          force: opts.force,
+          logger,
+          signal: stop.signal,
+          onStage: (text) => bar.stage(text),
+          onProgress: (p) => bar.update(p),
+        });
+        bar.done();
+        const { summary } = report;
+        if (opts.json) {
+          console.log(JSON.stringify(summary, null, 2));
+        } else {
+          if (report.actions && opts.dryRun)
+            console.log(report.actions.length ? formatPlan(report.actions) : 'Nothing to write.');
+          if (summary.problems.length) console.log(`\nProblems:\n${formatProblems(summary.problems)}`);
+          console.log(`\n${formatSummary(summary)}`);
+        }
+        if (summary.status === 'blocked' || summary.status === 'interrupted') process.exitCode = 2;
+      } finally {
+        bar.done();
+        await database.close();
+      }
+    });
+}

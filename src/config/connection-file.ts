@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/*
+ * A connection: one store and one NetBaron organisation, with the extension's settings in its words.
+ * The file is the CLI's way in; the service (a later issue) keeps the same shape in the database.
+ */
+
+const percentShare = z.number().min(0).max(1);
+
+export const productImportSettingsSchema = z
+  .object({
+    /** `import-new`: update matches and create products for new codes; `update-existing`: create nothing. */
+    mode: z.enum(['import-new', 'update-existing']).default('import-new'),
+    /** With `update-existing`: the store product codes to update (a product includes its variations). */
+    updateOnly: z.array(z.string().min(1)).default([]),
+    /** NetBaron Description → description and AdditionalInformation → information, on create and update. */
+    updateDescriptions: z.boolean().default(false),
+    whenRemoving: z.enum(['hide', 'delete']).default('hide'),
+    /** VAT rates a new product may have; any other rate is reported and the product is not created. */
+    vatRates: z.array(z.number().min(0).max(99.99)).default([25.5, 14, 10, 0]),
+    guards: z
+      .object({
+        /** Stop before writing when more than this share of the store's codes would be hidden or deleted. */
+        maxRemovalShare: percentShare.default(0.1),
+        /** Stop when more than `maxPriceChangeShare` of the prices would move by more than this many percent. */
+        priceChangePercent: z.number().positive().default(30),
+        maxPriceChangeShare: percentShare.default(0.1),
+      })
+      .strict()
+      .default({ maxRemovalShare: 0.1, priceChangePercent: 30, maxPriceChangeShare: 0.1 }),
+    /** Writes to MyCashflow in flight at once at most; the executor goes lower when the store pushes back. */
+    concurrency: z.number().int().min(1).max(32).default(4),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.mode === 'update-existing' && s.updateOnly.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['updateOnly'],
+        message: 'mode "update-existing" needs the product codes to update in updateOnly',
+      });
+    }
+  });
+
+export type ProductImportSettings = z.infer<typeof productImportSettingsSchema>;
+
+export const connectionFileSchema = z
+  .object({
+    /** Stable key of the connection in the database; derived from the name when absent. */
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'id: lower-case letters, digits and dashes')
+      .optional(),
+    name: z.string().min(1, 'name is required'),
+    mycashflow: z
+      .object({
+        baseUrl: z
+          .string()
+          .url('mycashflow.baseUrl must be a URL such as https://STORE.mycashflow.fi/api/v1'),
+        user: z.string().min(1, "mycashflow.user is the API user's e-mail address"),
+        apiKey: z.string().min(1, 'mycashflow.apiKey is required'),
+      })
+      .strict(),
+    netbaron: z
+      .object({
+        baseUrl: z.string().url('netbaron.baseUrl must be a URL such as https://nb.example.fi'),
+        organisation: z.string().min(1, 'netbaron.organisation is required'),
+        productApiPassword: z.string().min(1).optional(),
+        orderApiPassword: z.string().min(1).optional(),
+        productsInterface: z.number().int().min(1).default(1),
+        salesOrderInterface: z.number().int().min(1).default(1),
+        marketplace: z
+          .string()
+          .min(1, 'netbaron.marketplace: choose the marketplace whose products are imported'),
+      })
+      .strict(),
+    productImport: productImportSettingsSchema.default(productImportSettingsSchema.parse({})),
+    orderExport: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type ConnectionFile = z.infer<typeof connectionFileSchema>;
+
+export class ConnectionFileError extends Error {
+  override name = 'ConnectionFileError';
+}
+
+export function slugOf(connection: ConnectionFile): string {
+  return (
+    connection.id ??
+    (connection.name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') ||
+      'connection')
+  );
+}
+
+export function parseConnection(raw: unknown, source = 'connection'): ConnectionFile {
+  const parsed = connectionFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    // Field paths and rules only: a value (a password) is never repeated back.
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(file)'}: ${i.message}`);
+    throw new ConnectionFileError(`${source} is not valid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export async function readConnectionFile(file: string): Promise<ConnectionFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ConnectionFileError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return parseConnection(raw, file);
+}

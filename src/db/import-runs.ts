@@ -1,0 +1,278 @@
+import { sql, type Kysely } from 'kysely';
+import type { PlannedAction, Problem } from '../catalog/plan.ts';
+import { phaseOf } from '../catalog/plan.ts';
+import type { ActionStatus, Database, RunStatus } from './schema.ts';
+
+type Db = Kysely<Database>;
+const CHUNK = 2000;
+
+export async function ensureConnection(db: Db, slug: string, name: string): Promise<string> {
+  const row = await db
+    .insertInto('connections')
+    .values({ slug, name })
+    .onConflict((oc) => oc.column('slug').doUpdateSet({ name, updated_at: new Date() }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function loadLinkedCodes(db: Db, connectionId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('product_links')
+    .select('code')
+    .where('connection_id', '=', connectionId)
+    .execute();
+  return new Set(rows.map((r) => r.code));
+}
+
+export interface NewRun {
+  connectionId: string;
+  status: RunStatus;
+  dryRun: boolean;
+  forced: boolean;
+  settings: unknown;
+  counts: unknown;
+  guard: unknown;
+  linkedCodes: string[];
+  removedCodes: string[];
+}
+
+/** The run, its planned actions and its problems, in one transaction: a plan is stored whole or not at all. */
+export async function storePlannedRun(
+  db: Db,
+  run: NewRun,
+  actions: PlannedAction[],
+  problems: Problem[],
+): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('import_runs')
+      .values({
+        connection_id: run.connectionId,
+        status: run.status,
+        dry_run: run.dryRun,
+        forced: run.forced,
+        settings: JSON.stringify(run.settings),
+        counts: JSON.stringify(run.counts),
+        guard: JSON.stringify(run.guard),
+        linked_codes: JSON.stringify(run.linkedCodes),
+        removed_codes: JSON.stringify(run.removedCodes),
+        ...(run.status === 'running' ? {} : { finished_at: new Date() }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (let i = 0; i < actions.length; i += CHUNK) {
+      await trx
+        .insertInto('import_actions')
+        .values(
+          actions.slice(i, i + CHUNK).map((a, j) => ({
+            run_id: id,
+            seq: i + j,
+            phase: phaseOf(a.kind),
+            kind: a.kind,
+            code: a.code,
+            action: JSON.stringify(a),
+          })),
+        )
+        .execute();
+    }
+    for (let i = 0; i < problems.length; i += CHUNK) {
+      await trx
+        .insertInto('import_problems')
+        .values(
+          problems.slice(i, i + CHUNK).map((p) => ({
+            run_id: id,
+            kind: p.kind,
+            code: p.code,
+            reason: p.reason,
+            places: p.places ? JSON.stringify(p.places) : null,
+          })),
+        )
+        .execute();
+    }
+    return id;
+  });
+}
+
+export async function addProblems(db: Db, runId: string, problems: Problem[]): Promise<void> {
+  if (problems.length === 0) return;
+  await db
+    .insertInto('import_problems')
+    .values(
+      problems.map((p) => ({
+        run_id: runId,
+        kind: p.kind,
+        code: p.code,
+        reason: p.reason,
+        places: p.places ? JSON.stringify(p.places) : null,
+      })),
+    )
+    .execute();
+}
+
+/** The newest unfinished run of the connection, when it is recent enough to be worth resuming. */
+export async function findResumableRun(db: Db, connectionId: string, maxAgeHours: number) {
+  return db
+    .selectFrom('import_runs')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('status', 'in', ['running', 'interrupted'])
+    .where('created_at', '>', sql<Date>`now() - make_interval(hours => ${maxAgeHours})`)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+export async function abandonStaleRuns(db: Db, connectionId: string): Promise<void> {
+  await db
+    .updateTable('import_runs')
+    .set({ status: 'abandoned', finished_at: new Date() })
+    .where('connection_id', '=', connectionId)
+    .where('status', 'in', ['running', 'interrupted'])
+    .execute();
+}
+
+/**
+ * Actions left in progress by a process that died may or may not have reached the store: from now on
+ * they are verified against the store before anything is written again.
+ */
+export async function markInFlightForVerification(db: Db, runId: string): Promise<number> {
+  const result = await db
+    .updateTable('import_actions')
+    .set({ status: 'pending', verify: true })
+    .where('run_id', '=', runId)
+    .where('status', '=', 'in-progress')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface ClaimedAction {
+  id: string;
+  action: PlannedAction;
+  verify: boolean;
+  /** Claims so far, this one included. */
+  attempts: number;
+}
+
+/** Takes the next pending actions of a phase, in plan order, and marks them in progress (the checkpoint). */
+export async function claimActions(
+  db: Db,
+  runId: string,
+  phase: number,
+  limit: number,
+): Promise<ClaimedAction[]> {
+  const rows = await sql<{ id: string; action: PlannedAction; verify: boolean; attempts: number }>`
+    update import_actions set status = 'in-progress', attempts = attempts + 1, updated_at = now()
+    where id in (
+      select id from import_actions
+      where run_id = ${runId} and phase = ${phase} and status = 'pending'
+      order by seq limit ${limit}
+      for update skip locked)
+    returning id, action, verify, attempts`.execute(db);
+  return rows.rows.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+export interface ActionOutcome {
+  id: string;
+  status: ActionStatus;
+  /** For a pending action: verify before writing next time. */
+  verify?: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+export async function recordOutcomes(db: Db, outcomes: ActionOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await sql`
+    update import_actions a set
+      status = u.status, verify = u.verify, result = u.result, error = u.error, updated_at = now()
+    from unnest(
+      ${outcomes.map((o) => o.id)}::bigint[],
+      ${outcomes.map((o) => o.status)}::text[],
+      ${outcomes.map((o) => o.verify ?? false)}::boolean[],
+      ${outcomes.map((o) => (o.result === undefined ? null : JSON.stringify(o.result)))}::jsonb[],
+      ${outcomes.map((o) => o.error ?? null)}::text[]
+    ) as u(id, status, verify, result, error)
+    where a.id = u.id`.execute(db);
+}
+
+export async function actionTallies(
+  db: Db,
+  runId: string,
+): Promise<Array<{ kind: string; status: string; n: number }>> {
+  const rows = await db
+    .selectFrom('import_actions')
+    .select(['kind', 'status', sql<string>`count(*)`.as('n')])
+    .where('run_id', '=', runId)
+    .groupBy(['kind', 'status'])
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, status: r.status, n: Number(r.n) }));
+}
+
+export async function updatedCodeCount(db: Db, runId: string): Promise<number> {
+  const row = await db
+    .selectFrom('import_actions')
+    .select(sql<string>`count(distinct code)`.as('n'))
+    .where('run_id', '=', runId)
+    .where('status', '=', 'done')
+    .where('kind', 'in', ['update-product', 'update-variation', 'set-stock'])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function runProblems(db: Db, runId: string) {
+  return db
+    .selectFrom('import_problems')
+    .select(['kind', 'code', 'reason', 'places'])
+    .where('run_id', '=', runId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function finishRun(
+  db: Db,
+  runId: string,
+  status: RunStatus,
+  summary: unknown,
+  error?: string,
+): Promise<void> {
+  await db
+    .updateTable('import_runs')
+    .set({
+      status,
+      summary: JSON.stringify(summary),
+      error: error ?? null,
+      finished_at: status === 'interrupted' ? null : new Date(),
+    })
+    .where('id', '=', runId)
+    .execute();
+}
+
+/** After a completed run: codes matched or created are linked, codes removed from the store are not. */
+export async function saveLinks(
+  db: Db,
+  connectionId: string,
+  runId: string,
+  linked: string[],
+  removed: string[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < linked.length; i += CHUNK) {
+      await trx
+        .insertInto('product_links')
+        .values(
+          linked
+            .slice(i, i + CHUNK)
+            .map((code) => ({ connection_id: connectionId, code, last_run_id: runId })),
+        )
+        .onConflict((oc) => oc.columns(['connection_id', 'code']).doUpdateSet({ last_run_id: runId }))
+        .execute();
+    }
+    for (let i = 0; i < removed.length; i += CHUNK) {
+      await trx
+        .deleteFrom('product_links')
+        .where('connection_id', '=', connectionId)
+        .where('code', 'in', removed.slice(i, i + CHUNK))
+        .execute();
+    }
+  });
+}
