@@ -4,11 +4,13 @@ import { generateDemoScenario } from '../../../simulators/demo/index.ts';
 import { startSimulators } from '../../../simulators/scenario.ts';
 import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
-import { nbMarketplaceId } from '../../domain/ids.ts';
+import { importProducts } from '../../catalog/import-products.ts';
+import { parseConnection } from '../../config/connection-file.ts';
 import { MyCashflowClient } from '../../mycashflow/client.ts';
 import { NetBaronClient } from '../../netbaron/client.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { positiveIntOption } from '../options.ts';
+import { createProgressBar } from '../progress-bar.ts';
 import { stopRequested } from '../stop-signal.ts';
 
 interface DemoOptions {
@@ -35,6 +37,8 @@ const simCredentials = z.object({
 });
 
 const firstPassword = (p: string | string[]): string => (Array.isArray(p) ? p[0]! : p);
+const writeCount = (byMethod: Record<string, number>): number =>
+  Object.entries(byMethod).reduce((n, [method, count]) => (method === 'GET' ? n : n + count), 0);
 
 /**
  * The main job until the service exists: the embedded database, both simulators seeded with a demo
@@ -74,71 +78,63 @@ export function registerDemoCommand(program: Command): void {
           {
             baseUrl: sims.netbaron.url,
             organisation: creds.netbaron.organisation,
-            products: {
-              password: firstPassword(creds.netbaron.modules.products.password),
-              interface: creds.netbaron.modules.products.interface ?? 1,
-            },
-            salesorder: {
-              password: firstPassword(creds.netbaron.modules.salesorder.password),
-              interface: creds.netbaron.modules.salesorder.interface ?? 1,
-            },
+            products: { password: firstPassword(creds.netbaron.modules.products.password) },
           },
           logger.child({ system: 'netbaron' }),
         );
 
-        await database.db
-          .insertInto('connections')
-          .values({ slug: 'demo', name: 'Demo store', settings: JSON.stringify({ marketplace: '3' }) })
-          .onConflict((oc) => oc.column('slug').doUpdateSet({ updated_at: new Date() }))
-          .execute();
-
-        const marketplaces = await nb.listMarketplaces();
-        const marketplace = marketplaces[0]?.id ?? nbMarketplaceId('3');
-        const nbCodes = new Set<string>();
-        let nbDeleted = 0;
-        let nbInvalid = 0;
-        for await (const p of nb.listProducts({
-          marketplace,
-          prices: true,
-          quantity: true,
-          packaging: true,
-          descriptions: true,
-          onInvalidItem: () => (nbInvalid += 1),
-        })) {
-          if (p.deleted) nbDeleted += 1;
-          else nbCodes.add(p.code);
-        }
-        const storeCodes = new Set<string>();
-        let storeProducts = 0;
-        for await (const p of mcf.listProducts({ expand: ['variations'] })) {
-          storeProducts += 1;
-          const codes = p.variations?.length ? p.variations.map((v) => v.product_code) : [p.product_code];
-          for (const c of codes) if (c) storeCodes.add(c);
-        }
-        const storePayments: string[] = [];
-        for await (const m of mcf.listPaymentMethods()) storePayments.push(m.name);
-        const nbPayments = new Set(await nb.listPaymentMethods());
-        const inBoth = [...nbCodes].filter((c) => storeCodes.has(c)).length;
+        const connection = parseConnection({
+          id: 'demo',
+          name: 'Demo store',
+          mycashflow: { baseUrl: `${sims.mycashflow.url}/api/v1`, user: user.email, apiKey: user.api_key },
+          netbaron: {
+            baseUrl: sims.netbaron.url,
+            organisation: creds.netbaron.organisation,
+            productApiPassword: firstPassword(creds.netbaron.modules.products.password),
+            marketplace: '3',
+          },
+          productImport: { mode: 'import-new', updateDescriptions: true, whenRemoving: 'hide' },
+        });
+        const bar = createProgressBar();
+        const first = await importProducts({
+          db: database.db,
+          connection,
+          mcf,
+          nb,
+          logger,
+          onStage: (t) => bar.stage(t),
+          onProgress: (p) => bar.update(p),
+        });
+        bar.done();
+        const writesBefore = writeCount(mcf.stats.byMethod);
+        const second = await importProducts({ db: database.db, connection, mcf, nb, logger });
+        const s = first.summary;
+        const problemKinds = new Map<string, number>();
+        for (const p of s.problems) problemKinds.set(p.kind, (problemKinds.get(p.kind) ?? 0) + 1);
 
         const rows: Array<[string, string]> = [
-          ['NetBaron marketplaces', marketplaces.map((m) => `${m.id} ${m.name}`).join(', ')],
+          ['Product import', `run ${s.runId}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s`],
+          ['Created / updated / unchanged', `${s.created} / ${s.updated} / ${s.unchanged}`],
+          ['Hidden / variations deleted', `${s.hidden} / ${s.variationsDeleted}`],
+          ['Problems', [...problemKinds].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'],
           [
-            `NetBaron products in marketplace ${marketplace}`,
-            `${nbCodes.size} live, ${nbDeleted} deleted, ${nbInvalid} invalid`,
+            'Requests to MyCashflow',
+            Object.entries(s.requests.mycashflow)
+              .map(([m, n]) => `${m} ${n}`)
+              .join(', '),
           ],
-          ['Store products', `${storeProducts} products holding ${storeCodes.size} codes`],
-          ['Codes in both systems', String(inBoth)],
-          ['NetBaron codes new to the store', String(nbCodes.size - inBoth)],
           [
-            'Store payment methods without a NetBaron match',
-            storePayments.filter((n) => !nbPayments.has(n)).join(', ') || 'none',
+            'Re-import with no change',
+            `${second.summary.status}, ${writeCount(mcf.stats.byMethod) - writesBefore} writes to MyCashflow`,
           ],
-          ['Requests made', `MyCashflow ${mcf.stats.total}, NetBaron ${nb.stats.total}`],
           ['Elapsed', `${((performance.now() - started) / 1000).toFixed(1)} s`],
         ];
         const width = Math.max(...rows.map(([k]) => k.length));
         console.log('');
         for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+        console.log(
+          '\nSee every problem with: npx netbaron check --config <connection file> (README: Product import).',
+        );
         if (opts.keepRunning) {
           console.log(
             `\nSimulators: MyCashflow ${sims.mycashflow.url}/api/v1, NetBaron ${sims.netbaron.url}/ws. Ctrl-C stops.`,
