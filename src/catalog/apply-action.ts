@@ -31,6 +31,22 @@ function patchDone(patch: PricePatch, current: McfProduct | McfVariation): boole
   );
 }
 
+/** A delete that finds its object already gone has nothing left to do (and writes nothing when verifying). */
+async function deleteOnce(
+  verify: boolean,
+  read: () => Promise<unknown>,
+  remove: () => Promise<void>,
+): Promise<ApplyResult> {
+  if (verify && !(await orUndefined(read()))) return { alreadyDone: true };
+  try {
+    await remove();
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    return { alreadyDone: true };
+  }
+  return {};
+}
+
 /** The product that owns a code, found through its stock item (`/stock/{code}` carries `product_id`). */
 async function productIdByCode(mcf: MyCashflowClient, code: string): Promise<number | undefined> {
   const stock = await orUndefined(mcf.getStock(productCode(code)));
@@ -124,25 +140,17 @@ export async function applyAction(
       });
       return {};
     }
-    case 'delete-product': {
-      if (verify && !(await orUndefined(mcf.getProduct(action.productId)))) return { alreadyDone: true };
-      try {
-        await mcf.deleteProduct(action.productId);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        return { alreadyDone: true };
-      }
-      return {};
-    }
-    case 'delete-variation': {
-      if (verify && !(await orUndefined(mcf.getVariation(action.variationId)))) return { alreadyDone: true };
-      try {
-        await mcf.deleteVariation(action.variationId);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        return { alreadyDone: true };
-      }
-      return {};
-    }
+    case 'delete-product':
+      return deleteOnce(
+        verify,
+        () => mcf.getProduct(action.productId),
+        () => mcf.deleteProduct(action.productId),
+      );
+    case 'delete-variation':
+      return deleteOnce(
+        verify,
+        () => mcf.getVariation(action.variationId),
+        () => mcf.deleteVariation(action.variationId),
+      );
   }
 }
