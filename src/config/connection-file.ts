@@ -45,6 +45,33 @@ export const productImportSettingsSchema = z
 
 export type ProductImportSettings = z.infer<typeof productImportSettingsSchema>;
 
+const contactSchema = z
+  .object({
+    company: z.string().optional(),
+    business_id: z.string().optional(),
+    street_address: z.string().optional(),
+    postal_code: z.string().optional(),
+    city: z.string().optional(),
+    country: z.string().optional(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+  })
+  .strict();
+export type StoreContact = z.infer<typeof contactSchema>;
+
+export const orderExportSettingsSchema = z
+  .object({
+    /** Seller details from the order's store version (falling back field by field to `storeContact`). */
+    useVersionContactDetails: z.boolean().default(false),
+    /** The store's general contact details: MyCashflow's API does not expose them, so they are set here. */
+    storeContact: contactSchema.default({}),
+    shippingArticleCode: z.string().min(1).default('TOIMITUS'),
+    paymentCostArticleCode: z.string().min(1).default('MAKSUKULU'),
+    discountArticleCode: z.string().min(1).default('ALENNUS'),
+  })
+  .strict();
+export type OrderExportSettings = z.infer<typeof orderExportSettingsSchema>;
+
 export const connectionFileSchema = z
   .object({
     /** Stable key of the connection in the database; derived from the name when absent. */
@@ -76,7 +103,7 @@ export const connectionFileSchema = z
       })
       .strict(),
     productImport: productImportSettingsSchema.default(productImportSettingsSchema.parse({})),
-    orderExport: z.record(z.string(), z.unknown()).default({}),
+    orderExport: orderExportSettingsSchema.default(orderExportSettingsSchema.parse({})),
   })
   .strict();
 
