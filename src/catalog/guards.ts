@@ -20,7 +20,16 @@ const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
  */
 export function evaluateGuards(plan: Plan, settings: ProductImportSettings['guards']): GuardVerdict {
   const reasons: string[] = [];
-  const removals = plan.counts.hide + plan.counts.delete + plan.counts.deleteVariation;
+  // A product removed because its last variation went is not a store item of its own: its variations,
+  // already counted, were the items (`storeItemCount` counts a product with variations by its variations).
+  const emptied = new Set<number>();
+  for (const action of plan.actions) if (action.kind === 'delete-variation') emptied.add(action.productId);
+  let emptiedProducts = 0;
+  for (const action of plan.actions) {
+    if ((action.kind === 'hide-product' || action.kind === 'delete-product') && emptied.has(action.productId))
+      emptiedProducts += 1;
+  }
+  const removals = plan.counts.hide + plan.counts.delete + plan.counts.deleteVariation - emptiedProducts;
   const removalShare = plan.storeItemCount === 0 ? 0 : removals / plan.storeItemCount;
   if (removalShare > settings.maxRemovalShare) {
     reasons.push(

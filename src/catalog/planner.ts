@@ -345,7 +345,8 @@ function removeProduct(
     kind: 'hide-product',
     code,
     productId: product.id,
-    versions,
+    // A copy: the plan must not share an array with the store catalog it was made from.
+    versions: [...versions],
     reason,
     changes: [{ field: 'visibility', from: 'visible', to: 'hidden in every version' }],
   });
@@ -416,10 +417,9 @@ export function planImport(input: PlanInput): Plan {
     });
   }
 
-  const storeDuplicateReported = new Set<string>();
-  const reportStoreDuplicate = (code: string, places: Place[]): void => {
-    if (storeDuplicateReported.has(code)) return;
-    storeDuplicateReported.add(code);
+  // Every duplicate in the store is reported, whether NetBaron knows the code or not: it breaks matching.
+  for (const [code, places] of [...index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (places.length < 2 || !inScope(code)) continue;
     const where = places.map(describePlace);
     b.problems.push({
       kind: 'duplicate-code-in-store',
@@ -427,7 +427,7 @@ export function planImport(input: PlanInput): Plan {
       places: where,
       reason: `Product code ${code} is used ${places.length} times in the store (${where.join('; ')}). Give each its own code; until then ${code} is left alone.`,
     });
-  };
+  }
 
   for (const [code, entries] of [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!inScope(code)) continue;
@@ -442,10 +442,7 @@ export function planImport(input: PlanInput): Plan {
     }
     const nb = entries[0]!;
     const places = index.get(code) ?? [];
-    if (places.length > 1) {
-      reportStoreDuplicate(code, places);
-      continue;
-    }
+    if (places.length > 1) continue;
     const place = places[0];
     if (nb.deleted) {
       if (place)
@@ -461,8 +458,7 @@ export function planImport(input: PlanInput): Plan {
     for (const code of [...input.linkedCodes].sort()) {
       if (present.has(code) || !inScope(code)) continue;
       const places = index.get(code) ?? [];
-      if (places.length > 1) reportStoreDuplicate(code, places);
-      else if (places[0])
+      if (places.length === 1 && places[0])
         planRemoval(
           b,
           places[0],

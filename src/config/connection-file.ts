@@ -18,7 +18,8 @@ export const productImportSettingsSchema = z
     updateDescriptions: z.boolean().default(false),
     whenRemoving: z.enum(['hide', 'delete']).default('hide'),
     /** VAT rates a new product may have; any other rate is reported and the product is not created. */
-    vatRates: z.array(z.number().min(0).max(99.99)).default([25.5, 14, 10, 0]),
+    // Finland: 25.5 % general; 13.5 % food and restaurants since 2026 (14 % before); 10 % books, medicines.
+    vatRates: z.array(z.number().min(0).max(99.99)).default([25.5, 14, 13.5, 10, 0]),
     guards: z
       .object({
         /** Stop before writing when more than this share of the store's codes would be hidden or deleted. */
