@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerCheckCommand } from './commands/check.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportProductsCommand } from './commands/import-products.ts';
+import { registerReportCommand } from './commands/report-stock.ts';
+import { registerOrderCommands } from './commands/orders.ts';
 import { registerSimCommand } from './commands/sim.ts';
 import { installStopHandlers } from './stop-signal.ts';
 
@@ -16,6 +18,8 @@ registerSimCommand(program);
 registerDemoCommand(program);
 registerImportProductsCommand(program);
 registerCheckCommand(program);
+registerReportCommand(program);
+registerOrderCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -67,6 +67,43 @@ export interface ProductLinksTable {
   last_run_id: string;
 }
 
+export type LedgerState = 'received' | 'sending' | 'sent' | 'waiting' | 'outcome-unknown';
+type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface OrderLedgerTable {
+  connection_id: string;
+  order_id: string;
+  state: LedgerState;
+  source: string;
+  order: Json;
+  order_created_at: NullableTime;
+  reason: string | null;
+  sent_document: string | null;
+  sales_order_number: string | null;
+  netbaron_answer: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  received_at: Timestamp;
+  sending_since: NullableTime;
+  next_attempt_at: NullableTime;
+  sent_at: NullableTime;
+  updated_at: Timestamp;
+}
+
+export interface OrderEventsTable {
+  id: Generated<string>;
+  connection_id: string;
+  order_id: string;
+  at: Timestamp;
+  kind: string;
+  detail: string | null;
+}
+
+export interface OrderPollCursorsTable {
+  connection_id: string;
+  created_from: ColumnType<Date, Date | string, Date | string>;
+  updated_at: Timestamp;
+}
+
 /** The typed shape of the database, table by table, as the migrations leave it. */
 export interface Database {
   connections: ConnectionsTable;
@@ -74,6 +111,9 @@ export interface Database {
   import_actions: ImportActionsTable;
   import_problems: ImportProblemsTable;
   product_links: ProductLinksTable;
+  order_ledger: OrderLedgerTable;
+  order_events: OrderEventsTable;
+  order_poll_cursors: OrderPollCursorsTable;
 }
 
 export type ConnectionRow = Selectable<ConnectionsTable>;

@@ -69,6 +69,8 @@ export interface ListOptions {
 
 export interface McfPage<T> {
   items: T[];
+  /** The JSON of each valid item as MyCashflow sent it, in the order of `items` (kept where exactness matters). */
+  raw: unknown[];
   page: number;
   pageCount: number;
   itemCount: number;
@@ -211,18 +213,20 @@ export class MyCashflowClient {
     const fetchPage = (page: number) => this.request('GET', path, { ...query, page });
     let pending: Promise<unknown> | undefined = fetchPage(1);
     for (let page = 1; pending; page += 1) {
-      const raw = await pending;
-      const envelope = listEnvelopeSchema.safeParse(raw);
+      const body = await pending;
+      const envelope = listEnvelopeSchema.safeParse(body);
       if (!envelope.success) throw this.invalid(`GET ${path}`, issueText(envelope.error));
       const { meta } = envelope.data;
       pending = page < meta.page_count ? fetchPage(page + 1) : undefined;
       // Keep an early failure of the prefetch from surfacing as an unhandled rejection.
       pending?.catch(() => undefined);
       const items: T[] = [];
+      const raw: unknown[] = [];
       for (const rawItem of envelope.data.data) {
         const parsed = schema.safeParse(rawItem);
         if (parsed.success) {
           items.push(parsed.data);
+          raw.push(rawItem);
           continue;
         }
         const obj = (rawItem ?? {}) as Record<string, unknown>;
@@ -236,7 +240,7 @@ export class MyCashflowClient {
           throw this.invalid(`GET ${path}`, `${resource} ${String(bad.id)}: ${bad.reason}`);
         options.onInvalidItem(bad);
       }
-      yield { items, page: meta.page, pageCount: meta.page_count, itemCount: meta.item_count };
+      yield { items, raw, page: meta.page, pageCount: meta.page_count, itemCount: meta.item_count };
     }
   }
 
@@ -301,6 +305,9 @@ export class MyCashflowClient {
 
   listOrders(options: ListOptions = {}): AsyncGenerator<McfOrder> {
     return this.list('/orders', 'order', orderSchema, options);
+  }
+  orderPages(options: ListOptions = {}): AsyncGenerator<McfPage<McfOrder>> {
+    return this.pages('/orders', 'order', orderSchema, options);
   }
   getOrder(id: McfOrderId, expand: string[] = []): Promise<McfOrder> {
     return this.one('GET', `/orders/${id}`, orderSchema, expand.length ? { expand: expand.join(',') } : {});

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-connections.ts';
 import * as m0002 from './0002-import-runs.ts';
+import * as m0003 from './0003-order-ledger.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -9,4 +10,5 @@ import * as m0002 from './0002-import-runs.ts';
 export const migrations: Record<string, Migration> = {
   '0001-connections': m0001,
   '0002-import-runs': m0002,
+  '0003-order-ledger': m0003,
 };

@@ -19,6 +19,14 @@ export function escapeXml(text: string): string {
   );
 }
 
+/** A container whose every child is omitted is omitted too: an optional block with nothing to say. */
+function isEmpty(node: XmlNode): boolean {
+  const [, content] = node;
+  if (content === undefined) return true;
+  if (typeof content === 'string') return false;
+  return content.every((c) => c === undefined || isEmpty(c));
+}
+
 function render(node: XmlNode, indent: string, out: string[]): void {
   const [name, content] = node;
   if (content === undefined) return;
@@ -26,11 +34,8 @@ function render(node: XmlNode, indent: string, out: string[]): void {
     out.push(`${indent}<${name}>${escapeXml(content)}</${name}>`);
     return;
   }
-  const children = content.filter((c): c is XmlNode => c !== undefined && c[1] !== undefined);
-  if (children.length === 0) {
-    out.push(`${indent}<${name}/>`);
-    return;
-  }
+  const children = content.filter((c): c is XmlNode => c !== undefined && !isEmpty(c));
+  if (children.length === 0) return;
   out.push(`${indent}<${name}>`);
   for (const child of children) render(child, `${indent}  `, out);
   out.push(`${indent}</${name}>`);

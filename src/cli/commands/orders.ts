@@ -1,0 +1,131 @@
+import type { Command } from 'commander';
+import type { ConnectionFile } from '../../config/connection-file.ts';
+import { readConnectionFile, slugOf } from '../../config/connection-file.ts';
+import { readEnv } from '../../config/env.ts';
+import { openDatabase, type OpenDatabase } from '../../db/database.ts';
+import { ensureConnection } from '../../db/import-runs.ts';
+import { ledgerEntry } from '../../db/order-ledger.ts';
+import { exportOrders } from '../../orders/export-orders.ts';
+import { sendOrder } from '../../orders/send-order.ts';
+import { StoreLookups } from '../../orders/store-lookups.ts';
+import { createLogger, type Logger } from '../../observability/logger.ts';
+import { clientsFor } from '../connection-clients.ts';
+
+async function withConnection<T>(
+  config: string,
+  fn: (ctx: { connection: ConnectionFile; database: OpenDatabase; logger: Logger }) => Promise<T>,
+): Promise<T> {
+  const env = readEnv();
+  const connection = await readConnectionFile(config);
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    return await fn({ connection, database, logger });
+  } finally {
+    await database.close();
+  }
+}
+
+function orderIdArg(value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`"${value}" is not a MyCashflow order id`);
+  return id;
+}
+
+export function registerOrderCommands(program: Command): void {
+  program
+    .command('export-orders')
+    .description('read new orders from MyCashflow (polling) and send every due order to NetBaron')
+    .requiredOption('--config <file>', 'the connection file')
+    .option('--since <iso-date>', 'read orders created since this moment instead of the stored cursor')
+    .option('--json', 'print a summary object')
+    .action(async (opts: { config: string; since?: string; json?: boolean }) => {
+      const since = opts.since === undefined ? undefined : new Date(opts.since);
+      if (since && Number.isNaN(since.getTime()))
+        throw new Error(`--since "${opts.since}" is not an ISO date`);
+      await withConnection(opts.config, async ({ connection, database, logger }) => {
+        const { mcf, nb } = clientsFor(connection, logger);
+        const summary = await exportOrders({ db: database.db, connection, mcf, nb, since, logger });
+        if (opts.json) {
+          console.log(JSON.stringify(summary, null, 2));
+        } else {
+          console.log(
+            `Read ${summary.polled.seen} orders created since ${summary.polled.from} (${summary.polled.newlyReceived} new).`,
+          );
+          console.log(
+            `Exported ${summary.exported}, already exported ${summary.alreadyExported}, to retry later ${summary.retryLater}.`,
+          );
+          for (const w of summary.waiting) console.log(`Waiting: ${w.reason ?? `order ${w.orderId}`}`);
+          for (const u of summary.outcomeUnknown)
+            console.log(`Outcome unknown: ${u.reason ?? `order ${u.orderId}`}`);
+        }
+        if (summary.waiting.length || summary.outcomeUnknown.length) process.exitCode = 2;
+      });
+    });
+
+  const orders = program.command('orders').description('one order in the ledger');
+  orders
+    .command('show <orderId>')
+    .description('what was sent to NetBaron for an order, what NetBaron answered, and its history')
+    .requiredOption('--config <file>', 'the connection file')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, opts: { config: string; json?: boolean }) => {
+      const orderId = orderIdArg(id);
+      await withConnection(opts.config, async ({ connection, database }) => {
+        const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
+        const entry = await ledgerEntry(database.db, { connectionId, orderId });
+        if (!entry) throw new Error(`order ${orderId} is not in the ledger of ${slugOf(connection)}`);
+        const view = {
+          orderId,
+          state: entry.state,
+          reason: entry.reason,
+          salesOrderNumber: entry.sales_order_number,
+          netbaronAnswer: entry.netbaron_answer,
+          attempts: entry.attempts,
+          source: entry.source,
+          events: entry.events,
+          sentDocument: entry.sent_document,
+        };
+        if (opts.json) return console.log(JSON.stringify(view, null, 2));
+        console.log(
+          `Order ${orderId}: ${entry.state}${entry.sales_order_number ? ` (NetBaron ${entry.sales_order_number})` : ''}`,
+        );
+        if (entry.reason) console.log(`Reason: ${entry.reason}`);
+        if (entry.netbaron_answer) console.log(`NetBaron answered: ${entry.netbaron_answer}`);
+        console.log('History:');
+        for (const e of entry.events)
+          console.log(`  ${e.at.toISOString()}  ${e.kind}${e.detail ? `  ${e.detail}` : ''}`);
+        if (entry.sent_document) console.log(`Sent document:\n${entry.sent_document}`);
+      });
+    });
+  orders
+    .command('retry <orderId>')
+    .description('send a waiting or unclear order again (after fixing its cause)')
+    .requiredOption('--config <file>', 'the connection file')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, opts: { config: string; json?: boolean }) => {
+      const orderId = orderIdArg(id);
+      await withConnection(opts.config, async ({ connection, database, logger }) => {
+        const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
+        const { mcf, nb } = clientsFor(connection, logger);
+        const outcome = await sendOrder(
+          {
+            db: database.db,
+            connectionId,
+            nb,
+            lookups: new StoreLookups(mcf),
+            settings: connection.orderExport,
+            logger,
+          },
+          orderId,
+          { includeWaiting: true },
+        );
+        if (opts.json) console.log(JSON.stringify({ orderId, ...outcome }, null, 2));
+        else
+          console.log(
+            `Order ${orderId}: ${outcome.outcome}${'reason' in outcome ? ` — ${outcome.reason}` : ''}${'salesOrderNumber' in outcome ? ` (NetBaron ${outcome.salesOrderNumber})` : ''}`,
+          );
+        if (outcome.outcome !== 'sent' && outcome.outcome !== 'found-already-sent') process.exitCode = 2;
+      });
+    });
+}

@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { readConnectionFile } from '../../config/connection-file.ts';
+import { readEnv } from '../../config/env.ts';
+import { openDatabase } from '../../db/database.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { readStockReport, type StockReportWithWarnings } from '../../reports/read-stock.ts';
+import type { StockDifference } from '../../reports/stock-report.ts';
+import { clientsFor } from '../connection-clients.ts';
+
+const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
+
+function table(rows: readonly StockDifference[]): string {
+  const header = ['Code', 'NetBaron', 'Store', 'Difference', 'By returns'];
+  const cells = rows.map((d) => [
+    d.code,
+    d.netbaronBalance,
+    String(d.storeQuantity),
+    signed(d.difference),
+    signed(d.explainedByReturns),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: readonly string[]) =>
+    `  ${c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ')}`.trimEnd();
+  const out = [line(header)];
+  rows.forEach((d, i) => {
+    out.push(line(cells[i]!));
+    // The action under its row: the report is read as a to-do list for NetBaron.
+    out.push(`    → ${d.action}`);
+  });
+  return out.join('\n');
+}
+
+export function formatStockReport(report: StockReportWithWarnings): string {
+  const lines: string[] = [];
+  const what =
+    report.basis === 'linked-codes'
+      ? `${report.compared} linked codes compared`
+      : `${report.compared} codes present in both systems compared (no import has linked any yet)`;
+  const since = report.since
+    ? `returns counted since the last completed import (${report.since})`
+    : 'no import has completed, so every return in the store counts';
+  lines.push(`${what}; ${since}.`);
+  if (report.differences.length === 0) {
+    lines.push('NetBaron and the store have the same stock for every compared code.');
+  } else {
+    lines.push(
+      `${report.differences.length} differences: ${report.explainedByReturns} explained by returns, ${report.unexplained} not (or only in part).`,
+    );
+  }
+  const explained = report.differences.filter((d) => d.status === 'returns');
+  const unexplained = report.differences.filter((d) => d.status !== 'returns');
+  if (explained.length) lines.push('', 'Explained by returns in MyCashflow:', table(explained));
+  if (unexplained.length) lines.push('', 'Not explained by returns:', table(unexplained));
+  if (report.notCompared.length) {
+    lines.push('', 'Not compared:', ...report.notCompared.map((n) => `  - ${n.reason}`));
+  }
+  if (report.warnings.length) {
+    lines.push('', 'Warnings (the report may be incomplete):', ...report.warnings.map((w) => `  - ${w}`));
+  }
+  return lines.join('\n');
+}
+
+export function registerReportCommand(program: Command): void {
+  const report = program.command('report').description('reports that compare the store with NetBaron');
+  report
+    .command('stock')
+    .description(
+      'compare the stock of every linked code in NetBaron and the store, and tell which differences returns in MyCashflow explain',
+    )
+    .requiredOption('--config <file>', 'the connection file')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { config: string; json?: boolean }) => {
+      const env = readEnv();
+      const connection = await readConnectionFile(opts.config);
+      const logger = createLogger({ level: env.LOG_LEVEL });
+      const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+      try {
+        const { mcf, nb } = clientsFor(connection, logger);
+        const result = await readStockReport({ db: database.db, connection, mcf, nb });
+        console.log(opts.json ? JSON.stringify(result, null, 2) : formatStockReport(result));
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,197 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, LedgerState } from './schema.ts';
+
+type Db = Kysely<Database>;
+
+export interface LedgerKey {
+  connectionId: string;
+  orderId: number;
+}
+
+async function event(db: Db, key: LedgerKey, kind: string, detail?: string): Promise<void> {
+  await db
+    .insertInto('order_events')
+    .values({ connection_id: key.connectionId, order_id: String(key.orderId), kind, detail: detail ?? null })
+    .execute();
+}
+
+/**
+ * Records an order the first time it is seen, by webhook or by polling; a second sighting changes
+ * nothing but the history. The row exists before any attempt to send, so the order cannot be lost.
+ */
+export async function receiveOrder(
+  db: Db,
+  key: LedgerKey,
+  order: unknown,
+  createdAt: string | undefined,
+  source: 'webhook' | 'poll',
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('order_ledger')
+    .values({
+      connection_id: key.connectionId,
+      order_id: String(key.orderId),
+      state: 'received',
+      source,
+      order: JSON.stringify(order),
+      order_created_at: createdAt ?? null,
+    })
+    .onConflict((oc) => oc.columns(['connection_id', 'order_id']).doNothing())
+    .returning('order_id')
+    .executeTakeFirst();
+  await event(db, key, inserted ? 'received' : 'seen-again', source);
+  return inserted !== undefined;
+}
+
+export interface ClaimedOrder {
+  order: unknown;
+  previousState: LedgerState;
+  attempts: number;
+}
+
+/**
+ * Takes an order for sending: only one process at a time can move it to `sending`. An order whose
+ * earlier attempt ended unclear (`outcome-unknown`, or `sending` left behind by a process that died)
+ * comes back with that previous state, so that the caller reads NetBaron before sending again.
+ */
+export async function claimForSending(
+  db: Db,
+  key: LedgerKey,
+  options: { includeWaiting: boolean; staleSendingSeconds: number },
+): Promise<ClaimedOrder | undefined> {
+  const rows = await sql<{ order: unknown; previous_state: LedgerState; attempts: number }>`
+    with prev as (
+      select state from order_ledger
+      where connection_id = ${key.connectionId} and order_id = ${key.orderId}
+      for update skip locked)
+    update order_ledger l set state = 'sending', sending_since = now(), attempts = l.attempts + 1, updated_at = now()
+    from prev
+    where l.connection_id = ${key.connectionId} and l.order_id = ${key.orderId}
+      and (prev.state in ('received', 'outcome-unknown')
+        or (${options.includeWaiting} and prev.state = 'waiting')
+        or (prev.state = 'sending' and l.sending_since < now() - make_interval(secs => ${options.staleSendingSeconds})))
+    returning l.order, prev.state as previous_state, l.attempts`.execute(db);
+  const row = rows.rows[0];
+  return row ? { order: row.order, previousState: row.previous_state, attempts: row.attempts } : undefined;
+}
+
+type Settled =
+  | { state: 'sent'; salesOrderNumber: string; answer: string }
+  | { state: 'waiting'; reason: string }
+  | { state: 'outcome-unknown'; reason: string }
+  | { state: 'received'; reason: string; retryAt: Date };
+
+export async function settle(db: Db, key: LedgerKey, outcome: Settled): Promise<void> {
+  await db
+    .updateTable('order_ledger')
+    .set({
+      state: outcome.state,
+      reason: outcome.state === 'sent' ? null : outcome.reason,
+      sending_since: null,
+      updated_at: new Date(),
+      next_attempt_at: outcome.state === 'received' ? outcome.retryAt : null,
+      ...(outcome.state === 'sent'
+        ? {
+            sales_order_number: outcome.salesOrderNumber,
+            netbaron_answer: outcome.answer,
+            sent_at: new Date(),
+          }
+        : {}),
+    })
+    .where('connection_id', '=', key.connectionId)
+    .where('order_id', '=', String(key.orderId))
+    .where('state', '=', 'sending')
+    .execute();
+  await event(db, key, outcome.state, outcome.state === 'sent' ? outcome.salesOrderNumber : outcome.reason);
+}
+
+/** The exact document about to be sent, kept before the PUT so that an operator can see what left. */
+export async function recordSentDocument(db: Db, key: LedgerKey, xml: string): Promise<void> {
+  await db
+    .updateTable('order_ledger')
+    .set({ sent_document: xml })
+    .where('connection_id', '=', key.connectionId)
+    .where('order_id', '=', String(key.orderId))
+    .execute();
+  await event(db, key, 'sending');
+}
+
+/** Orders to send now: received and due, or left unclear. */
+export async function dueOrders(db: Db, connectionId: string, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('order_ledger')
+    .select('order_id')
+    .where('connection_id', '=', connectionId)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('state', '=', 'received'),
+          eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', new Date())]),
+        ]),
+        eb('state', '=', 'outcome-unknown'),
+      ]),
+    )
+    .orderBy('order_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => Number(r.order_id));
+}
+
+export async function ordersInState(db: Db, connectionId: string, state: LedgerState) {
+  return db
+    .selectFrom('order_ledger')
+    .select(['order_id', 'reason', 'attempts', 'updated_at'])
+    .where('connection_id', '=', connectionId)
+    .where('state', '=', state)
+    .orderBy('order_id')
+    .execute();
+}
+
+export async function ledgerEntry(db: Db, key: LedgerKey) {
+  const row = await db
+    .selectFrom('order_ledger')
+    .selectAll()
+    .where('connection_id', '=', key.connectionId)
+    .where('order_id', '=', String(key.orderId))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const events = await db
+    .selectFrom('order_events')
+    .select(['at', 'kind', 'detail'])
+    .where('connection_id', '=', key.connectionId)
+    .where('order_id', '=', String(key.orderId))
+    .orderBy('id')
+    .execute();
+  return { ...row, events };
+}
+
+export async function pollCursor(db: Db, connectionId: string): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('order_poll_cursors')
+    .select('created_from')
+    .where('connection_id', '=', connectionId)
+    .executeTakeFirst();
+  return row?.created_from;
+}
+
+export async function savePollCursor(db: Db, connectionId: string, createdFrom: Date): Promise<void> {
+  await db
+    .insertInto('order_poll_cursors')
+    .values({ connection_id: connectionId, created_from: createdFrom })
+    .onConflict((oc) =>
+      oc.column('connection_id').doUpdateSet({ created_from: createdFrom, updated_at: new Date() }),
+    )
+    .execute();
+}
+
+export async function sentAmong(db: Db, connectionId: string, orderIds: number[]): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const row = await db
+    .selectFrom('order_ledger')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('connection_id', '=', connectionId)
+    .where('state', '=', 'sent')
+    .where('order_id', 'in', orderIds.map(String))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,161 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { OrderExportSettings } from '../config/connection-file.ts';
+import { claimForSending, recordSentDocument, settle, type LedgerKey } from '../db/order-ledger.ts';
+import type { Database } from '../db/schema.ts';
+import { isRemoteError, type RemoteError } from '../http/remote-error.ts';
+import { backoffDelay, defaultRetryPolicy } from '../http/retry-policy.ts';
+import { orderSchema } from '../mycashflow/schemas.ts';
+import type { NetBaronClient } from '../netbaron/client.ts';
+import { writeSalesOrder, type NbSalesOrder } from '../netbaron/wire/salesorder.ts';
+import { silentLogger, type Logger } from '../observability/logger.ts';
+import { mapOrder } from './map-order.ts';
+import type { StoreLookups } from './store-lookups.ts';
+
+export interface SendContext {
+  db: Kysely<Database>;
+  connectionId: string;
+  nb: NetBaronClient;
+  lookups: StoreLookups;
+  settings: OrderExportSettings;
+  logger?: Logger;
+  /** A `sending` row older than this was left by a process that died; it is read back and resumed. */
+  staleSendingSeconds?: number;
+}
+
+export type SendOutcome =
+  | { outcome: 'sent'; salesOrderNumber: string }
+  | { outcome: 'found-already-sent'; salesOrderNumber: string }
+  | { outcome: 'waiting'; reason: string }
+  | { outcome: 'outcome-unknown'; reason: string }
+  | { outcome: 'retry-later'; reason: string }
+  | { outcome: 'not-claimed' };
+
+/** Later attempts of an order that keeps failing in a way that may pass wait longer, up to an hour. */
+const retryPolicy = { ...defaultRetryPolicy, baseDelayMs: 5_000, maxDelayMs: 3_600_000 };
+
+function paymentReason(orderId: number, storeName: string, netbaronNames: string[] | undefined): string {
+  const known = netbaronNames ? netbaronNames.map((n) => `"${n}"`).join(', ') || 'none' : 'could not be read';
+  return (
+    `Order ${orderId}: payment method "${storeName}" of the store has no counterpart with exactly the same name in NetBaron ` +
+    `(NetBaron has: ${known}). Add it in NetBaron with exactly this name, then retry the order.`
+  );
+}
+
+/**
+ * After an unclear attempt, NetBaron is asked whether it already has the order. Exactly one found means
+ * the earlier attempt worked; none found (an explicit empty answer) means it is safe to send.
+ */
+async function readBack(ctx: SendContext, key: LedgerKey): Promise<SendOutcome | 'absent'> {
+  let found;
+  try {
+    found = await ctx.nb.findSalesOrders(String(key.orderId));
+  } catch (err) {
+    const reason = `Order ${key.orderId}: NetBaron could not be asked whether it already has the order (${(err as Error).message}).`;
+    await settle(ctx.db, key, { state: 'outcome-unknown', reason });
+    return { outcome: 'outcome-unknown', reason };
+  }
+  if (found.length === 0) return 'absent';
+  if (found.length === 1) {
+    const number = found[0]!.salesOrderNumber;
+    await settle(ctx.db, key, {
+      state: 'sent',
+      salesOrderNumber: number,
+      answer: `found on read-back as ${number}`,
+    });
+    return { outcome: 'found-already-sent', salesOrderNumber: number };
+  }
+  const reason = `Order ${key.orderId}: NetBaron already holds ${found.length} orders with this identifier (${found.map((f) => f.salesOrderNumber).join(', ')}); remove the extra ones in NetBaron. Nothing more is sent.`;
+  await settle(ctx.db, key, { state: 'waiting', reason });
+  return { outcome: 'waiting', reason };
+}
+
+async function put(
+  ctx: SendContext,
+  key: LedgerKey,
+  salesOrder: NbSalesOrder,
+): Promise<{ number: string; answer: string } | RemoteError> {
+  try {
+    const receipt = await ctx.nb.putSalesOrder(salesOrder);
+    return { number: receipt.salesOrderNumber, answer: `${receipt.status} as ${receipt.salesOrderNumber}` };
+  } catch (err) {
+    if (isRemoteError(err)) return err;
+    throw err;
+  }
+}
+
+/**
+ * Sends one order from the ledger to NetBaron, exactly once: the ledger claim keeps any second sender
+ * out, an unclear earlier attempt is read back before anything is sent, and an unclear PUT is resolved
+ * by reading back and re-sending only when NetBaron provably does not have the order.
+ */
+export async function sendOrder(
+  ctx: SendContext,
+  orderId: number,
+  options: { includeWaiting?: boolean } = {},
+): Promise<SendOutcome> {
+  const key: LedgerKey = { connectionId: ctx.connectionId, orderId };
+  const logger = (ctx.logger ?? silentLogger).child({ orderId });
+  const claimed = await claimForSending(ctx.db, key, {
+    includeWaiting: Boolean(options.includeWaiting),
+    staleSendingSeconds: ctx.staleSendingSeconds ?? 300,
+  });
+  if (!claimed) return { outcome: 'not-claimed' };
+
+  if (claimed.previousState === 'outcome-unknown' || claimed.previousState === 'sending') {
+    const back = await readBack(ctx, key);
+    if (back !== 'absent') return back;
+  }
+
+  const parsed = orderSchema.safeParse(claimed.order);
+  if (!parsed.success) {
+    const reason = `Order ${orderId}: MyCashflow's order could not be read (${z.prettifyError(parsed.error)}).`;
+    await settle(ctx.db, key, { state: 'waiting', reason });
+    return { outcome: 'waiting', reason };
+  }
+  const order = parsed.data;
+  const [paymentMethodName, shippingMethodName, version] = await Promise.all([
+    ctx.lookups.paymentMethodName(order.payment_method_id),
+    ctx.lookups.shippingMethodName(order.shipping_method_id),
+    ctx.lookups.version(order.version_id),
+  ]);
+  const mapped = mapOrder({ order, paymentMethodName, shippingMethodName, version, settings: ctx.settings });
+  if (!mapped.ok) {
+    await settle(ctx.db, key, { state: 'waiting', reason: mapped.reason });
+    return { outcome: 'waiting', reason: mapped.reason };
+  }
+  await recordSentDocument(ctx.db, key, writeSalesOrder(mapped.salesOrder));
+
+  let result = await put(ctx, key, mapped.salesOrder);
+  if (!('number' in result) && result.disposition === 'outcome-unknown') {
+    logger.warn('order send outcome unknown; reading it back', { reason: result.message });
+    const back = await readBack(ctx, key);
+    if (back !== 'absent') return back;
+    // Provably absent: the one re-send this attempt allows.
+    result = await put(ctx, key, mapped.salesOrder);
+  }
+  if ('number' in result) {
+    await settle(ctx.db, key, { state: 'sent', salesOrderNumber: result.number, answer: result.answer });
+    return { outcome: 'sent', salesOrderNumber: result.number };
+  }
+
+  const err = result;
+  if (err.disposition === 'outcome-unknown') {
+    const reason = `Order ${orderId}: ${err.message}`;
+    await settle(ctx.db, key, { state: 'outcome-unknown', reason });
+    return { outcome: 'outcome-unknown', reason };
+  }
+  if (err.disposition === 'retryable') {
+    const reason = `Order ${orderId}: ${err.message}`;
+    const retryAt = new Date(Date.now() + backoffDelay(retryPolicy, claimed.attempts, undefined));
+    await settle(ctx.db, key, { state: 'received', reason, retryAt });
+    return { outcome: 'retry-later', reason };
+  }
+  let reason = `Order ${orderId}: ${err.message}`;
+  if (err.kind === 'unknown-payment-method') {
+    const names = await ctx.nb.listPaymentMethods().catch(() => undefined);
+    reason = paymentReason(orderId, mapped.salesOrder.paymentMethodText, names);
+  }
+  await settle(ctx.db, key, { state: 'waiting', reason });
+  return { outcome: 'waiting', reason };
+}
