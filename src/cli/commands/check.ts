@@ -7,6 +7,8 @@ import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
 import { ensureConnection, loadLinkedCodes } from '../../db/import-runs.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { comparePaymentMethods, type PaymentMethodFinding } from '../../orders/payment-preflight.ts';
+import { collect } from '../../util/collect.ts';
 import { clientsFor } from '../connection-clients.ts';
 import { formatProblems } from '../format-import.ts';
 
@@ -38,8 +40,15 @@ export function registerCheckCommand(program: Command): void {
           linkedCodes: linked,
         });
         const guard = evaluateGuards(plan, connection.productImport.guards);
+        // Payment methods matter only for order export, which needs the Order API password.
+        let paymentMethods: PaymentMethodFinding[] | undefined;
+        if (connection.netbaron.orderApiPassword) {
+          const storeNames = (await collect(mcf.listPaymentMethods(), 10_000)).map((m) => m.name);
+          paymentMethods = comparePaymentMethods(storeNames, await nb.listPaymentMethods());
+        }
         const report = {
           problems: plan.problems,
+          paymentMethods: paymentMethods ?? null,
           wouldDo: plan.counts,
           guard: { ok: guard.ok, reasons: guard.reasons },
         };
@@ -48,8 +57,13 @@ export function registerCheckCommand(program: Command): void {
           return;
         }
         console.log(
-          plan.problems.length ? `Problems:\n${formatProblems(plan.problems)}` : 'No problems found.',
+          plan.problems.length ? `Problems:\n${formatProblems(plan.problems)}` : 'No product problems found.',
         );
+        if (paymentMethods === undefined)
+          console.log('\nPayment methods not checked: no Order API password in the connection file.');
+        else if (paymentMethods.length === 0)
+          console.log('\nEvery store payment method has an exact counterpart in NetBaron.');
+        else console.log(`\nPayment methods:\n${paymentMethods.map((f) => `- ${f.reason}`).join('\n')}`);
         const c = plan.counts;
         console.log(
           `\nAn import now would create ${c.create}, update ${c.update}, leave ${c.unchanged} unchanged, hide ${c.hide}, delete ${c.delete} products and ${c.deleteVariation} variations.`,
