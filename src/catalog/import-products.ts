@@ -51,7 +51,8 @@ export interface ImportSummary {
   variationsDeleted: number;
   failed: number;
   problems: Problem[];
-  guard: Pick<GuardVerdict, 'ok' | 'reasons'>;
+  /** The guards' verdict on the plan; `forced` when --force wrote despite it. */
+  guard: Pick<GuardVerdict, 'ok' | 'reasons'> & { forced?: boolean };
   requests: { mycashflow: Record<string, number>; netbaron: Record<string, number> };
   durationMs: number;
   /** Peak resident memory of this process so far, in MB. */
@@ -135,6 +136,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
     let removed: string[];
     let totalActions: number;
     let alreadyCompleted = 0;
+    let guardVerdict: Pick<GuardVerdict, 'ok' | 'reasons'>;
 
     const resumable = options.dryRun
       ? undefined
@@ -143,6 +145,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
       runId = resumable.id;
       resumed = true;
       counts = resumable.counts as PlanCounts;
+      guardVerdict = resumable.guard as GuardVerdict;
       linked = resumable.linked_codes;
       removed = resumable.removed_codes;
       const tallies = await actionTallies(db, runId);
@@ -206,6 +209,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
         return { summary, actions: plan.actions };
       }
       counts = plan.counts;
+      guardVerdict = guard;
       linked = plan.linkedCodes;
       removed = plan.removedCodes;
       totalActions = plan.actions.length;
@@ -246,7 +250,11 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
       variationsDeleted: done('delete-variation'),
       failed: tallies.filter((t) => t.status === 'failed').reduce((n, t) => n + t.n, 0),
       problems,
-      guard: { ok: true, reasons: [] },
+      guard: {
+        ok: guardVerdict.ok,
+        reasons: guardVerdict.reasons,
+        ...(guardVerdict.ok ? {} : { forced: true }),
+      },
       requests: { mycashflow: { ...mcf.stats.byMethod }, netbaron: { ...nb.stats.byMethod } },
       durationMs: Date.now() - started,
       peakRssMb: peakRssMb(),

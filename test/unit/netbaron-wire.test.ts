@@ -74,6 +74,13 @@ describe('products XML', () => {
     });
   });
 
+  it('reads a product with an empty name, for the planner to judge (an existing item still updates)', () => {
+    const parsed = parseProductsPage(
+      page('<Product><ProductCode>N-1</ProductCode><Name></Name><VatPercent>24</VatPercent></Product>'),
+    );
+    expect(readProduct(parsed.rawProducts[0])).toMatchObject({ ok: true, product: { code: 'N-1', name: '' } });
+  });
+
   it('keeps codes and quantities as exact text and rejects a decimal comma', () => {
     const good = parseProductsPage(
       page(

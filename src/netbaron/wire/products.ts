@@ -73,7 +73,8 @@ const deletedProductSchema = z.object({
 const liveProductSchema = z.object({
   ProductCode: productCodeSchema,
   EAN: z.string().default(''),
-  Name: z.string().min(1, 'has no name'),
+  // An empty name matters only for a new product: the planner refuses that one and still updates existing items.
+  Name: z.string().default(''),
   Description: optionalText,
   AdditionalInformation: optionalText,
   VatPercent: decimalVatRateSchema,
