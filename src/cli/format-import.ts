@@ -56,7 +56,9 @@ export function formatSummary(s: ImportSummary): string {
     verb ? `Counts are what ${verb}done:` : '',
     ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
   ].filter(Boolean);
-  if (!s.guard.ok)
+  if (!s.guard.ok && s.guard.forced)
+    out.push('', 'Written with --force despite:', ...s.guard.reasons.map((r) => `- ${r}`));
+  else if (!s.guard.ok)
     out.push(
       '',
       'Stopped before writing:',

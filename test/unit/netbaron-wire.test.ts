@@ -78,7 +78,10 @@ describe('products XML', () => {
     const parsed = parseProductsPage(
       page('<Product><ProductCode>N-1</ProductCode><Name></Name><VatPercent>24</VatPercent></Product>'),
     );
-    expect(readProduct(parsed.rawProducts[0])).toMatchObject({ ok: true, product: { code: 'N-1', name: '' } });
+    expect(readProduct(parsed.rawProducts[0])).toMatchObject({
+      ok: true,
+      product: { code: 'N-1', name: '' },
+    });
   });
 
   it('keeps codes and quantities as exact text and rejects a decimal comma', () => {

@@ -60,10 +60,15 @@ export interface NbProduct {
 const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, 'is not a decimal number with a dot');
 const optionalText = z.string().optional();
 const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
+// Marketplaces are always sent (possibly empty); a missing element reads as an empty list all the same.
 const marketplaceList = z
   .unknown()
-  .transform((v) => children(v).Marketplace)
-  .pipe(z.array(nbMarketplaceIdSchema).default([]));
+  .optional()
+  .transform((v) => {
+    const list = children(v).Marketplace;
+    return Array.isArray(list) ? list : [];
+  })
+  .pipe(z.array(nbMarketplaceIdSchema));
 
 const deletedProductSchema = z.object({
   ProductCode: productCodeSchema,
