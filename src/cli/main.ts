@@ -5,6 +5,7 @@ import { registerImportProductsCommand } from './commands/import-products.ts';
 import { registerReportCommand } from './commands/report-stock.ts';
 import { registerOrderCommands } from './commands/orders.ts';
 import { registerSimCommand } from './commands/sim.ts';
+import { registerWorkerCommand } from './commands/worker.ts';
 import { installStopHandlers } from './stop-signal.ts';
 
 installStopHandlers();
@@ -20,6 +21,7 @@ registerImportProductsCommand(program);
 registerCheckCommand(program);
 registerReportCommand(program);
 registerOrderCommands(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

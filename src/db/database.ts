@@ -21,6 +21,8 @@ export interface OpenDatabase {
   db: Kysely<Database>;
   /** `embedded` when this process started the server and will stop it. */
   mode: 'embedded' | 'shared';
+  /** The connection string, credentials included: for the job queue's own pool, never for a log line. */
+  url: string;
   appliedMigrations: string[];
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
     return {
       db,
       mode: embedded ? 'embedded' : 'shared',
+      url,
       appliedMigrations,
       close: async () => {
         await db.destroy();

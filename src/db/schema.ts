@@ -104,6 +104,15 @@ export interface OrderPollCursorsTable {
   updated_at: Timestamp;
 }
 
+export interface WebhookSubscriptionsTable {
+  connection_id: string;
+  topic: string;
+  uuid: string;
+  url: string;
+  expands: Json<string[]>;
+  created_at: Timestamp;
+}
+
 /** The typed shape of the database, table by table, as the migrations leave it. */
 export interface Database {
   connections: ConnectionsTable;
@@ -114,6 +123,7 @@ export interface Database {
   order_ledger: OrderLedgerTable;
   order_events: OrderEventsTable;
   order_poll_cursors: OrderPollCursorsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
 }
 
 export type ConnectionRow = Selectable<ConnectionsTable>;

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-connections.ts';
 import * as m0002 from './0002-import-runs.ts';
 import * as m0003 from './0003-order-ledger.ts';
+import * as m0004 from './0004-webhook-subscriptions.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-connections': m0001,
   '0002-import-runs': m0002,
   '0003-order-ledger': m0003,
+  '0004-webhook-subscriptions': m0004,
 };

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import type PgBoss from 'pg-boss';
+import type { ConnectionFile } from '../config/connection-file.ts';
+import { dueOrders } from '../db/order-ledger.ts';
+import type { Database } from '../db/schema.ts';
+import type { MyCashflowClient } from '../mycashflow/client.ts';
+import type { NetBaronClient } from '../netbaron/client.ts';
+import type { Logger } from '../observability/logger.ts';
+import { pollOrders } from '../orders/poll-orders.ts';
+import { sendOrder, type SendContext } from '../orders/send-order.ts';
+import { StoreLookups } from '../orders/store-lookups.ts';
+import { enqueueExport, exportOrderJobSchema, QUEUES } from './queue.ts';
+
+export interface WorkerConnection {
+  connectionId: string;
+  connection: ConnectionFile;
+  mcf: MyCashflowClient;
+  nb: NetBaronClient;
+}
+
+export interface OrderWorker {
+  /** Wakes this process's export workers at once (a webhook just queued a job). */
+  wake(): void;
+  /** Polls every connection now and queues every order that is due. */
+  pollNow(): Promise<void>;
+}
+
+/**
+ * The job handlers of order export. `export-order` sends one order (the ledger makes a repeated job a
+ * no-op); an outcome that may pass throws, so that pg-boss retries it with back-off and finally moves it
+ * to the dead-letter queue. `poll-orders` reads new orders and re-queues whatever is due, which is also
+ * how an order whose job was lost gets sent.
+ */
+export async function startOrderWorker(options: {
+  boss: PgBoss;
+  db: Kysely<Database>;
+  connections: WorkerConnection[];
+  logger: Logger;
+  /** Export jobs worked on at once in this process. */
+  concurrency?: number;
+  pollCron?: string;
+}): Promise<OrderWorker> {
+  const { boss, db, logger } = options;
+  const contexts = new Map<string, SendContext>();
+  for (const c of options.connections) {
+    contexts.set(c.connectionId, {
+      db,
+      connectionId: c.connectionId,
+      nb: c.nb,
+      lookups: new StoreLookups(c.mcf),
+      settings: c.connection.orderExport,
+      logger: logger.child({ connection: c.connectionId }),
+    });
+  }
+
+  const workerIds: string[] = [];
+  for (let i = 0; i < (options.concurrency ?? 4); i += 1) {
+    workerIds.push(
+      await boss.work(QUEUES.exportOrder, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        const data = exportOrderJobSchema.parse(job!.data);
+        const ctx = contexts.get(data.connectionId);
+        if (!ctx) throw new Error(`connection ${data.connectionId} is not served by this worker`);
+        const result = await sendOrder(ctx, data.orderId);
+        if (result.outcome === 'retry-later' || result.outcome === 'outcome-unknown')
+          throw new Error(result.reason);
+        return result;
+      }),
+    );
+  }
+
+  const pollNow = async (): Promise<void> => {
+    for (const c of options.connections) {
+      try {
+        await pollOrders(db, c.connectionId, c.mcf);
+      } catch (err) {
+        logger.warn('polling MyCashflow for orders failed; the next poll tries again', {
+          connection: c.connectionId,
+          error: (err as Error).message,
+        });
+      }
+      for (const orderId of await dueOrders(db, c.connectionId, 10_000)) {
+        await enqueueExport(boss, { connectionId: c.connectionId, orderId });
+      }
+    }
+  };
+  await boss.work(QUEUES.pollOrders, async () => pollNow());
+  await boss.schedule(QUEUES.pollOrders, options.pollCron ?? '* * * * *', {}, { singletonKey: 'poll' });
+
+  return {
+    wake: () => {
+      for (const id of workerIds) boss.notifyWorker(id);
+    },
+    pollNow,
+  };
+}

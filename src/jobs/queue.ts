@@ -1,0 +1,59 @@
+import PgBoss from 'pg-boss';
+import { z } from 'zod';
+import type { Logger } from '../observability/logger.ts';
+
+/*
+ * Durable jobs on the same PostgreSQL as everything else (pg-boss). Jobs carry ids only; the ledger
+ * and the run tables stay the truth, so a job that runs twice finds the work done and does nothing.
+ */
+
+export const QUEUES = {
+  exportOrder: 'export-order',
+  exportOrderDead: 'export-order-dead',
+  pollOrders: 'poll-orders',
+} as const;
+
+export const exportOrderJobSchema = z
+  .object({ connectionId: z.string().min(1), orderId: z.number().int().positive() })
+  .strict();
+export type ExportOrderJob = z.infer<typeof exportOrderJobSchema>;
+
+/** One queued and one running job per order at most: a webhook repeated while the order is sent adds nothing. */
+export const exportOrderKey = (job: ExportOrderJob): string => `${job.connectionId}:${job.orderId}`;
+
+async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<void> {
+  if (await boss.getQueue(name)) return;
+  try {
+    await boss.createQueue(name, { name, ...options });
+  } catch (err) {
+    // Another process created it a moment ago.
+    if (!(await boss.getQueue(name))) throw err;
+  }
+}
+
+export async function startQueue(connectionString: string, logger: Logger): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString,
+    schema: 'pgboss',
+    max: 4,
+    application_name: 'netbaron-connector-jobs',
+  });
+  boss.on('error', (err) => logger.error('job queue error', { error: err.message }));
+  await boss.start();
+  await ensureQueue(boss, QUEUES.exportOrderDead, { policy: 'standard', retentionMinutes: 60 * 24 * 14 });
+  await ensureQueue(boss, QUEUES.exportOrder, {
+    policy: 'stately',
+    // Back-off from 5 s doubling, about a day in all before the dead-letter queue; the ledger keeps the state.
+    retryLimit: 14,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    deadLetter: QUEUES.exportOrderDead,
+  });
+  await ensureQueue(boss, QUEUES.pollOrders, { policy: 'singleton', retryLimit: 0, expireInSeconds: 300 });
+  return boss;
+}
+
+export async function enqueueExport(boss: PgBoss, job: ExportOrderJob): Promise<void> {
+  await boss.send(QUEUES.exportOrder, job, { singletonKey: exportOrderKey(job) });
+}

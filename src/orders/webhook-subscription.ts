@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { MyCashflowClient } from '../mycashflow/client.ts';
+import { ORDER_EXPANDS } from './poll-orders.ts';
+
+export const ORDER_CREATED = 'order.created';
+
+/**
+ * Subscribes the connector to `order.created` at `url` once, and keeps the answer: its uuid is what
+ * every delivery must carry. A stored subscription to the same url is reused; a new url subscribes again.
+ */
+export async function ensureWebhookSubscription(
+  db: Kysely<Database>,
+  mcf: MyCashflowClient,
+  connectionId: string,
+  url: string,
+): Promise<{ uuid: string; created: boolean }> {
+  const stored = await db
+    .selectFrom('webhook_subscriptions')
+    .select(['uuid', 'url'])
+    .where('connection_id', '=', connectionId)
+    .where('topic', '=', ORDER_CREATED)
+    .executeTakeFirst();
+  if (stored?.url === url) return { uuid: stored.uuid, created: false };
+  const subscription = await mcf.subscribeWebhook({ topic: ORDER_CREATED, expands: ORDER_EXPANDS, url });
+  await db
+    .insertInto('webhook_subscriptions')
+    .values({
+      connection_id: connectionId,
+      topic: ORDER_CREATED,
+      uuid: subscription.uuid,
+      url,
+      expands: JSON.stringify(subscription.expands),
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['connection_id', 'topic'])
+        .doUpdateSet({ uuid: subscription.uuid, url, expands: JSON.stringify(subscription.expands) }),
+    )
+    .execute();
+  return { uuid: subscription.uuid, created: true };
+}
+
+export async function subscriptionUuid(
+  db: Kysely<Database>,
+  connectionId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('webhook_subscriptions')
+    .select('uuid')
+    .where('connection_id', '=', connectionId)
+    .where('topic', '=', ORDER_CREATED)
+    .executeTakeFirst();
+  return row?.uuid;
+}
