@@ -50,14 +50,34 @@ export interface ClaimedOrder {
 }
 
 /**
- * Takes an order for sending: only one process at a time can move it to `sending`. An order whose
- * earlier attempt ended unclear (`outcome-unknown`, or `sending` left behind by a process that died)
- * comes back with that previous state, so that the caller reads NetBaron before sending again.
+ * Runs `fn` while holding the order's session-level advisory lock, or returns undefined at once when
+ * another live process holds it. A process that dies loses its session and with it the lock, so an order
+ * left in `sending` is free for the next sender straight away, with no time-out to wait for.
+ */
+export async function withOrderLock<T>(db: Db, key: LedgerKey, fn: () => Promise<T>): Promise<T | undefined> {
+  return db.connection().execute(async (conn) => {
+    const lockKey = sql`hashtextextended(${`order:${key.connectionId}:${key.orderId}`}, 0)`;
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_lock(${lockKey}) as locked`.execute(conn);
+    if (!rows[0]?.locked) return undefined;
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(${lockKey})`.execute(conn);
+    }
+  });
+}
+
+/**
+ * Takes an order for sending; call it holding the order's lock (`withOrderLock`). An order whose earlier
+ * attempt ended unclear (`outcome-unknown`, or `sending` left behind by a process that died) comes back
+ * with that previous state, so that the caller reads NetBaron before sending again.
  */
 export async function claimForSending(
   db: Db,
   key: LedgerKey,
-  options: { includeWaiting: boolean; staleSendingSeconds: number },
+  options: { includeWaiting: boolean },
 ): Promise<ClaimedOrder | undefined> {
   const rows = await sql<{ order: unknown; previous_state: LedgerState; attempts: number }>`
     with prev as (
@@ -67,9 +87,8 @@ export async function claimForSending(
     update order_ledger l set state = 'sending', sending_since = now(), attempts = l.attempts + 1, updated_at = now()
     from prev
     where l.connection_id = ${key.connectionId} and l.order_id = ${key.orderId}
-      and (prev.state in ('received', 'outcome-unknown')
-        or (${options.includeWaiting} and prev.state = 'waiting')
-        or (prev.state = 'sending' and l.sending_since < now() - make_interval(secs => ${options.staleSendingSeconds})))
+      and (prev.state in ('received', 'outcome-unknown', 'sending')
+        or (${options.includeWaiting} and prev.state = 'waiting'))
     returning l.order, prev.state as previous_state, l.attempts`.execute(db);
   const row = rows.rows[0];
   return row ? { order: row.order, previousState: row.previous_state, attempts: row.attempts } : undefined;

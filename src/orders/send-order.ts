@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { OrderExportSettings } from '../config/connection-file.ts';
-import { claimForSending, recordSentDocument, settle, type LedgerKey } from '../db/order-ledger.ts';
+import {
+  claimForSending,
+  recordSentDocument,
+  settle,
+  withOrderLock,
+  type LedgerKey,
+} from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import { isRemoteError, type RemoteError } from '../http/remote-error.ts';
 import { backoffDelay, defaultRetryPolicy } from '../http/retry-policy.ts';
@@ -19,8 +25,6 @@ export interface SendContext {
   lookups: StoreLookups;
   settings: OrderExportSettings;
   logger?: Logger;
-  /** A `sending` row older than this was left by a process that died; it is read back and resumed. */
-  staleSendingSeconds?: number;
 }
 
 export type SendOutcome =
@@ -85,7 +89,7 @@ async function put(
 }
 
 /**
- * Sends one order from the ledger to NetBaron, exactly once: the ledger claim keeps any second sender
+ * Sends one order from the ledger to NetBaron, exactly once: the order's lock keeps any second sender
  * out, an unclear earlier attempt is read back before anything is sent, and an unclear PUT is resolved
  * by reading back and re-sending only when NetBaron provably does not have the order.
  */
@@ -95,11 +99,17 @@ export async function sendOrder(
   options: { includeWaiting?: boolean } = {},
 ): Promise<SendOutcome> {
   const key: LedgerKey = { connectionId: ctx.connectionId, orderId };
+  // Never two sends of one order at once, whichever process or worker holds the job.
+  const outcome = await withOrderLock(ctx.db, key, () =>
+    sendLocked(ctx, key, Boolean(options.includeWaiting)),
+  );
+  return outcome ?? { outcome: 'not-claimed' };
+}
+
+async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: boolean): Promise<SendOutcome> {
+  const { orderId } = key;
   const logger = (ctx.logger ?? silentLogger).child({ orderId });
-  const claimed = await claimForSending(ctx.db, key, {
-    includeWaiting: Boolean(options.includeWaiting),
-    staleSendingSeconds: ctx.staleSendingSeconds ?? 300,
-  });
+  const claimed = await claimForSending(ctx.db, key, { includeWaiting });
   if (!claimed) return { outcome: 'not-claimed' };
 
   if (claimed.previousState === 'outcome-unknown' || claimed.previousState === 'sending') {

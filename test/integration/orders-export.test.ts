@@ -211,6 +211,46 @@ describe('order export against both simulators', () => {
       expect(stored.filter((o) => o.InvoiceDetails.OrderIdentifier === String(id))).toHaveLength(1);
   }, 60_000);
 
+  it('never sends one order twice at once, and resumes an order a dead process left in sending', async () => {
+    const conn = connection();
+    const connectionId = await ensureConnection(db, conn.id!, conn.name);
+    const order = await placeOrder({});
+    await run(connection({}));
+    expect(await ordersWithId(order.id)).toHaveLength(1);
+
+    const second = await placeOrder({});
+    const raw = (await (
+      await fetch(`${sims.mycashflow.url}/api/v1/orders/${second.id}?expand=products,tax_summary`, {
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${MCF_USER.email}:${MCF_USER.api_key}`).toString('base64')}`,
+          Accept: 'application/json',
+        },
+      })
+    ).json()) as { data: unknown };
+    await receiveOrder(db, { connectionId, orderId: second.id }, raw.data, undefined, 'webhook');
+    const ctx = {
+      db,
+      connectionId,
+      nb: nbClient(sims),
+      lookups: new StoreLookups(mcfClient(sims)),
+      settings: conn.orderExport,
+    };
+    const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => sendOrder(ctx, second.id)));
+    expect(outcomes.filter((o) => o.outcome === 'sent')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'not-claimed')).toHaveLength(4);
+    expect(await ordersWithId(second.id)).toHaveLength(1);
+
+    // A process that died right after its PUT leaves the row in `sending`; the next sender reads back.
+    await db
+      .updateTable('order_ledger')
+      .set({ state: 'sending' })
+      .where('order_id', '=', String(second.id))
+      .execute();
+    const resumed = await sendOrder(ctx, second.id);
+    expect(resumed.outcome).toBe('found-already-sent');
+    expect(await ordersWithId(second.id)).toHaveLength(1);
+  });
+
   it('leaves an order with an unknown payment method waiting with both names; a retry sends it once the name exists', async () => {
     const conn = connection();
     const order = await placeOrder({ payment_method_id: 3 });
