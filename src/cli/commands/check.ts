@@ -2,14 +2,11 @@ import type { Command } from 'commander';
 import { evaluateGuards } from '../../catalog/guards.ts';
 import { readNetBaronListing, readStoreCatalog } from '../../catalog/import-products.ts';
 import { planImport } from '../../catalog/planner.ts';
-import { readConnectionFile, slugOf } from '../../config/connection-file.ts';
-import { readEnv } from '../../config/env.ts';
-import { openDatabase } from '../../db/database.ts';
+import { slugOf } from '../../config/connection-file.ts';
 import { ensureConnection, loadLinkedCodes } from '../../db/import-runs.ts';
-import { createLogger } from '../../observability/logger.ts';
 import { comparePaymentMethods, type PaymentMethodFinding } from '../../orders/payment-preflight.ts';
 import { collect } from '../../util/collect.ts';
-import { clientsFor } from '../connection-clients.ts';
+import { withConnection } from '../with-connection.ts';
 import { formatProblems } from '../format-import.ts';
 
 export function registerCheckCommand(program: Command): void {
@@ -21,12 +18,7 @@ export function registerCheckCommand(program: Command): void {
     .requiredOption('--config <file>', 'the connection file')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { config: string; json?: boolean }) => {
-      const env = readEnv();
-      const connection = await readConnectionFile(opts.config);
-      const logger = createLogger({ level: env.LOG_LEVEL });
-      const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-      try {
-        const { mcf, nb } = clientsFor(connection, logger);
+      await withConnection(opts.config, async ({ connection, database, mcf, nb }) => {
         const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
         const [listing, store, linked] = await Promise.all([
           readNetBaronListing(nb, connection.netbaron.marketplace),
@@ -70,8 +62,6 @@ export function registerCheckCommand(program: Command): void {
         );
         if (!guard.ok)
           console.log(`It would stop before writing:\n${guard.reasons.map((r) => `- ${r}`).join('\n')}`);
-      } finally {
-        await database.close();
-      }
+      });
     });
 }

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { importProducts } from '../../catalog/import-products.ts';
-import { readConnectionFile } from '../../config/connection-file.ts';
-import { readEnv } from '../../config/env.ts';
-import { openDatabase } from '../../db/database.ts';
-import { createLogger } from '../../observability/logger.ts';
-import { clientsFor } from '../connection-clients.ts';
+import { withConnection } from '../with-connection.ts';
 import { formatPlan, formatProblems, formatSummary } from '../format-import.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { stopRequested } from '../stop-signal.ts';
@@ -25,15 +21,10 @@ export function registerImportProductsCommand(program: Command): void {
     .option('--json', 'print a summary object instead of text')
     .option('--force', 'write even when a guard would stop the run')
     .action(async (opts: ImportCliOptions) => {
-      const env = readEnv();
-      const connection = await readConnectionFile(opts.config);
-      const logger = createLogger({ level: env.LOG_LEVEL });
-      const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
       const stop = new AbortController();
       void stopRequested().then(() => stop.abort());
       const bar = createProgressBar();
-      try {
-        const { mcf, nb } = clientsFor(connection, logger);
+      await withConnection(opts.config, async ({ connection, database, logger, mcf, nb }) => {
         const report = await importProducts({
           db: database.db,
           connection,
@@ -57,9 +48,6 @@ export function registerImportProductsCommand(program: Command): void {
           console.log(`\n${formatSummary(summary)}`);
         }
         if (summary.status === 'blocked' || summary.status === 'interrupted') process.exitCode = 2;
-      } finally {
-        bar.done();
-        await database.close();
-      }
+      }).finally(() => bar.done());
     });
 }

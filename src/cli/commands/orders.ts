@@ -1,30 +1,11 @@
 import type { Command } from 'commander';
-import type { ConnectionFile } from '../../config/connection-file.ts';
-import { readConnectionFile, slugOf } from '../../config/connection-file.ts';
-import { readEnv } from '../../config/env.ts';
-import { openDatabase, type OpenDatabase } from '../../db/database.ts';
+import { slugOf } from '../../config/connection-file.ts';
 import { ensureConnection } from '../../db/import-runs.ts';
 import { ledgerEntry } from '../../db/order-ledger.ts';
 import { exportOrders } from '../../orders/export-orders.ts';
 import { sendOrder } from '../../orders/send-order.ts';
 import { StoreLookups } from '../../orders/store-lookups.ts';
-import { createLogger, type Logger } from '../../observability/logger.ts';
-import { clientsFor } from '../connection-clients.ts';
-
-async function withConnection<T>(
-  config: string,
-  fn: (ctx: { connection: ConnectionFile; database: OpenDatabase; logger: Logger }) => Promise<T>,
-): Promise<T> {
-  const env = readEnv();
-  const connection = await readConnectionFile(config);
-  const logger = createLogger({ level: env.LOG_LEVEL });
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-  try {
-    return await fn({ connection, database, logger });
-  } finally {
-    await database.close();
-  }
-}
+import { withConnection } from '../with-connection.ts';
 
 function orderIdArg(value: string): number {
   const id = Number(value);
@@ -43,8 +24,7 @@ export function registerOrderCommands(program: Command): void {
       const since = opts.since === undefined ? undefined : new Date(opts.since);
       if (since && Number.isNaN(since.getTime()))
         throw new Error(`--since "${opts.since}" is not an ISO date`);
-      await withConnection(opts.config, async ({ connection, database, logger }) => {
-        const { mcf, nb } = clientsFor(connection, logger);
+      await withConnection(opts.config, async ({ connection, database, logger, mcf, nb }) => {
         const summary = await exportOrders({ db: database.db, connection, mcf, nb, since, logger });
         if (opts.json) {
           console.log(JSON.stringify(summary, null, 2));
@@ -105,9 +85,8 @@ export function registerOrderCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (id: string, opts: { config: string; json?: boolean }) => {
       const orderId = orderIdArg(id);
-      await withConnection(opts.config, async ({ connection, database, logger }) => {
+      await withConnection(opts.config, async ({ connection, database, logger, mcf, nb }) => {
         const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
-        const { mcf, nb } = clientsFor(connection, logger);
         const outcome = await sendOrder(
           {
             db: database.db,

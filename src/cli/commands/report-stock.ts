@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { readConnectionFile } from '../../config/connection-file.ts';
-import { readEnv } from '../../config/env.ts';
-import { openDatabase } from '../../db/database.ts';
-import { createLogger } from '../../observability/logger.ts';
 import { readStockReport, type StockReportWithWarnings } from '../../reports/read-stock.ts';
 import type { StockDifference } from '../../reports/stock-report.ts';
-import { clientsFor } from '../connection-clients.ts';
+import { withConnection } from '../with-connection.ts';
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
 
@@ -70,16 +66,9 @@ export function registerReportCommand(program: Command): void {
     .requiredOption('--config <file>', 'the connection file')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { config: string; json?: boolean }) => {
-      const env = readEnv();
-      const connection = await readConnectionFile(opts.config);
-      const logger = createLogger({ level: env.LOG_LEVEL });
-      const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-      try {
-        const { mcf, nb } = clientsFor(connection, logger);
+      await withConnection(opts.config, async ({ connection, database, mcf, nb }) => {
         const result = await readStockReport({ db: database.db, connection, mcf, nb });
         console.log(opts.json ? JSON.stringify(result, null, 2) : formatStockReport(result));
-      } finally {
-        await database.close();
-      }
+      });
     });
 }
