@@ -4,10 +4,12 @@ import { generateDemoScenario } from '../../../simulators/demo/index.ts';
 import { startSimulators } from '../../../simulators/scenario.ts';
 import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { exportOrders } from '../../orders/export-orders.ts';
+import { clientsFor } from '../connection-clients.ts';
+import type { Kysely } from 'kysely';
 import { importProducts } from '../../catalog/import-products.ts';
 import { parseConnection } from '../../config/connection-file.ts';
-import { MyCashflowClient } from '../../mycashflow/client.ts';
-import { NetBaronClient } from '../../netbaron/client.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { positiveIntOption } from '../options.ts';
 import { createProgressBar } from '../progress-bar.ts';
@@ -35,6 +37,24 @@ const simCredentials = z.object({
     }),
   }),
 });
+
+const DEMO_STORE_CONTACT = {
+  company: 'Pohjolan Puoti Oy',
+  business_id: '1234567-8',
+  street_address: 'Kauppakatu 1',
+  postal_code: '33100',
+  city: 'Tampere',
+  country: 'FI',
+  email: 'asiakaspalvelu@pohjolanpuoti.fi',
+  phone: '+358 3 123 4567',
+};
+
+async function resetDemoConnection(db: Kysely<Database>): Promise<void> {
+  const row = await db.selectFrom('connections').select('id').where('slug', '=', 'demo').executeTakeFirst();
+  if (!row) return;
+  await db.deleteFrom('order_events').where('connection_id', '=', row.id).execute();
+  await db.deleteFrom('connections').where('id', '=', row.id).execute();
+}
 
 const firstPassword = (p: string | string[]): string => (Array.isArray(p) ? p[0]! : p);
 const writeCount = (byMethod: Record<string, number>): number =>
@@ -70,19 +90,6 @@ export function registerDemoCommand(program: Command): void {
           netbaron: sims.netbaron.system.getState(),
         });
         const user = creds.mycashflow.api_users[0]!;
-        const mcf = new MyCashflowClient(
-          { baseUrl: `${sims.mycashflow.url}/api/v1`, email: user.email, apiKey: user.api_key },
-          logger.child({ system: 'mycashflow' }),
-        );
-        const nb = new NetBaronClient(
-          {
-            baseUrl: sims.netbaron.url,
-            organisation: creds.netbaron.organisation,
-            products: { password: firstPassword(creds.netbaron.modules.products.password) },
-          },
-          logger.child({ system: 'netbaron' }),
-        );
-
         const connection = parseConnection({
           id: 'demo',
           name: 'Demo store',
@@ -91,10 +98,16 @@ export function registerDemoCommand(program: Command): void {
             baseUrl: sims.netbaron.url,
             organisation: creds.netbaron.organisation,
             productApiPassword: firstPassword(creds.netbaron.modules.products.password),
+            orderApiPassword: firstPassword(creds.netbaron.modules.salesorder.password),
             marketplace: '3',
           },
           productImport: { mode: 'import-new', updateDescriptions: true, whenRemoving: 'hide' },
+          orderExport: { storeContact: DEMO_STORE_CONTACT },
         });
+        const { mcf, nb } = clientsFor(connection, logger);
+        // The simulators start afresh each time, so the demo connection's history must too.
+        await resetDemoConnection(database.db);
+
         const bar = createProgressBar();
         const first = await importProducts({
           db: database.db,
@@ -108,6 +121,14 @@ export function registerDemoCommand(program: Command): void {
         bar.done();
         const writesBefore = writeCount(mcf.stats.byMethod);
         const second = await importProducts({ db: database.db, connection, mcf, nb, logger });
+        const orders = await exportOrders({
+          db: database.db,
+          connection,
+          mcf,
+          nb,
+          since: new Date('2000-01-01'),
+          logger,
+        });
         const s = first.summary;
         const problemKinds = new Map<string, number>();
         for (const p of s.problems) problemKinds.set(p.kind, (problemKinds.get(p.kind) ?? 0) + 1);
@@ -126,6 +147,11 @@ export function registerDemoCommand(program: Command): void {
           [
             'Re-import with no change',
             `${second.summary.status}, ${writeCount(mcf.stats.byMethod) - writesBefore} writes to MyCashflow`,
+          ],
+          [
+            'Order export',
+            `${orders.exported} of ${orders.polled.seen} orders sent to NetBaron, ${orders.waiting.length} waiting` +
+              (orders.waiting[0] ? ` (e.g. ${orders.waiting[0].reason})` : ''),
           ],
           ['Elapsed', `${((performance.now() - started) / 1000).toFixed(1)} s`],
         ];
