@@ -54,7 +54,13 @@ export interface ClaimedOrder {
  * another live process holds it. A process that dies loses its session and with it the lock, so an order
  * left in `sending` is free for the next sender straight away, with no time-out to wait for.
  */
-export async function withOrderLock<T>(db: Db, key: LedgerKey, fn: () => Promise<T>): Promise<T | undefined> {
+export async function withOrderLock<T>(
+  db: Db,
+  key: LedgerKey,
+  fn: (conn: Db) => Promise<T>,
+): Promise<T | undefined> {
+  // The send runs on the locking connection itself: one pooled connection per send, never two, so that
+  // parallel sends cannot exhaust the pool while each waits for a second connection.
   return db.connection().execute(async (conn) => {
     const lockKey = sql`hashtextextended(${`order:${key.connectionId}:${key.orderId}`}, 0)`;
     const { rows } = await sql<{
@@ -62,7 +68,7 @@ export async function withOrderLock<T>(db: Db, key: LedgerKey, fn: () => Promise
     }>`select pg_try_advisory_lock(${lockKey}) as locked`.execute(conn);
     if (!rows[0]?.locked) return undefined;
     try {
-      return await fn();
+      return await fn(conn);
     } finally {
       await sql`select pg_advisory_unlock(${lockKey})`.execute(conn);
     }
@@ -135,7 +141,10 @@ export async function recordSentDocument(db: Db, key: LedgerKey, xml: string): P
   await event(db, key, 'sending');
 }
 
-/** Orders to send now: received and due, or left unclear. */
+/**
+ * Orders to send now: received and due, left unclear, or left `sending` (by a process that died, or by
+ * one still sending: the order's lock turns a job for that one away at once).
+ */
 export async function dueOrders(db: Db, connectionId: string, limit: number): Promise<number[]> {
   const rows = await db
     .selectFrom('order_ledger')
@@ -147,7 +156,7 @@ export async function dueOrders(db: Db, connectionId: string, limit: number): Pr
           eb('state', '=', 'received'),
           eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', new Date())]),
         ]),
-        eb('state', '=', 'outcome-unknown'),
+        eb('state', 'in', ['outcome-unknown', 'sending']),
       ]),
     )
     .orderBy('order_id')

@@ -36,8 +36,10 @@ export async function startOrderWorker(options: {
   db: Kysely<Database>;
   connections: WorkerConnection[];
   logger: Logger;
-  /** Export jobs worked on at once in this process. */
-  concurrency?: number;
+  /** Job fetchers in this process, and the jobs each takes at once: up to fetchers × batchSize orders are
+   * sent in parallel, each holding one database connection while it is sent. */
+  fetchers?: number;
+  batchSize?: number;
   pollCron?: string;
 }): Promise<OrderWorker> {
   const { boss, db, logger } = options;
@@ -53,20 +55,35 @@ export async function startOrderWorker(options: {
     });
   }
 
+  // Several fetchers, each taking a small batch: pg-boss waits its polling interval after a fetch and
+  // fetches again only when its batch is done, so one fetcher would hold new orders behind a slow send.
+  const fetchers = options.fetchers ?? 4;
+  const batchSize = options.batchSize ?? 4;
   const workerIds: string[] = [];
-  for (let i = 0; i < (options.concurrency ?? 4); i += 1) {
+  for (let i = 0; i < fetchers; i += 1) {
     workerIds.push(
-      await boss.work(QUEUES.exportOrder, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
-        const data = exportOrderJobSchema.parse(job!.data);
-        const ctx = contexts.get(data.connectionId);
-        if (!ctx) throw new Error(`connection ${data.connectionId} is not served by this worker`);
-        const result = await sendOrder(ctx, data.orderId);
-        if (result.outcome === 'retry-later' || result.outcome === 'outcome-unknown')
-          throw new Error(result.reason);
-        return result;
+      await boss.work(QUEUES.exportOrder, { pollingIntervalSeconds: 0.5, batchSize }, async (jobs) => {
+        await Promise.all(
+          jobs.map(async (job) => {
+            try {
+              const data = exportOrderJobSchema.parse(job.data);
+              const ctx = contexts.get(data.connectionId);
+              if (!ctx) throw new Error(`connection ${data.connectionId} is not served by this worker`);
+              const result = await sendOrder(ctx, data.orderId);
+              if (result.outcome === 'retry-later' || result.outcome === 'outcome-unknown')
+                throw new Error(result.reason);
+            } catch (err) {
+              // Failed alone, so pg-boss retries this order with back-off while the batch's others complete.
+              await boss.fail(QUEUES.exportOrder, job.id, { message: (err as Error).message });
+            }
+          }),
+        );
       }),
     );
   }
+  const wake = (): void => {
+    for (const id of workerIds) boss.notifyWorker(id);
+  };
 
   const pollNow = async (): Promise<void> => {
     for (const c of options.connections) {
@@ -82,14 +99,13 @@ export async function startOrderWorker(options: {
         await enqueueExport(boss, { connectionId: c.connectionId, orderId });
       }
     }
+    wake();
   };
   await boss.work(QUEUES.pollOrders, async () => pollNow());
   await boss.schedule(QUEUES.pollOrders, options.pollCron ?? '* * * * *', {}, { singletonKey: 'poll' });
 
   return {
-    wake: () => {
-      for (const id of workerIds) boss.notifyWorker(id);
-    },
+    wake,
     pollNow,
   };
 }

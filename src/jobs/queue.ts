@@ -18,7 +18,11 @@ export const exportOrderJobSchema = z
   .strict();
 export type ExportOrderJob = z.infer<typeof exportOrderJobSchema>;
 
-/** One queued and one running job per order at most: a webhook repeated while the order is sent adds nothing. */
+/**
+ * At most one queued job per order (`short` policy): repeated webhooks add nothing. Running jobs are not
+ * limited by the queue: the order's lock in the database turns a second sender away, so a job stuck
+ * `active` after a crash never blocks the queue.
+ */
 export const exportOrderKey = (job: ExportOrderJob): string => `${job.connectionId}:${job.orderId}`;
 
 async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<void> {
@@ -42,12 +46,12 @@ export async function startQueue(connectionString: string, logger: Logger): Prom
   await boss.start();
   await ensureQueue(boss, QUEUES.exportOrderDead, { policy: 'standard', retentionMinutes: 60 * 24 * 14 });
   await ensureQueue(boss, QUEUES.exportOrder, {
-    policy: 'stately',
+    policy: 'short',
     // Back-off from 5 s doubling, about a day in all before the dead-letter queue; the ledger keeps the state.
     retryLimit: 14,
     retryDelay: 5,
     retryBackoff: true,
-    expireInSeconds: 300,
+    expireInSeconds: 120,
     deadLetter: QUEUES.exportOrderDead,
   });
   await ensureQueue(boss, QUEUES.pollOrders, { policy: 'singleton', retryLimit: 0, expireInSeconds: 300 });

@@ -100,8 +100,8 @@ export async function sendOrder(
 ): Promise<SendOutcome> {
   const key: LedgerKey = { connectionId: ctx.connectionId, orderId };
   // Never two sends of one order at once, whichever process or worker holds the job.
-  const outcome = await withOrderLock(ctx.db, key, () =>
-    sendLocked(ctx, key, Boolean(options.includeWaiting)),
+  const outcome = await withOrderLock(ctx.db, key, (conn) =>
+    sendLocked({ ...ctx, db: conn }, key, Boolean(options.includeWaiting)),
   );
   return outcome ?? { outcome: 'not-claimed' };
 }

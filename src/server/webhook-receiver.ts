@@ -43,6 +43,11 @@ function answer(res: ServerResponse, status: number, body: Record<string, unknow
   res.end(text);
 }
 
+/**
+ * The body, or undefined when it is over the limit. An oversized body is read to its end and dropped
+ * (leaving the loop early would tear the socket down before the 413 goes out), up to a hard ceiling
+ * past which the connection is simply closed.
+ */
 async function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) return undefined;
@@ -50,10 +55,10 @@ async function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > 16 * MAX_BODY_BYTES) req.destroy();
+    else if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
 }
 
 /**
@@ -66,12 +71,14 @@ async function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
 export function createWebhookReceiver(options: ReceiverOptions) {
   const { logger } = options;
   return async (req: IncomingMessage, res: ServerResponse, slug: string): Promise<void> => {
+    // Taken now: once a body has been refused the socket may be gone.
+    const remoteAddress = req.socket.remoteAddress;
     const refuse = (status: number, reason: string) => {
       logger.warn('webhook delivery refused', {
         connection: slug,
         reason,
         status,
-        remoteAddress: req.socket.remoteAddress,
+        remoteAddress,
         contentLength: req.headers['content-length'],
       });
       answer(res, status, { error: reason });

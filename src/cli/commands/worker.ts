@@ -40,7 +40,11 @@ export function registerWorkerCommand(program: Command): void {
       const connection = await readConnectionFile(opts.config);
       const slug = slugOf(connection);
       const logger = createLogger({ level: env.LOG_LEVEL, bindings: { connection: slug } });
-      const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+      const database = await openDatabase({
+        databaseUrl: env.DATABASE_URL,
+        dataDir: env.DATA_DIR,
+        poolSize: 24,
+      });
       const connectionId = await ensureConnection(database.db, slug, connection.name);
       const { mcf, nb } = clientsFor(connection, logger);
       const boss = await startQueue(database.url, logger);

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../helpers/test-database.ts';
+import {
+  createWorkerHarness,
+  ledgerRows,
+  netbaronCounts,
+  placeOrder,
+  requestCounts,
+  setFaults,
+  startScene,
+  waitFor,
+  webhookDeliveries,
+  type PlacedOrder,
+} from '../helpers/worker-process.ts';
+
+/*
+ * NetBaron answering 503 to everything while orders arrive by webhook, then back: the receiver keeps
+ * taking orders (they are in the ledger before it answers), nothing is lost while the sends fail, and
+ * once NetBaron answers again every order is exported exactly once by the queue's retries.
+ *
+ * How long recovery takes: the failed sends wait for pg-boss's retry (5–10 s after the first failure,
+ * doubling), and a backlog drains at about 8 orders a second whatever NetBaron's speed, because each of
+ * the worker's 4 fetchers takes one job per 0.5 s polling interval. Measured: 50 orders in about 8.5 s
+ * after a 7 s outage; 200 orders in 28 s after a 75 s outage (a one-off run, not kept: too long here).
+ */
+
+const database = await createTestDatabase();
+const workers = await createWorkerHarness(database.url);
+
+const ORDERS = 50;
+const SLUG = 'outage';
+
+describe('the order-export worker, NetBaron down and back', () => {
+  it('exports every order that arrived during a 503 outage exactly once after NetBaron recovers', async ({
+    onTestFinished,
+  }) => {
+    const sims = await startScene(onTestFinished);
+    const config = await workers.writeConnection(sims, { id: SLUG });
+    const worker = await workers.start(config);
+
+    await setFaults(sims, 'netbaron', [{ path: '/ws/*', status: 503 }]);
+    const outageStarted = performance.now();
+    const placed: PlacedOrder[] = [];
+    for (let i = 0; i < ORDERS; i += 1)
+      placed.push(await placeOrder(sims, { products: [{ product_code: 'KIRJA-1', quantity: 1 + (i % 4) }] }));
+
+    // Every delivery answered 200 and stored, though nothing can be sent.
+    await waitFor(
+      `${ORDERS} webhook deliveries answered`,
+      async () => ((await webhookDeliveries(sims)).length === ORDERS ? true : undefined),
+      { timeoutMs: 10_000 },
+    );
+    expect((await webhookDeliveries(sims)).filter((d) => d.status !== 200)).toEqual([]);
+    expect((await ledgerRows(database.db, SLUG)).map((r) => r.orderId)).toEqual(placed.map((o) => o.id));
+
+    // The outage lasts until a good few sends have failed and gone back to the queue for a retry.
+    const failed = await waitFor(
+      'sends failing during the outage',
+      async () => {
+        const rows = await ledgerRows(database.db, SLUG);
+        const failures = rows.filter((r) => r.attempts > 0 && r.state !== 'sending');
+        return failures.length >= 8 ? failures : undefined;
+      },
+      { timeoutMs: 20_000, everyMs: 100 },
+    );
+    expect(failed.every((r) => r.state === 'outcome-unknown' || r.state === 'received')).toBe(true);
+    expect(await netbaronCounts(sims)).toEqual(new Map());
+    const during = await requestCounts(sims, 'netbaron');
+    expect(during['PUT /ws/salesorder']).toBeGreaterThanOrEqual(8);
+
+    await setFaults(sims, 'netbaron', []);
+    const outageMs = performance.now() - outageStarted;
+    const recoveredFrom = performance.now();
+    const counts = await waitFor(
+      `all ${ORDERS} orders in NetBaron`,
+      async () => {
+        const c = await netbaronCounts(sims);
+        return placed.every((o) => c.has(o.id)) ? c : undefined;
+      },
+      { timeoutMs: 25_000, everyMs: 100 },
+    ).catch(async (err: unknown) => {
+      const rows = await ledgerRows(database.db, SLUG);
+      throw new Error(
+        `${(err as Error).message}; not sent: ${JSON.stringify(rows.filter((r) => r.state !== 'sent'))}`,
+      );
+    });
+    const recoveryMs = performance.now() - recoveredFrom;
+    process.stdout.write(
+      `worker-outage: ${failed.length} sends had failed during a ${(outageMs / 1000).toFixed(1)} s outage; all ${ORDERS} in NetBaron ${(recoveryMs / 1000).toFixed(1)} s after it ended\n`,
+    );
+
+    await waitFor('every ledger row sent', async () => {
+      const rows = await ledgerRows(database.db, SLUG);
+      return rows.every((r) => r.state === 'sent') ? rows : undefined;
+    });
+    await worker.stop();
+    const final = await netbaronCounts(sims);
+    expect(final).toEqual(counts);
+    expect([...final.entries()].sort(([a], [b]) => a - b)).toEqual(placed.map((o) => [o.id, 1]));
+    const rows = await ledgerRows(database.db, SLUG);
+    expect(rows.map((r) => [r.orderId, r.state])).toEqual(placed.map((o) => [o.id, 'sent']));
+    expect(rows.every((r) => r.salesOrderNumber)).toBe(true);
+  }, 40_000);
+});
