@@ -361,3 +361,14 @@ export const MODES_AND_REMOVALS: Array<{ mode: Mode; whenRemoving: WhenRemoving 
   { mode: 'update-existing', whenRemoving: 'hide' },
   { mode: 'update-existing', whenRemoving: 'delete' },
 ];
+
+/** A store product in the MyCashflow state document, with ordinary values the scenarios then vary. */
+export const storeItem = (id: number, code: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  product_code: code,
+  name: `Tuote ${code}`,
+  price: 10,
+  purchase_price: 4,
+  stock_item: { quantity: 5 },
+  ...extra,
+});

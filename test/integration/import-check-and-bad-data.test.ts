@@ -13,6 +13,7 @@ import {
   clearLogs,
   type Mode,
   type WhenRemoving,
+  storeItem as item,
 } from '../helpers/import-cli.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 
@@ -24,16 +25,6 @@ import { createTestDatabase } from '../helpers/test-database.ts';
 
 const database = await createTestDatabase();
 const cli = await createImportCli(database.url);
-
-const item = (id: number, code: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  product_code: code,
-  name: `Tuote ${code}`,
-  price: 10,
-  purchase_price: 4,
-  stock_item: { quantity: 5 },
-  ...extra,
-});
 
 const STORE = [
   item(1, 'GOOD-1'),

@@ -11,6 +11,7 @@ import {
   startScene,
   storeRequests,
   storeWrites,
+  storeItem as item,
 } from '../helpers/import-cli.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 
@@ -23,15 +24,6 @@ import { createTestDatabase } from '../helpers/test-database.ts';
 const database = await createTestDatabase();
 const cli = await createImportCli(database.url);
 
-const item = (id: number, code: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  product_code: code,
-  name: `Tuote ${code}`,
-  price: 10,
-  purchase_price: 4,
-  stock_item: { quantity: 5 },
-  ...extra,
-});
 const size = (id: number, code: string, name: string) => ({
   id,
   product_code: code,

@@ -13,6 +13,7 @@ import {
   startScene,
   storeWrites,
   type WhenRemoving,
+  storeItem as item,
 } from '../helpers/import-cli.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 
@@ -25,15 +26,6 @@ import { createTestDatabase } from '../helpers/test-database.ts';
 const database = await createTestDatabase();
 const cli = await createImportCli(database.url);
 
-const item = (id: number, code: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  product_code: code,
-  name: `Tuote ${code}`,
-  price: 10,
-  purchase_price: 4,
-  stock_item: { quantity: 5 },
-  ...extra,
-});
 const size = (id: number, code: string) => ({
   id,
   product_code: code,

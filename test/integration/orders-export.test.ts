@@ -17,6 +17,7 @@ import {
   useSimulators,
 } from '../helpers/sims.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
+import { placeOrder as placeStoreOrder } from '../helpers/worker-process.ts';
 
 const sims = await useSimulators(smallScenario());
 const { db } = await createTestDatabase();
@@ -64,35 +65,17 @@ const nbOrders = async (): Promise<StoredSalesOrder[]> =>
 const ordersWithId = async (id: number) =>
   (await nbOrders()).filter((o) => o.InvoiceDetails.OrderIdentifier === String(id));
 
-async function placeOrder(body: Record<string, unknown>): Promise<{ id: number; total: number }> {
-  const res = await fetch(`${sims.mycashflow.url}/__sim/orders`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      customer_information: {
-        first_name: 'Åsa',
-        last_name: 'Öberg',
-        street_address: 'Kotitie 3',
-        postal_code: '00200',
-        city: 'Helsinki',
-        country: 'FI',
-        email: 'asa@example.com',
-      },
-      payment_method_id: 2,
-      shipping_method_id: 1,
-      shipping_costs: 5.9,
-      payment_costs: 2.9,
-      products: [
-        { product_code: 'TS-100-M', quantity: 2 },
-        { product_code: 'KAHVI-1', quantity: 1 },
-        { product_code: 'KIRJA-1', quantity: 1 },
-      ],
-      ...body,
-    }),
+/** A checkout with lines at 25.5, 14 and 10 %, shipping and an invoice fee. */
+const placeOrder = (body: Record<string, unknown>) =>
+  placeStoreOrder(sims, {
+    payment_costs: 2.9,
+    products: [
+      { product_code: 'TS-100-M', quantity: 2 },
+      { product_code: 'KAHVI-1', quantity: 1 },
+      { product_code: 'KIRJA-1', quantity: 1 },
+    ],
+    ...body,
   });
-  if (!res.ok) throw new Error(`placing an order failed: ${await res.text()}`);
-  return ((await res.json()) as { data: { id: number; total: number } }).data;
-}
 
 const run = (conn: ConnectionFile) =>
   exportOrders({
