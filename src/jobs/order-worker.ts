@@ -78,6 +78,9 @@ export async function startOrderWorker(options: {
             }
           }),
         );
+        // A full batch means more are likely waiting: fetch again now instead of after the polling
+        // interval, so a backlog found by polling drains at sending speed, not at 16 per half second.
+        if (jobs.length === batchSize) wake();
       }),
     );
   }
