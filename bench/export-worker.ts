@@ -4,12 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { peakRssOf } from './lib/sim-process.ts';
+import { descendantsOf, peakRssOf, scanProcesses } from './lib/sim-process.ts';
 
 export interface WorkerProcess {
   /** The receiver's URL as the worker subscribed it. */
@@ -104,49 +104,18 @@ export async function startWorker(root: string, configFile: string, dataDir: str
   };
 }
 
-/** Clock ticks per second of /proc (USER_HZ, 100 on Linux). */
-const TICKS = 100;
-
 /**
- * CPU seconds of a live process (own) and of everything below it, from one scan of `/proc` (Linux).
- * Unlike a sum over live processes alone, `below` includes children that have already ended and been
- * reaped (their parent's cutime and cstime): PostgreSQL backends come and go with the connection pools.
+ * CPU seconds of a live process (own) and of everything below it. Unlike a sum over live processes
+ * alone, `below` includes children that have already ended and been reaped (their parent's cutime and
+ * cstime): PostgreSQL backends come and go with the connection pools.
  */
 export function treeCpuSecondsOf(pid: number | undefined): { own: number; below: number } | undefined {
   if (pid === undefined) return undefined;
-  const procs = new Map<number, { ppid: number; self: number; reaped: number }>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return undefined;
-  }
-  for (const e of entries) {
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      // Fields after the command name: state is field 3, ppid 4, utime 14, stime 15, cutime 16, cstime 17.
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(e), {
-        ppid: Number(f[1]),
-        self: (Number(f[11]) + Number(f[12])) / TICKS,
-        reaped: (Number(f[13]) + Number(f[14])) / TICKS,
-      });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const root = procs.get(pid);
-  if (!root) return undefined;
-  const children = new Map<number, number[]>();
-  for (const [p, info] of procs) children.set(info.ppid, [...(children.get(info.ppid) ?? []), p]);
+  const procs = scanProcesses();
+  const root = procs?.get(pid);
+  if (!procs || !root) return undefined;
   let below = root.reaped;
-  const stack = [...(children.get(pid) ?? [])];
-  while (stack.length) {
-    const p = stack.pop()!;
-    const info = procs.get(p)!;
-    below += info.self + info.reaped;
-    stack.push(...(children.get(p) ?? []));
-  }
+  for (const p of descendantsOf(procs, pid)) below += procs.get(p)!.self + procs.get(p)!.reaped;
   return { own: root.self, below };
 }
 

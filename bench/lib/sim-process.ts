@@ -101,6 +101,55 @@ export function cpuSecondsOf(pid: number | undefined): number | undefined {
   }
 }
 
+export interface ProcInfo {
+  ppid: number;
+  /** CPU seconds (user + system) of the process itself. */
+  self: number;
+  /** CPU seconds of its children that have ended and been reaped (cutime + cstime). */
+  reaped: number;
+}
+
+/** Every live process, from one scan of `/proc` (Linux); undefined elsewhere. */
+export function scanProcesses(): Map<number, ProcInfo> | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return undefined;
+  }
+  const procs = new Map<number, ProcInfo>();
+  for (const e of entries) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): ppid is field 4, utime 14, stime 15,
+      // cutime 16, cstime 17.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(e), {
+        ppid: Number(f[1]),
+        self: (Number(f[11]) + Number(f[12])) / TICKS,
+        reaped: (Number(f[13]) + Number(f[14])) / TICKS,
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return procs;
+}
+
+/** The pids below `pid`, at any depth. */
+export function descendantsOf(procs: Map<number, ProcInfo>, pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const [p, info] of procs) children.set(info.ppid, [...(children.get(info.ppid) ?? []), p]);
+  const out: number[] = [];
+  const stack = [...(children.get(pid) ?? [])];
+  while (stack.length) {
+    const p = stack.pop()!;
+    out.push(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
 /**
  * CPU seconds of a live process and of each process below it (for the CLI: the embedded PostgreSQL
  * server and its backends, the esbuild service of tsx), by pid, from one scan of `/proc`.
@@ -109,37 +158,10 @@ export function treeCpuSecondsOf(
   pid: number | undefined,
 ): { own: number; below: Map<number, number> } | undefined {
   if (pid === undefined) return undefined;
-  const procs = new Map<number, { ppid: number; cpu: number }>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return undefined;
-  }
-  for (const e of entries) {
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(e), {
-        ppid: Number(fields[1]),
-        cpu: (Number(fields[11]) + Number(fields[12])) / TICKS,
-      });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const root = procs.get(pid);
-  if (!root) return undefined;
-  const children = new Map<number, number[]>();
-  for (const [p, info] of procs) children.set(info.ppid, [...(children.get(info.ppid) ?? []), p]);
-  const below = new Map<number, number>();
-  const stack = [...(children.get(pid) ?? [])];
-  while (stack.length) {
-    const p = stack.pop()!;
-    below.set(p, procs.get(p)!.cpu);
-    stack.push(...(children.get(p) ?? []));
-  }
-  return { own: root.cpu, below };
+  const procs = scanProcesses();
+  const root = procs?.get(pid);
+  if (!procs || !root) return undefined;
+  return { own: root.self, below: new Map(descendantsOf(procs, pid).map((p) => [p, procs.get(p)!.self])) };
 }
 
 /** CPU seconds the whole machine has been busy (every process, every core), from `/proc/stat`. */
