@@ -1,6 +1,6 @@
-import { centsToNumber, vatRateToNumber } from '../../src/domain/money.ts';
+import { centsToNumber } from '../../src/domain/money.ts';
 import type { StockItemRec } from './model.ts';
-import { renderOrder, renderStockChange, renderWebhook } from './render.ts';
+import { productFields, renderOrder, renderStockChange, renderWebhook } from './render.ts';
 import type { McfStateDocument } from './state-schema.ts';
 import type { McfStore } from './store.ts';
 import { formatInstant } from './timestamps.ts';
@@ -56,16 +56,7 @@ export function dumpState(store: McfStore): McfStateDocument {
     products: store.products.list().map((p) => {
       const doc: Record<string, unknown> = {
         id: p.id,
-        product_code: p.productCode,
-        name: p.name,
-        description: p.description,
-        information: p.information,
-        price: centsToNumber(p.price),
-        purchase_price: centsToNumber(p.purchasePrice),
-        vat_rate: vatRateToNumber(p.vatRate),
-        weight: p.weight,
-        parcel_type: p.parcelType,
-        ...p.extras,
+        ...productFields(p),
         visibilities: versions.map((v) => ({
           version_id: v.id,
           is_visible: p.visibilities.get(v.id) ?? false,

@@ -59,11 +59,9 @@ export function renderVariation(store: McfStore, v: VariationRec, expand: Expand
 const VARIATION_STOCK: Expands = new Set(['stock_item']);
 const NOTHING: Expands = new Set();
 
-export function renderProduct(store: McfStore, p: ProductRec, expand: Expands): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    id: p.id,
-    created_at: formatInstant(p.createdAt),
-    updated_at: formatInstant(p.updatedAt),
+/** A product's own fields as both the API and the state document write them. */
+export function productFields(p: ProductRec): Record<string, unknown> {
+  return {
     product_code: p.productCode,
     name: p.name,
     description: p.description,
@@ -74,6 +72,15 @@ export function renderProduct(store: McfStore, p: ProductRec, expand: Expands): 
     weight: p.weight,
     parcel_type: p.parcelType,
     ...p.extras,
+  };
+}
+
+export function renderProduct(store: McfStore, p: ProductRec, expand: Expands): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: p.id,
+    created_at: formatInstant(p.createdAt),
+    updated_at: formatInstant(p.updatedAt),
+    ...productFields(p),
   };
   if (expand.size === 0) return out;
   if (expand.has('translations')) out.translations = [];
