@@ -16,6 +16,13 @@ export default tseslint.config(
     },
   },
   {
+    // The admin page's own script runs in the browser.
+    files: ['src/server/assets/**'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', setTimeout: 'readonly' },
+    },
+  },
+  {
     // The CLI, the benchmarks and the launcher talk to a terminal on purpose.
     files: ['src/cli/**', 'bench/**', 'bin/**', 'scripts/**'],
     rules: { 'no-console': 'off' },

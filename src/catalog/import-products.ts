@@ -3,6 +3,7 @@ import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
 import {
   abandonStaleRuns,
   actionTallies,
+  attachJob,
   ensureConnection,
   findResumableRun,
   finishRun,
@@ -35,6 +36,9 @@ export interface ImportOptions {
   /** Tells what the run is doing before the writes start (reading, planning). */
   onStage?: (stage: string) => void;
   signal?: AbortSignal;
+  /** Recorded with the run: what started it, and the job that carries it (the admin page follows it). */
+  trigger?: 'cli' | 'manual' | 'schedule';
+  jobId?: string;
 }
 
 export interface ImportSummary {
@@ -144,6 +148,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
     if (resumable) {
       runId = resumable.id;
       resumed = true;
+      if (options.jobId) await attachJob(db, runId, options.jobId);
       counts = resumable.counts as PlanCounts;
       guardVerdict = resumable.guard as GuardVerdict;
       linked = resumable.linked_codes;
@@ -181,6 +186,8 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
           guard,
           linkedCodes: plan.linkedCodes,
           removedCodes: plan.removedCodes,
+          trigger: options.trigger,
+          jobId: options.jobId,
         },
         plan.actions,
         plan.problems,

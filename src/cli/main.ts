@@ -4,6 +4,8 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportProductsCommand } from './commands/import-products.ts';
 import { registerReportCommand } from './commands/report-stock.ts';
 import { registerOrderCommands } from './commands/orders.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerAdminPasswordCommand } from './commands/admin-password.ts';
 import { registerSimCommand } from './commands/sim.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { installStopHandlers } from './stop-signal.ts';
@@ -15,6 +17,8 @@ const program = new Command()
   .description('MyCashflow ⇄ NetBaron connector')
   .showHelpAfterError();
 
+registerServeCommand(program);
+registerAdminPasswordCommand(program);
 registerSimCommand(program);
 registerDemoCommand(program);
 registerImportProductsCommand(program);

@@ -5,7 +5,7 @@ import { openDatabase, type OpenDatabase } from '../db/database.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
-import { clientsFor } from './connection-clients.ts';
+import { clientsFor } from '../connections/clients.ts';
 
 export interface CommandContext {
   connection: ConnectionFile;

@@ -10,7 +10,7 @@ export async function ensureConnection(db: Db, slug: string, name: string): Prom
   const row = await db
     .insertInto('connections')
     .values({ slug, name })
-    .onConflict((oc) => oc.column('slug').doUpdateSet({ name, updated_at: new Date() }))
+    .onConflict((oc) => oc.column('slug').doUpdateSet({ name }))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -35,6 +35,9 @@ export interface NewRun {
   guard: unknown;
   linkedCodes: string[];
   removedCodes: string[];
+  /** What started the run: `cli`, `manual` (the admin page) or `schedule`. */
+  trigger?: string;
+  jobId?: string;
 }
 
 /** The run, its planned actions and its problems, in one transaction: a plan is stored whole or not at all. */
@@ -57,6 +60,8 @@ export async function storePlannedRun(
         guard: JSON.stringify(run.guard),
         linked_codes: JSON.stringify(run.linkedCodes),
         removed_codes: JSON.stringify(run.removedCodes),
+        trigger: run.trigger ?? 'cli',
+        job_id: run.jobId ?? null,
         ...(run.status === 'running' ? {} : { finished_at: new Date() }),
       })
       .returning('id')
@@ -120,6 +125,11 @@ export async function findResumableRun(db: Db, connectionId: string, maxAgeHours
     .where('created_at', '>', sql<Date>`now() - make_interval(hours => ${maxAgeHours})`)
     .orderBy('id', 'desc')
     .executeTakeFirst();
+}
+
+/** A resumed run is followed through the job that resumed it. */
+export async function attachJob(db: Db, runId: string, jobId: string): Promise<void> {
+  await db.updateTable('import_runs').set({ job_id: jobId }).where('id', '=', runId).execute();
 }
 
 export async function abandonStaleRuns(db: Db, connectionId: string): Promise<void> {

@@ -193,6 +193,82 @@ export async function ledgerEntry(db: Db, key: LedgerKey) {
   return { ...row, events };
 }
 
+export type RetryResult =
+  | { outcome: 'due-again'; previousState: Exclude<LedgerState, 'sent'> }
+  | { outcome: 'already-sent'; salesOrderNumber: string | null };
+
+/**
+ * Makes an order due again after a person fixed its cause (the CLI's `orders retry`, the admin page's
+ * "Retry this order"): a waiting order goes back to `received` and any back-off wait is dropped, so the
+ * next sender takes it at once. An unclear order (`outcome-unknown`, `sending`) keeps its state, so that
+ * whoever sends it next still asks NetBaron first whether it already has it. A sent order is left alone.
+ * Undefined when the order is not in the connection's ledger.
+ */
+export async function retryOrder(
+  db: Db,
+  key: LedgerKey,
+  requestedBy: string,
+): Promise<RetryResult | undefined> {
+  const { rows } = await sql<{ previous_state: Exclude<LedgerState, 'sent'> }>`
+    with prev as (
+      select state from order_ledger
+      where connection_id = ${key.connectionId} and order_id = ${key.orderId}
+      for update)
+    update order_ledger l
+    set state = case when prev.state = 'waiting' then 'received' else prev.state end,
+      next_attempt_at = null, updated_at = now()
+    from prev
+    where l.connection_id = ${key.connectionId} and l.order_id = ${key.orderId} and prev.state <> 'sent'
+    returning prev.state as previous_state`.execute(db);
+  const previousState = rows[0]?.previous_state;
+  if (previousState) {
+    await event(db, key, 'retry', `${requestedBy} (was ${previousState})`);
+    return { outcome: 'due-again', previousState };
+  }
+  const sent = await db
+    .selectFrom('order_ledger')
+    .select('sales_order_number')
+    .where('connection_id', '=', key.connectionId)
+    .where('order_id', '=', String(key.orderId))
+    .executeTakeFirst();
+  return sent && { outcome: 'already-sent', salesOrderNumber: sent.sales_order_number };
+}
+
+export const LEDGER_STATES: readonly LedgerState[] = [
+  'received',
+  'sending',
+  'sent',
+  'waiting',
+  'outcome-unknown',
+];
+
+/** How many orders of the connection are in each state (zero for a state none is in). */
+export async function ledgerStateCounts(db: Db, connectionId: string): Promise<Record<LedgerState, number>> {
+  const rows = await db
+    .selectFrom('order_ledger')
+    .select(['state', sql<string>`count(*)`.as('n')])
+    .where('connection_id', '=', connectionId)
+    .groupBy('state')
+    .execute();
+  const counts = Object.fromEntries(LEDGER_STATES.map((s) => [s, 0])) as Record<LedgerState, number>;
+  for (const r of rows) counts[r.state] = Number(r.n);
+  return counts;
+}
+
+/** One page of the connection's ledger, newest order first (MyCashflow's order ids only grow). */
+export async function ledgerPage(
+  db: Db,
+  connectionId: string,
+  options: { state?: LedgerState; offset: number; limit: number },
+) {
+  let query = db
+    .selectFrom('order_ledger')
+    .select(['order_id', 'state', 'received_at', 'sent_at', 'sales_order_number', 'reason'])
+    .where('connection_id', '=', connectionId);
+  if (options.state) query = query.where('state', '=', options.state);
+  return query.orderBy('order_id', 'desc').offset(options.offset).limit(options.limit).execute();
+}
+
 export async function pollCursor(db: Db, connectionId: string): Promise<Date | undefined> {
   const row = await db
     .selectFrom('order_poll_cursors')

@@ -7,6 +7,9 @@ export interface ConnectionsTable {
   slug: string;
   name: string;
   settings: ColumnType<unknown, string | undefined, string>;
+  /** The credentials, sealed with the service's key (AES-256-GCM, bound to the row's id). */
+  secrets: string | null;
+  schedule_fired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -31,6 +34,9 @@ export interface ImportRunsTable {
   removed_codes: ColumnType<string[], string | undefined, string>;
   summary: NullableJson;
   error: string | null;
+  /** `cli`, `manual` (the admin page) or `schedule`. */
+  trigger: ColumnType<string, string | undefined, string>;
+  job_id: string | null;
   created_at: Timestamp;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
@@ -113,6 +119,22 @@ export interface WebhookSubscriptionsTable {
   created_at: Timestamp;
 }
 
+export interface AdminUsersTable {
+  username: string;
+  password_hash: string;
+  created_at: Timestamp;
+  password_set_at: Timestamp;
+}
+
+export interface AdminSessionsTable {
+  /** SHA-256 of the cookie's value: a leaked table does not give a usable session. */
+  id_hash: string;
+  username: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 /** The typed shape of the database, table by table, as the migrations leave it. */
 export interface Database {
   connections: ConnectionsTable;
@@ -124,6 +146,8 @@ export interface Database {
   order_events: OrderEventsTable;
   order_poll_cursors: OrderPollCursorsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
+  admin_users: AdminUsersTable;
+  admin_sessions: AdminSessionsTable;
 }
 
 export type ConnectionRow = Selectable<ConnectionsTable>;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.ts';
-import type { RemoteError } from './remote-error.ts';
+import type { RemoteError, RemoteSystem } from './remote-error.ts';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.ts';
 import {
   exchange,
@@ -26,7 +26,25 @@ export class RequestStats {
   }
 }
 
+/** One attempt's end, for metrics: the HTTP status, or the kind of failure when no answer came. */
+export interface AttemptRecord {
+  system: RemoteSystem;
+  method: string;
+  outcome: string;
+  seconds: number;
+  retried: boolean;
+}
+
+const attemptObservers = new Set<(record: AttemptRecord) => void>();
+
+/** Process-wide: the service's metrics see every attempt of every client without being passed around. */
+export function observeAttempts(observer: (record: AttemptRecord) => void): () => void {
+  attemptObservers.add(observer);
+  return () => attemptObservers.delete(observer);
+}
+
 export interface LoopOptions {
+  system: RemoteSystem;
   request: HttpRequest;
   /** Method and path as they may be shown: never the host's credentials. */
   describe: string;
@@ -50,18 +68,32 @@ export async function requestWithRetry(options: LoopOptions): Promise<HttpAnswer
     options.stats.count(request.method);
     let error: RemoteError;
     let retryAfterMs: number | undefined;
+    const attemptStarted = process.hrtime.bigint();
+    const record = (outcome: string, retried: boolean): void => {
+      if (attemptObservers.size === 0) return;
+      const seconds = Number(process.hrtime.bigint() - attemptStarted) / 1e9;
+      for (const observe of attemptObservers)
+        observe({ system: options.system, method: request.method, outcome, seconds, retried });
+    };
     try {
       const answer = await exchange(request);
-      if (answer.status >= 200 && answer.status < 300) return answer;
+      if (answer.status >= 200 && answer.status < 300) {
+        record(String(answer.status), false);
+        return answer;
+      }
       error = options.toError({ answer }, attempt);
       retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
       error = options.toError({ failure: err.failure }, attempt);
     }
-    if (error.disposition !== 'retryable' || attempt >= policy.maxAttempts) throw error;
     const delay = backoffDelay(policy, attempt, retryAfterMs, options.random);
-    if (Date.now() - started + delay > policy.budgetMs) throw error;
+    const retry =
+      error.disposition === 'retryable' &&
+      attempt < policy.maxAttempts &&
+      Date.now() - started + delay <= policy.budgetMs;
+    record(error.status ? String(error.status) : error.kind, retry);
+    if (!retry) throw error;
     options.stats.retries += 1;
     options.stats.onRetry?.(error);
     options.logger.warn('remote call failed, retrying', {

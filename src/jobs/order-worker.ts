@@ -18,6 +18,20 @@ export interface WorkerConnection {
   nb: NetBaronClient;
 }
 
+/** Where the worker finds a job's connection: a fixed list (the CLI) or the service's stored connections. */
+export interface WorkerConnections {
+  get(connectionId: string): Promise<WorkerConnection | undefined>;
+  /** Every connection to poll. */
+  all(): Promise<WorkerConnection[]>;
+}
+
+export function fixedConnections(list: WorkerConnection[]): WorkerConnections {
+  return {
+    get: async (id) => list.find((c) => c.connectionId === id),
+    all: async () => list,
+  };
+}
+
 export interface OrderWorker {
   /** Wakes this process's export workers at once (a webhook just queued a job). */
   wake(): void;
@@ -34,7 +48,7 @@ export interface OrderWorker {
 export async function startOrderWorker(options: {
   boss: PgBoss;
   db: Kysely<Database>;
-  connections: WorkerConnection[];
+  connections: WorkerConnections;
   logger: Logger;
   /** Job fetchers in this process, and the jobs each takes at once: up to fetchers × batchSize orders are
    * sent in parallel, each holding one database connection while it is sent. */
@@ -43,17 +57,26 @@ export async function startOrderWorker(options: {
   pollCron?: string;
 }): Promise<OrderWorker> {
   const { boss, db, logger } = options;
-  const contexts = new Map<string, SendContext>();
-  for (const c of options.connections) {
-    contexts.set(c.connectionId, {
-      db,
-      connectionId: c.connectionId,
-      nb: c.nb,
-      lookups: new StoreLookups(c.mcf),
-      settings: c.connection.orderExport,
-      logger: logger.child({ connection: c.connectionId }),
-    });
-  }
+  // One context (with its store look-up cache) per connection object: a connection whose settings
+  // changed comes back as a new object with new clients, and gets a fresh context.
+  const contexts = new WeakMap<WorkerConnection, SendContext>();
+  const contextFor = async (connectionId: string): Promise<SendContext | undefined> => {
+    const c = await options.connections.get(connectionId);
+    if (!c) return undefined;
+    let ctx = contexts.get(c);
+    if (!ctx) {
+      ctx = {
+        db,
+        connectionId: c.connectionId,
+        nb: c.nb,
+        lookups: new StoreLookups(c.mcf),
+        settings: c.connection.orderExport,
+        logger: logger.child({ connection: c.connectionId }),
+      };
+      contexts.set(c, ctx);
+    }
+    return ctx;
+  };
 
   // Several fetchers, each taking a small batch: pg-boss waits its polling interval after a fetch and
   // fetches again only when its batch is done, so one fetcher would hold new orders behind a slow send.
@@ -67,7 +90,7 @@ export async function startOrderWorker(options: {
           jobs.map(async (job) => {
             try {
               const data = exportOrderJobSchema.parse(job.data);
-              const ctx = contexts.get(data.connectionId);
+              const ctx = await contextFor(data.connectionId);
               if (!ctx) throw new Error(`connection ${data.connectionId} is not served by this worker`);
               const result = await sendOrder(ctx, data.orderId);
               if (result.outcome === 'retry-later' || result.outcome === 'outcome-unknown')
@@ -89,7 +112,7 @@ export async function startOrderWorker(options: {
   };
 
   const pollNow = async (): Promise<void> => {
-    for (const c of options.connections) {
+    for (const c of await options.connections.all()) {
       try {
         await pollOrders(db, c.connectionId, c.mcf);
       } catch (err) {

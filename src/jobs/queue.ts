@@ -11,6 +11,8 @@ export const QUEUES = {
   exportOrder: 'export-order',
   exportOrderDead: 'export-order-dead',
   pollOrders: 'poll-orders',
+  importProducts: 'import-products',
+  scheduleTick: 'schedule-tick',
 } as const;
 
 export const exportOrderJobSchema = z
@@ -55,6 +57,15 @@ export async function startQueue(connectionString: string, logger: Logger): Prom
     deadLetter: QUEUES.exportOrderDead,
   });
   await ensureQueue(boss, QUEUES.pollOrders, { policy: 'singleton', retryLimit: 0, expireInSeconds: 300 });
+  // One waiting and one running import per connection (singleton key); a worker that dies mid-run is
+  // noticed at expiry and the retry resumes the stored run.
+  await ensureQueue(boss, QUEUES.importProducts, {
+    policy: 'stately',
+    retryLimit: 1,
+    retryDelay: 10,
+    expireInSeconds: 4 * 3600,
+  });
+  await ensureQueue(boss, QUEUES.scheduleTick, { policy: 'singleton', retryLimit: 0, expireInSeconds: 120 });
   return boss;
 }
 

@@ -139,6 +139,7 @@ export class MyCashflowClient {
     const describe = `${method} /api/v1${path}${search}`;
     const secrets = [this.options.apiKey, this.authorization.slice(6)];
     const answer = await requestWithRetry({
+      system: 'mycashflow',
       request: {
         method,
         url: `${this.options.baseUrl}${path}${search}`,

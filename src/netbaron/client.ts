@@ -115,6 +115,7 @@ export class NetBaronClient {
     const token = Buffer.from(`${this.options.organisation}:${access.password}`).toString('base64');
     const secrets = [access.password, token];
     const answer = await requestWithRetry({
+      system: 'netbaron',
       request: {
         method,
         url: `${this.options.baseUrl}${modulePath}${search}`,

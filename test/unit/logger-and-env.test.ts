@@ -33,9 +33,29 @@ describe('redaction', () => {
 
 describe('environment', () => {
   it('applies defaults and refuses a malformed DATABASE_URL with a readable message', () => {
-    expect(readEnv({})).toEqual({ DATA_DIR: './data', LOG_LEVEL: 'info' });
+    expect(readEnv({})).toEqual({
+      DATA_DIR: './data',
+      LOG_LEVEL: 'info',
+      PORT: 4000,
+      HOST: '127.0.0.1',
+      COOKIE_SECURE: 'auto',
+    });
     expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
     expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres/);
     expect(readEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('names the variable and never repeats a secret value', () => {
+    const secret = 'short-secret';
+    let message = '';
+    try {
+      readEnv({ ADMIN_PASSWORD: secret, PORT: 'eighty' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/ADMIN_PASSWORD: ADMIN_PASSWORD must be at least 12 characters/);
+    expect(message).toMatch(/PORT/);
+    expect(message).not.toContain(secret);
+    expect(() => readEnv({ PUBLIC_URL: 'https://user:pw@host' })).toThrow(/PUBLIC_URL must be/);
   });
 });

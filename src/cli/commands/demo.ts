@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { generateDemoScenario } from '../../../simulators/demo/index.ts';
 import { startSimulators } from '../../../simulators/scenario.ts';
 import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
-import type { Database } from '../../db/schema.ts';
 import { exportOrders } from '../../orders/export-orders.ts';
-import { clientsFor } from '../connection-clients.ts';
-import type { Kysely } from 'kysely';
+import { clientsFor } from '../../connections/clients.ts';
 import { importProducts } from '../../catalog/import-products.ts';
-import { parseConnection } from '../../config/connection-file.ts';
+import { demoConnectionFile, resetDemoConnection } from '../demo-setup.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { positiveIntOption } from '../options.ts';
 import { createProgressBar } from '../progress-bar.ts';
@@ -21,42 +18,6 @@ interface DemoOptions {
   keepRunning?: boolean;
 }
 
-const simCredentials = z.object({
-  mycashflow: z.object({ api_users: z.array(z.object({ email: z.string(), api_key: z.string() })).min(1) }),
-  netbaron: z.object({
-    organisation: z.string(),
-    modules: z.object({
-      products: z.object({
-        password: z.union([z.string(), z.array(z.string()).min(1)]),
-        interface: z.number().optional(),
-      }),
-      salesorder: z.object({
-        password: z.union([z.string(), z.array(z.string()).min(1)]),
-        interface: z.number().optional(),
-      }),
-    }),
-  }),
-});
-
-const DEMO_STORE_CONTACT = {
-  company: 'Pohjolan Puoti Oy',
-  business_id: '1234567-8',
-  street_address: 'Kauppakatu 1',
-  postal_code: '33100',
-  city: 'Tampere',
-  country: 'FI',
-  email: 'asiakaspalvelu@pohjolanpuoti.fi',
-  phone: '+358 3 123 4567',
-};
-
-async function resetDemoConnection(db: Kysely<Database>): Promise<void> {
-  const row = await db.selectFrom('connections').select('id').where('slug', '=', 'demo').executeTakeFirst();
-  if (!row) return;
-  await db.deleteFrom('order_events').where('connection_id', '=', row.id).execute();
-  await db.deleteFrom('connections').where('id', '=', row.id).execute();
-}
-
-const firstPassword = (p: string | string[]): string => (Array.isArray(p) ? p[0]! : p);
 const writeCount = (byMethod: Record<string, number>): number =>
   Object.entries(byMethod).reduce((n, [method, count]) => (method === 'GET' ? n : n + count), 0);
 
@@ -85,25 +46,7 @@ export function registerDemoCommand(program: Command): void {
       const scenario = generateDemoScenario({ products: opts.products, seed: opts.seed });
       const sims = await startSimulators({ scenario });
       try {
-        const creds = simCredentials.parse({
-          mycashflow: sims.mycashflow.system.getState(),
-          netbaron: sims.netbaron.system.getState(),
-        });
-        const user = creds.mycashflow.api_users[0]!;
-        const connection = parseConnection({
-          id: 'demo',
-          name: 'Demo store',
-          mycashflow: { baseUrl: `${sims.mycashflow.url}/api/v1`, user: user.email, apiKey: user.api_key },
-          netbaron: {
-            baseUrl: sims.netbaron.url,
-            organisation: creds.netbaron.organisation,
-            productApiPassword: firstPassword(creds.netbaron.modules.products.password),
-            orderApiPassword: firstPassword(creds.netbaron.modules.salesorder.password),
-            marketplace: '3',
-          },
-          productImport: { mode: 'import-new', updateDescriptions: true, whenRemoving: 'hide' },
-          orderExport: { storeContact: DEMO_STORE_CONTACT },
-        });
+        const connection = demoConnectionFile(sims);
         const { mcf, nb } = clientsFor(connection, logger);
         // The simulators start afresh each time, so the demo connection's history must too.
         await resetDemoConnection(database.db);

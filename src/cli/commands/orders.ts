@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { slugOf } from '../../config/connection-file.ts';
 import { ensureConnection } from '../../db/import-runs.ts';
-import { ledgerEntry } from '../../db/order-ledger.ts';
+import { ledgerEntry, retryOrder } from '../../db/order-ledger.ts';
 import { exportOrders } from '../../orders/export-orders.ts';
 import { sendOrder } from '../../orders/send-order.ts';
 import { StoreLookups } from '../../orders/store-lookups.ts';
@@ -87,6 +87,17 @@ export function registerOrderCommands(program: Command): void {
       const orderId = orderIdArg(id);
       await withConnection(opts.config, async ({ connection, database, logger, mcf, nb }) => {
         const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
+        const retry = await retryOrder(database.db, { connectionId, orderId }, 'command line');
+        if (!retry) throw new Error(`order ${orderId} is not in the ledger of ${slugOf(connection)}`);
+        if (retry.outcome === 'already-sent') {
+          const number = retry.salesOrderNumber ?? 'unknown';
+          if (opts.json)
+            console.log(
+              JSON.stringify({ orderId, outcome: 'already-sent', salesOrderNumber: number }, null, 2),
+            );
+          else console.log(`Order ${orderId} was already sent (NetBaron ${number}); nothing to retry.`);
+          return;
+        }
         const outcome = await sendOrder(
           {
             db: database.db,

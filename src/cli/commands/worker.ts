@@ -5,12 +5,12 @@ import { readConnectionFile, slugOf } from '../../config/connection-file.ts';
 import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
 import { ensureConnection } from '../../db/import-runs.ts';
-import { startOrderWorker } from '../../jobs/order-worker.ts';
+import { fixedConnections, startOrderWorker } from '../../jobs/order-worker.ts';
 import { enqueueExport, startQueue } from '../../jobs/queue.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { ensureWebhookSubscription } from '../../orders/webhook-subscription.ts';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../server/webhook-receiver.ts';
-import { clientsFor } from '../connection-clients.ts';
+import { clientsFor } from '../../connections/clients.ts';
 import { portOption } from '../options.ts';
 import { stopRequested } from '../stop-signal.ts';
 
@@ -51,7 +51,7 @@ export function registerWorkerCommand(program: Command): void {
       const worker = await startOrderWorker({
         boss,
         db: database.db,
-        connections: [{ connectionId, connection, mcf, nb }],
+        connections: fixedConnections([{ connectionId, connection, mcf, nb }]),
         logger,
       });
 

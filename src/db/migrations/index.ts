@@ -3,6 +3,7 @@ import * as m0001 from './0001-connections.ts';
 import * as m0002 from './0002-import-runs.ts';
 import * as m0003 from './0003-order-ledger.ts';
 import * as m0004 from './0004-webhook-subscriptions.ts';
+import * as m0005 from './0005-service.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-import-runs': m0002,
   '0003-order-ledger': m0003,
   '0004-webhook-subscriptions': m0004,
+  '0005-service': m0005,
 };

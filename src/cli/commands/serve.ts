@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { generateDemoScenario } from '../../../simulators/demo/index.ts';
+import { createOrderStream, type McfOrder, type McfProduct } from '../../../simulators/demo/index.ts';
+import { startSimulators, type RunningSimulators } from '../../../simulators/scenario.ts';
+import { readEnv } from '../../config/env.ts';
+import { savePollCursor } from '../../db/order-ledger.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { startService, type RunningService } from '../../server/service.ts';
+import { demoConnectionFile, resetDemoConnection } from '../demo-setup.ts';
+import { portOption, positiveIntOption } from '../options.ts';
+import { stopRequested } from '../stop-signal.ts';
+
+interface ServeOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  publicUrl?: string;
+  demo?: boolean;
+  products: number;
+  orderEvery: number;
+}
+
+/** A new demo order every so often, placed in the store simulator as a shopper would (webhook included). */
+function startDemoOrders(sims: RunningSimulators, everySeconds: number): () => void {
+  const state = sims.mycashflow.system.getState() as { products?: McfProduct[]; orders?: unknown[] };
+  const stream = createOrderStream({
+    seed: 7,
+    catalog: state.products ?? [],
+    startIndex: (state.orders ?? []).length + 50,
+  });
+  const timer = setInterval(() => {
+    try {
+      const { created_at: _c, updated_at: _u, ...order }: McfOrder = stream.nextOrder();
+      sims.mycashflow.system.placeOrder(order);
+    } catch {
+      // The demo catalog sold out: the stream has nothing more to offer.
+      clearInterval(timer);
+    }
+  }, everySeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the service: admin web app, webhook receiver, job workers and schedules, until stopped')
+    .option(
+      '--port <port>',
+      'port of the admin app and webhook receiver (env PORT, default 4000)',
+      portOption,
+    )
+    .option('--host <address>', 'address to listen on (env HOST, default 127.0.0.1)')
+    .option(
+      '--data-dir <dir>',
+      'folder of the embedded database and the key file (env DATA_DIR, default ./data)',
+    )
+    .option('--public-url <url>', 'the service as MyCashflow reaches it, for webhooks (env PUBLIC_URL)')
+    .option('--demo', 'also start both simulators with a demo catalog and a "Demo store" connection to them')
+    .option('--products <n>', 'size of the demo catalog', positiveIntOption, 2000)
+    .option(
+      '--order-every <seconds>',
+      'with --demo: a new demo order every this many seconds',
+      positiveIntOption,
+      20,
+    )
+    .action(async (opts: ServeOptions) => {
+      // A .env file beside the project is read when present; the environment itself wins.
+      if (existsSync('.env')) process.loadEnvFile('.env');
+      const env = readEnv({
+        ...process.env,
+        ...(opts.port !== undefined ? { PORT: String(opts.port) } : {}),
+        ...(opts.host ? { HOST: opts.host } : {}),
+        ...(opts.dataDir ? { DATA_DIR: opts.dataDir } : {}),
+        ...(opts.publicUrl ? { PUBLIC_URL: opts.publicUrl } : {}),
+      });
+      const logger = createLogger({ level: env.LOG_LEVEL });
+      const started = performance.now();
+      let sims: RunningSimulators | undefined;
+      let service: RunningService | undefined;
+      let stopOrders = () => undefined as void;
+      try {
+        if (opts.demo)
+          sims = await startSimulators({ scenario: generateDemoScenario({ products: opts.products }) });
+        service = await startService({ env, logger });
+        if (sims) {
+          await resetDemoConnection(service.database.db);
+          const record = await service.store.upsertFromFile(demoConnectionFile(sims));
+          // The demo's orders were placed before today: the first poll reaches back to them all.
+          await savePollCursor(service.database.db, record.id, new Date('2000-01-01T00:00:00Z'));
+          await service.context.subscribeWebhooks(record.id);
+          await service.orderWorker.pollNow();
+          stopOrders = startDemoOrders(sims, opts.orderEvery);
+        }
+        const lines = [
+          '',
+          `Admin page     ${service.url}/`,
+          service.generatedPassword
+            ? `Password       ${service.generatedPassword}   (generated at this first start; shown once; sign in and keep it)`
+            : `Password       ${env.ADMIN_PASSWORD ? 'ADMIN_PASSWORD of the environment' : 'the one printed at the first start (npx netbaron admin-password sets a new one)'}`,
+          `Database       ${service.database.mode === 'embedded' ? `embedded PostgreSQL in ${env.DATA_DIR}` : 'shared server (DATABASE_URL)'}`,
+          `Webhooks       ${service.publicUrl}/hooks/mycashflow/<connection>`,
+          ...(sims
+            ? [
+                `Demo           "Demo store" connects simulators of MyCashflow (${sims.mycashflow.url}/api/v1) and NetBaron (${sims.netbaron.url}/ws);`,
+                `               open it and press "Fetch all products". A new demo order arrives every ${opts.orderEvery} s.`,
+              ]
+            : []),
+          `Ready in       ${((performance.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops.`,
+          '',
+        ];
+        console.log(lines.join('\n'));
+        await stopRequested();
+        console.log('Stopping: finishing what is in flight…');
+      } finally {
+        stopOrders();
+        await service?.stop();
+        await sims?.close();
+      }
+    });
+}

@@ -1,0 +1,182 @@
+import type { Kysely } from 'kysely';
+import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
+import type { Database } from '../db/schema.ts';
+import { openSecrets, sealSecrets } from '../security/secret-box.ts';
+import type { Schedule } from './schedule.ts';
+import {
+  assembleConnection,
+  parseStoredSettings,
+  SECRET_FIELDS,
+  splitConnectionFile,
+  type Assembled,
+  type SecretField,
+  type Secrets,
+  type StoredSettings,
+} from './settings.ts';
+
+export interface ConnectionRecord {
+  id: string;
+  slug: string;
+  name: string;
+  settings: StoredSettings;
+  /** Which credentials are stored; the values themselves never leave this module but to a client. */
+  secretsSet: Record<SecretField, boolean>;
+  scheduleFiredAt: Date | null;
+  updatedAt: Date;
+}
+
+type Row = {
+  id: string;
+  slug: string;
+  name: string;
+  settings: unknown;
+  secrets: string | null;
+  schedule_fired_at: Date | null;
+  updated_at: Date;
+};
+
+/**
+ * The connections of the service, with their credentials sealed at rest. Every read and write of a
+ * connection's settings goes through here, so the sealing key is used in one place.
+ */
+export class ConnectionStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly key: Buffer,
+  ) {}
+
+  private secretsOfRow(row: Row): Secrets {
+    return row.secrets ? (openSecrets(this.key, `connection:${row.id}`, row.secrets) as Secrets) : {};
+  }
+
+  private record(row: Row): ConnectionRecord {
+    const secrets = this.secretsOfRow(row);
+    return {
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      settings: parseStoredSettings(row.settings),
+      secretsSet: Object.fromEntries(SECRET_FIELDS.map((f) => [f, Boolean(secrets[f])])) as Record<
+        SecretField,
+        boolean
+      >,
+      scheduleFiredAt: row.schedule_fired_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  private select() {
+    return this.db
+      .selectFrom('connections')
+      .select(['id', 'slug', 'name', 'settings', 'secrets', 'schedule_fired_at', 'updated_at']);
+  }
+
+  async list(): Promise<ConnectionRecord[]> {
+    return (await this.select().orderBy('name').execute()).map((r) => this.record(r));
+  }
+
+  async bySlug(slug: string): Promise<ConnectionRecord | undefined> {
+    const row = await this.select().where('slug', '=', slug).executeTakeFirst();
+    return row && this.record(row);
+  }
+
+  async byId(id: string): Promise<ConnectionRecord | undefined> {
+    const row = await this.select().where('id', '=', id).executeTakeFirst();
+    return row && this.record(row);
+  }
+
+  /** The runnable connection (credentials included) for the clients, or what is still missing. */
+  async assemble(id: string): Promise<(Assembled & { record: ConnectionRecord }) | undefined> {
+    const row = await this.select().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const record = this.record(row);
+    return { ...assembleConnection(row.slug, row.name, record.settings, this.secretsOfRow(row)), record };
+  }
+
+  /** The credentials themselves, for building a client before the connection is complete. */
+  async secrets(id: string): Promise<Secrets> {
+    const row = await this.select().where('id', '=', id).executeTakeFirst();
+    return row ? this.secretsOfRow(row) : {};
+  }
+
+  async create(slug: string, name: string, settings?: StoredSettings): Promise<ConnectionRecord> {
+    const row = await this.db
+      .insertInto('connections')
+      .values({ slug, name, settings: JSON.stringify(settings ?? parseStoredSettings({})) })
+      .returning(['id', 'slug', 'name', 'settings', 'secrets', 'schedule_fired_at', 'updated_at'])
+      .executeTakeFirstOrThrow();
+    return this.record(row);
+  }
+
+  /**
+   * Saves the settings. A changed schedule starts counting from now, so that switching it on does not
+   * fire an import at once.
+   */
+  async saveSettings(id: string, name: string, settings: StoredSettings): Promise<void> {
+    const before = await this.byId(id);
+    const scheduleChanged =
+      !before || JSON.stringify(before.settings.schedule) !== JSON.stringify(settings.schedule);
+    await this.db
+      .updateTable('connections')
+      .set({
+        name,
+        settings: JSON.stringify(settings),
+        updated_at: new Date(),
+        ...(scheduleChanged ? { schedule_fired_at: new Date() } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Write-only credentials: a field given replaces the stored one, a field absent or blank keeps it,
+   * a field named in `clear` removes it.
+   */
+  async saveSecrets(id: string, changes: Secrets, clear: SecretField[] = []): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('connections')
+        .select(['id', 'slug', 'name', 'settings', 'secrets', 'schedule_fired_at', 'updated_at'])
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const next: Secrets = { ...this.secretsOfRow(row) };
+      for (const field of SECRET_FIELDS) {
+        const value = changes[field];
+        if (value !== undefined && value.trim() !== '') next[field] = value.trim();
+      }
+      for (const field of clear) delete next[field];
+      const compact = Object.fromEntries(Object.entries(next).filter(([, v]) => v)) as Record<string, string>;
+      await trx
+        .updateTable('connections')
+        .set({ secrets: sealSecrets(this.key, `connection:${id}`, compact), updated_at: new Date() })
+        .where('id', '=', id)
+        .execute();
+    });
+  }
+
+  /** Marks the schedule fired, unless another process fired it first; true when this caller won. */
+  async claimScheduledRun(id: string, firedBefore: Date | null, now: Date): Promise<boolean> {
+    let query = this.db.updateTable('connections').set({ schedule_fired_at: now }).where('id', '=', id);
+    query = firedBefore
+      ? query.where('schedule_fired_at', '=', firedBefore)
+      : query.where('schedule_fired_at', 'is', null);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Adds or replaces a connection from a connection file (the demo, `connections add`). */
+  async upsertFromFile(file: ConnectionFile & { schedule?: Schedule }): Promise<ConnectionRecord> {
+    const slug = slugOf(file);
+    const { settings, secrets } = splitConnectionFile(file);
+    const existing = await this.bySlug(slug);
+    const record = existing ?? (await this.create(slug, file.name, settings));
+    await this.saveSettings(record.id, file.name, settings);
+    await this.saveSecrets(
+      record.id,
+      secrets,
+      SECRET_FIELDS.filter((f) => !secrets[f]),
+    );
+    return (await this.byId(record.id))!;
+  }
+}

@@ -1,0 +1,196 @@
+import type { Kysely } from 'kysely';
+import type PgBoss from 'pg-boss';
+import { z } from 'zod';
+import { importProducts } from '../catalog/import-products.ts';
+import { clientsFor } from '../connections/clients.ts';
+import type { ConnectionRegistry } from '../connections/registry.ts';
+import { actionTallies } from '../db/import-runs.ts';
+import type { Database } from '../db/schema.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { QUEUES } from './queue.ts';
+
+export const importJobSchema = z
+  .object({
+    connectionId: z.string().min(1),
+    dryRun: z.boolean().default(false),
+    force: z.boolean().default(false),
+    trigger: z.enum(['manual', 'schedule', 'cli']).default('manual'),
+  })
+  .strict();
+export type ImportJob = z.infer<typeof importJobSchema>;
+
+/**
+ * Queues "Fetch all products" for a connection. The queue keeps one waiting and one running import per
+ * connection (`stately`): null means one is already waiting.
+ */
+export async function enqueueImport(
+  boss: PgBoss,
+  job: z.input<typeof importJobSchema>,
+): Promise<string | null> {
+  const data = importJobSchema.parse(job);
+  return boss.send(QUEUES.importProducts, data, { singletonKey: `import:${data.connectionId}` });
+}
+
+/** A run that could not even be planned (credentials, an unreachable side) is stored too, so it is seen. */
+async function recordFailedStart(
+  db: Kysely<Database>,
+  job: ImportJob,
+  jobId: string,
+  error: string,
+): Promise<void> {
+  const existing = await db
+    .selectFrom('import_runs')
+    .select('id')
+    .where('job_id', '=', jobId)
+    .executeTakeFirst();
+  if (existing) return;
+  await db
+    .insertInto('import_runs')
+    .values({
+      connection_id: job.connectionId,
+      status: 'failed',
+      dry_run: job.dryRun,
+      forced: job.force,
+      settings: '{}',
+      counts: '{}',
+      guard: '{}',
+      error,
+      trigger: job.trigger,
+      job_id: jobId,
+      finished_at: new Date(),
+    })
+    .execute();
+}
+
+export async function startImportWorker(options: {
+  boss: PgBoss;
+  db: Kysely<Database>;
+  registry: ConnectionRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  /** Imports of different connections run side by side in this process, up to this many. */
+  concurrency?: number;
+}): Promise<void> {
+  const { boss, db, registry, metrics } = options;
+  const slots = options.concurrency ?? 2;
+  for (let i = 0; i < slots; i += 1) {
+    await boss.work(QUEUES.importProducts, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
+      if (!job) return;
+      const data = importJobSchema.parse(job.data);
+      const logger = options.logger.child({ connection: data.connectionId, jobId: job.id });
+      try {
+        const runtime = await registry.get(data.connectionId);
+        if (!runtime) return { skipped: 'the connection no longer exists' };
+        // Clients of its own: a run's request counts are the run's alone.
+        const { mcf, nb } = clientsFor(runtime.connection, logger);
+        const report = await importProducts({
+          db,
+          connection: runtime.connection,
+          mcf,
+          nb,
+          dryRun: data.dryRun,
+          force: data.force,
+          trigger: data.trigger,
+          jobId: job.id,
+          logger,
+        });
+        metrics.importRun(runtime.slug, report.summary.status, report.summary);
+        logger.info('product import finished', {
+          runId: report.summary.runId,
+          status: report.summary.status,
+        });
+        return { runId: report.summary.runId, status: report.summary.status };
+      } catch (err) {
+        const message = (err as Error).message;
+        logger.error('product import failed', { error: message });
+        await recordFailedStart(db, data, job.id, message);
+        metrics.importRun(data.connectionId, 'failed');
+        return { failed: message };
+      }
+    });
+  }
+}
+
+export interface ImportJobStatus {
+  state: 'queued' | 'running' | 'done' | 'failed';
+  /** What the run is doing, in the merchant's words. */
+  stage: string;
+  done: number;
+  total: number;
+  failed: number;
+  runId?: string;
+  runStatus?: string;
+}
+
+const FINISHED: Record<string, string> = {
+  completed: 'Import completed',
+  'dry-run': 'Preview ready: nothing was written',
+  blocked: 'Stopped before writing: the plan needs a look',
+  interrupted: 'Interrupted; the next import resumes it',
+  failed: 'The import failed',
+  abandoned: 'Abandoned',
+};
+
+/** Where an import job stands, read from the database only (any process may be running it). */
+export async function importJobStatus(
+  boss: PgBoss,
+  db: Kysely<Database>,
+  connectionId: string,
+  jobId: string,
+): Promise<ImportJobStatus | undefined> {
+  const run = await db
+    .selectFrom('import_runs')
+    .select(['id', 'status', 'error'])
+    .where('job_id', '=', jobId)
+    .where('connection_id', '=', connectionId)
+    .executeTakeFirst();
+  if (run) {
+    const tallies = await actionTallies(db, run.id);
+    const total = tallies.reduce((n, t) => n + t.n, 0);
+    const failed = tallies.filter((t) => t.status === 'failed').reduce((n, t) => n + t.n, 0);
+    const done = tallies.filter((t) => t.status === 'done').reduce((n, t) => n + t.n, 0) + failed;
+    if (run.status === 'running')
+      return {
+        state: 'running',
+        stage: 'Writing to the store',
+        done,
+        total,
+        failed,
+        runId: run.id,
+        runStatus: run.status,
+      };
+    return {
+      state: run.status === 'failed' ? 'failed' : 'done',
+      stage:
+        run.status === 'failed' && run.error
+          ? `The import failed: ${run.error}`
+          : (FINISHED[run.status] ?? run.status),
+      done: run.status === 'dry-run' || run.status === 'blocked' ? 0 : done,
+      total: run.status === 'dry-run' || run.status === 'blocked' ? 0 : total,
+      failed,
+      runId: run.id,
+      runStatus: run.status,
+    };
+  }
+  const job = await boss.getJobById<ImportJob>(QUEUES.importProducts, jobId, { includeArchive: true });
+  if (!job || job.data.connectionId !== connectionId) return undefined;
+  if (job.state === 'created' || job.state === 'retry')
+    return { state: 'queued', stage: 'Waiting for a worker to start', done: 0, total: 0, failed: 0 };
+  if (job.state === 'active')
+    return {
+      state: 'running',
+      stage: 'Reading NetBaron and the store, then planning',
+      done: 0,
+      total: 0,
+      failed: 0,
+    };
+  const output = job.output as { skipped?: string } | null;
+  return {
+    state: 'failed',
+    stage: output?.skipped ?? `The import job ended (${job.state})`,
+    done: 0,
+    total: 0,
+    failed: 0,
+  };
+}

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type PgBoss from 'pg-boss';
+import type { ConnectionStore } from '../connections/connection-store.ts';
+import type { ConnectionRegistry } from '../connections/registry.ts';
+import type { Database } from '../db/schema.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { SignInLimiter } from '../security/rate-limit.ts';
+import type { SessionStore } from './auth/sessions.ts';
+
+/** What the admin app's routes work with; built once by the service. */
+export interface AppContext {
+  db: Kysely<Database>;
+  store: ConnectionStore;
+  registry: ConnectionRegistry;
+  boss: PgBoss;
+  sessions: SessionStore;
+  limiter: SignInLimiter;
+  logger: Logger;
+  metrics: Metrics;
+  /** Send the Secure attribute on cookies (the service is reached over https). */
+  cookieSecure: boolean;
+  /** The service as MyCashflow reaches it, for webhook subscriptions. */
+  publicUrl: string;
+  metricsToken?: string;
+  /** Wakes this process's order workers (a webhook or a retry queued a job); absent in a web-only process. */
+  wakeOrderWorkers?: () => void;
+  /** Subscribes a connection to order webhooks (after its credentials are saved). */
+  subscribeWebhooks(connectionId: string): Promise<void>;
+  /** The uuid of a connection's webhook subscription, by slug. */
+  webhookFor(slug: string): Promise<{ connectionId: string; uuid: string } | undefined>;
+  /** Aborted when the service stops: long-lived responses (progress streams) end. */
+  stopping: AbortSignal;
+  readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+}

@@ -1,0 +1,58 @@
+// The admin page's only script: live progress of an import, and confirmations. Served by the service itself.
+'use strict';
+
+function followProgress(box) {
+  const bar = box.querySelector('progress');
+  const label = box.querySelector('[data-progress-label]');
+  const counts = box.querySelector('[data-progress-counts]');
+  const source = new EventSource(box.dataset.progressUrl);
+  source.addEventListener('progress', (event) => {
+    const p = JSON.parse(event.data);
+    label.textContent = p.stage;
+    if (p.total > 0) {
+      bar.max = p.total;
+      bar.value = p.done;
+      counts.textContent =
+        p.done + ' of ' + p.total + ' actions' + (p.failed ? ', ' + p.failed + ' failed' : '');
+    } else {
+      bar.removeAttribute('value');
+      counts.textContent = '';
+    }
+  });
+  source.addEventListener('done', (event) => {
+    const p = JSON.parse(event.data);
+    source.close();
+    if (p.total > 0) {
+      bar.max = p.total;
+      bar.value = p.total;
+    } else {
+      bar.max = 1;
+      bar.value = 1;
+    }
+    box.dataset.state = 'done';
+    label.textContent = p.stage;
+    // A moment at 100 % before the run's page, so the end is seen.
+    if (p.runUrl) setTimeout(() => window.location.assign(p.runUrl), 700);
+  });
+  source.addEventListener('failed', (event) => {
+    const p = JSON.parse(event.data);
+    source.close();
+    box.dataset.state = 'failed';
+    label.textContent = p.stage;
+    if (p.runUrl) {
+      const link = document.createElement('a');
+      link.href = p.runUrl;
+      link.textContent = 'See the run';
+      counts.replaceChildren(link);
+    }
+  });
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  document.querySelectorAll('[data-progress-url]').forEach(followProgress);
+  document.querySelectorAll('form[data-confirm]').forEach((form) => {
+    form.addEventListener('submit', (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+});

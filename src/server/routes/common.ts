@@ -1,0 +1,43 @@
+import type { ConnectionRecord } from '../../connections/connection-store.ts';
+import { openProblems, type InboxProblem } from '../../reports/problems-inbox.ts';
+import type { AppContext } from '../app-context.ts';
+import { HttpError } from '../http/request.ts';
+import type { RequestContext } from '../http/router.ts';
+import type { Html } from '../views/html.ts';
+import { layout, type PageOptions } from '../views/layout.ts';
+
+export interface ConnectionPage {
+  record: ConnectionRecord;
+  /** Settings still to fill in before the connection can run (the page's words). */
+  missing: string[];
+  problems: InboxProblem[];
+  /** The page around a body, with this connection's tabs. */
+  page(title: string, tab: PageOptions['tab'], body: Html): Html;
+}
+
+/** The connection a `:slug` route names, or 404; nothing of another connection is ever loaded. */
+export async function connectionPage(app: AppContext, ctx: RequestContext): Promise<ConnectionPage> {
+  const record = await app.store.bySlug(ctx.params.slug ?? '');
+  if (!record) throw new HttpError(404, 'There is no such connection.');
+  const assembled = await app.store.assemble(record.id);
+  const missing = assembled && !assembled.ok ? assembled.missing : [];
+  const problems = await openProblems(app.db, record.id, missing);
+  return {
+    record,
+    missing,
+    problems,
+    page: (title, tab, body) =>
+      layout(
+        {
+          title,
+          session: ctx.session,
+          connection: { slug: record.slug, name: record.name },
+          tab,
+          problemCount: problems.filter((p) => p.severity === 'error').length,
+        },
+        body,
+      ),
+  };
+}
+
+export const connectionBase = (record: { slug: string }): string => `/connections/${record.slug}`;

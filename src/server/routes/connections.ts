@@ -1,0 +1,175 @@
+import { sql } from 'kysely';
+import { describeSchedule } from '../../connections/schedule.ts';
+import { activeImportRun, listRuns } from '../../db/run-history.ts';
+import { openProblems } from '../../reports/problems-inbox.ts';
+import type { AppContext } from '../app-context.ts';
+import { formText, HttpError } from '../http/request.ts';
+import { redirect, sendHtml, type Route } from '../http/router.ts';
+import { stateBadge, when } from '../views/format.ts';
+import { html } from '../views/html.ts';
+import { csrfField, layout } from '../views/layout.ts';
+import { runsTable } from '../views/pages/runs.ts';
+import { connectionBase, connectionPage } from './common.ts';
+
+async function orderCounts(app: AppContext, connectionId: string): Promise<Record<string, number>> {
+  const rows = await app.db
+    .selectFrom('order_ledger')
+    .select(['state', sql<string>`count(*)`.as('n')])
+    .where('connection_id', '=', connectionId)
+    .groupBy('state')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+function slugFor(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 48) || 'connection'
+  );
+}
+
+export function connectionRoutes(app: AppContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/',
+      access: 'admin',
+      handler: async (ctx) => {
+        const connections = await app.store.list();
+        const rows = await Promise.all(
+          connections.map(async (c) => {
+            const assembled = await app.store.assemble(c.id);
+            const missing = assembled && !assembled.ok ? assembled.missing : [];
+            const problems = (await openProblems(app.db, c.id, missing)).filter(
+              (p) => p.severity === 'error',
+            );
+            const [lastRun] = await listRuns(app.db, c.id, 1);
+            const orders = await orderCounts(app, c.id);
+            return { c, missing, problems, lastRun, orders };
+          }),
+        );
+        const body = html`<h1>Connections</h1>
+          ${
+            rows.length === 0
+              ? html`<p class="muted">No store is connected yet. Add one below.</p>`
+              : html`<table>
+                  <thead>
+                    <tr>
+                      <th>Store</th>
+                      <th>Status</th>
+                      <th>Last product import</th>
+                      <th class="num">Orders sent</th>
+                      <th class="num">Orders waiting</th>
+                      <th class="num">Open problems</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${rows.map(
+                      ({ c, missing, problems, lastRun, orders }) =>
+                        html`<tr>
+                          <td><a href="/connections/${c.slug}">${c.name}</a></td>
+                          <td>${missing.length ? stateBadge('not-ready') : stateBadge('ready')}</td>
+                          <td>
+                            ${lastRun ? html`${stateBadge(lastRun.status)} ${when(lastRun.created_at)}` : '—'}
+                          </td>
+                          <td class="num">${orders.sent ?? 0}</td>
+                          <td class="num">${(orders.waiting ?? 0) + (orders['outcome-unknown'] ?? 0)}</td>
+                          <td class="num">
+                            <a href="/connections/${c.slug}/problems">${problems.length}</a>
+                          </td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+          }
+          <h2>Add a store</h2>
+          <form method="post" action="/connections">
+            ${csrfField(ctx.session)}
+            <label for="new-name">Name of the store</label>
+            <input type="text" id="new-name" name="name" required maxlength="100" />
+            <div class="actions"><button type="submit">Add</button></div>
+          </form>`;
+        sendHtml(ctx.res, 200, layout({ title: 'Connections', session: ctx.session }, body));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/connections',
+      access: 'admin',
+      handler: async (ctx) => {
+        const name = formText(ctx.form, 'name').trim();
+        if (!name || name.length > 100)
+          throw new HttpError(400, 'Give the store a name of at most 100 characters.');
+        let slug = slugFor(name);
+        for (let i = 2; await app.store.bySlug(slug); i += 1) slug = `${slugFor(name)}-${i}`;
+        const record = await app.store.create(slug, name);
+        ctx.logger.info('connection added', { connection: record.slug });
+        redirect(ctx.res, `${connectionBase(record)}/settings`);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/connections/:slug',
+      access: 'admin',
+      handler: async (ctx) => {
+        const cp = await connectionPage(app, ctx);
+        const base = connectionBase(cp.record);
+        const runs = await listRuns(app.db, cp.record.id, 5);
+        const active = await activeImportRun(app.db, cp.record.id);
+        const orders = await orderCounts(app, cp.record.id);
+        const errors = cp.problems.filter((p) => p.severity === 'error');
+        const body = html`<h1>${cp.record.name}</h1>
+          ${cp.missing.length ? html`<p class="notice warn">Not ready: set ${cp.missing.join(', ')} in the <a href="${base}/settings">settings</a>.</p>` : ''}
+          <div class="cards">
+            <div class="card">
+              <div class="figure">${orders.sent ?? 0}</div>
+              orders sent to NetBaron
+            </div>
+            <div class="card">
+              <div class="figure">${(orders.waiting ?? 0) + (orders['outcome-unknown'] ?? 0)}</div>
+              <a href="${base}/orders?state=waiting">orders waiting</a>
+            </div>
+            <div class="card">
+              <div class="figure">${errors.length}</div>
+              <a href="${base}/problems">open problems</a>
+            </div>
+            <div class="card">
+              <div class="figure">${describeSchedule(cp.record.settings.schedule)}</div>
+              automatic product updates
+            </div>
+          </div>
+          <h2>Fetch all products</h2>
+          <p>
+            Reads every marketplace product from NetBaron and the whole store, then creates, updates, hides or
+            deletes products by your settings. The preview shows the plan, field by field, and writes nothing.
+          </p>
+          ${active?.job_id ? html`<p class="notice warn">An import is running now. <a href="${base}/imports/${active.job_id}">Follow it</a>.</p>` : ''}
+          <div class="actions">
+            <form method="post" action="${base}/imports" class="inline">
+              ${csrfField(ctx.session)}<input type="hidden" name="dry_run" value="1" /><button
+                type="submit"
+                class="secondary"
+                ${cp.missing.length ? html` disabled` : ''}
+              >
+                Preview (dry run)
+              </button>
+            </form>
+            <form method="post" action="${base}/imports" class="inline">
+              ${csrfField(ctx.session)}<button type="submit" ${cp.missing.length ? html` disabled` : ''}>
+                Fetch all products
+              </button>
+            </form>
+          </div>
+          <h2>Recent product imports</h2>
+          ${runsTable(base, runs)}
+          <p><a href="${base}/runs">All runs</a></p>`;
+        sendHtml(ctx.res, 200, cp.page(cp.record.name, 'overview', body));
+      },
+    },
+  ];
+}

@@ -1,0 +1,88 @@
+import {
+  ledgerEntry,
+  ledgerPage,
+  ledgerStateCounts,
+  retryOrder,
+  type LedgerKey,
+} from '../../db/order-ledger.ts';
+import { enqueueExport } from '../../jobs/queue.ts';
+import type { AppContext } from '../app-context.ts';
+import { HttpError } from '../http/request.ts';
+import { redirect, sendHtml, type RequestContext, type Route } from '../http/router.ts';
+import { csrfField } from '../views/layout.ts';
+import { orderPage } from '../views/pages/order.ts';
+import { orderListQuery, ordersPage, ORDERS_PER_PAGE } from '../views/pages/orders.ts';
+import { connectionBase, connectionPage } from './common.ts';
+
+/** The order a `:orderId` names: digits only, so that a malformed id is a 404 rather than a database error. */
+function orderIdParam(ctx: RequestContext): number {
+  const raw = ctx.params.orderId ?? '';
+  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
+  if (id <= 0) throw new HttpError(404, 'There is no such order.');
+  return id;
+}
+
+export function orderRoutes(app: AppContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/connections/:slug/orders',
+      access: 'admin',
+      handler: async (ctx) => {
+        const cp = await connectionPage(app, ctx);
+        const query = orderListQuery(ctx.url.searchParams);
+        const [counts, rows] = await Promise.all([
+          ledgerStateCounts(app.db, cp.record.id),
+          ledgerPage(app.db, cp.record.id, {
+            state: query.filter === 'all' ? undefined : query.filter,
+            offset: (query.page - 1) * ORDERS_PER_PAGE,
+            limit: ORDERS_PER_PAGE,
+          }),
+        ]);
+        const body = ordersPage({ base: connectionBase(cp.record), query, counts, rows });
+        sendHtml(ctx.res, 200, cp.page('Orders', 'orders', body));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/connections/:slug/orders/:orderId',
+      access: 'admin',
+      handler: async (ctx) => {
+        const cp = await connectionPage(app, ctx);
+        const key: LedgerKey = { connectionId: cp.record.id, orderId: orderIdParam(ctx) };
+        const order = await ledgerEntry(app.db, key);
+        if (!order) throw new HttpError(404, `Order ${key.orderId} is not in this connection's ledger.`);
+        const body = orderPage({
+          base: connectionBase(cp.record),
+          order,
+          csrf: csrfField(ctx.session),
+          retried: ctx.url.searchParams.get('retried') === '1',
+        });
+        sendHtml(ctx.res, 200, cp.page(`Order ${key.orderId}`, 'orders', body));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/connections/:slug/orders/:orderId/retry',
+      access: 'admin',
+      handler: async (ctx) => {
+        const record = await app.store.bySlug(ctx.params.slug ?? '');
+        if (!record) throw new HttpError(404, 'There is no such connection.');
+        const key: LedgerKey = { connectionId: record.id, orderId: orderIdParam(ctx) };
+        const result = await retryOrder(app.db, key, 'admin page');
+        if (!result) throw new HttpError(404, `Order ${key.orderId} is not in this connection's ledger.`);
+        const orderUrl = `${connectionBase(record)}/orders/${key.orderId}`;
+        // A sent order stays as it is; its page already says so.
+        if (result.outcome === 'already-sent') return redirect(ctx.res, orderUrl);
+        await enqueueExport(app.boss, key);
+        app.wakeOrderWorkers?.();
+        ctx.logger.info('order retry queued', {
+          connection: record.slug,
+          orderId: key.orderId,
+          previousState: result.previousState,
+        });
+        redirect(ctx.res, `${orderUrl}?retried=1`);
+      },
+    },
+  ];
+}

@@ -1,0 +1,220 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import type PgBoss from 'pg-boss';
+import type { Env } from '../config/env.ts';
+import { ConnectionStore } from '../connections/connection-store.ts';
+import { ConnectionRegistry } from '../connections/registry.ts';
+import { openDatabase, type OpenDatabase } from '../db/database.ts';
+import { startImportWorker } from '../jobs/import-jobs.ts';
+import { startOrderWorker, type OrderWorker, type WorkerConnections } from '../jobs/order-worker.ts';
+import { startQueue } from '../jobs/queue.ts';
+import { startScheduler } from '../jobs/scheduler.ts';
+import type { Logger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { ensureWebhookSubscription, subscriptionUuid } from '../orders/webhook-subscription.ts';
+import { loadEncryptionKey } from '../security/encryption-key.ts';
+import { SignInLimiter } from '../security/rate-limit.ts';
+import { createAdminApp, type AdminApp } from './app.ts';
+import type { AppContext } from './app-context.ts';
+import { ensureAdminPassword } from './auth/admin-users.ts';
+import { SessionStore } from './auth/sessions.ts';
+
+export type ServiceEnv = Pick<
+  Env,
+  | 'DATABASE_URL'
+  | 'DATA_DIR'
+  | 'PORT'
+  | 'HOST'
+  | 'PUBLIC_URL'
+  | 'ADMIN_PASSWORD'
+  | 'ENCRYPTION_KEY'
+  | 'METRICS_TOKEN'
+  | 'COOKIE_SECURE'
+>;
+
+export interface ServiceOptions {
+  env: ServiceEnv;
+  logger: Logger;
+  /** An open database to use (tests); otherwise the service opens the configured one and closes it. */
+  database?: OpenDatabase;
+  /** Cron of order polling; every minute by default. */
+  pollCron?: string;
+}
+
+export interface RunningService {
+  url: string;
+  publicUrl: string;
+  app: AdminApp;
+  context: AppContext;
+  database: OpenDatabase;
+  boss: PgBoss;
+  store: ConnectionStore;
+  orderWorker: OrderWorker;
+  /** The admin password generated at this first start, to be shown once; undefined otherwise. */
+  generatedPassword?: string;
+  encryptionKeySource: string;
+  stop(): Promise<void>;
+}
+
+/** The order worker's view of the stored connections: a connection that is not ready is skipped. */
+function storedConnections(registry: ConnectionRegistry): WorkerConnections {
+  const toWorker = (r: Awaited<ReturnType<ConnectionRegistry['get']>>) =>
+    r && { connectionId: r.id, connection: r.connection, mcf: r.mcf, nb: r.nb };
+  return {
+    get: async (id) => toWorker(await registry.get(id)),
+    all: async () => (await registry.ready()).map((r) => toWorker(r)!),
+  };
+}
+
+/**
+ * The whole service in one process: database, job workers, schedules, webhook receiver and admin app.
+ * Stopping takes it down in the reverse order: no new requests, then the jobs in flight finish (or are
+ * released for another process), then the database closes.
+ */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { env, logger } = options;
+  const ownsDatabase = !options.database;
+  const database =
+    options.database ??
+    (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: 24 }));
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    const { key, source, permissionsTightened } = await loadEncryptionKey({
+      envValue: env.ENCRYPTION_KEY,
+      dataDir: env.DATA_DIR,
+      sharedDatabase: database.mode === 'shared' && !options.database,
+    });
+    if (permissionsTightened)
+      logger.warn('the encryption key file was readable by others; its mode is now 0600');
+    const { generated } = await ensureAdminPassword(database.db, env.ADMIN_PASSWORD);
+
+    const boss = await startQueue(database.url, logger);
+    cleanups.push(() => boss.stop({ graceful: true, timeout: 30_000, wait: true }));
+    const metrics = createMetrics(database.db);
+    cleanups.push(async () => metrics.close());
+    const store = new ConnectionStore(database.db, key);
+    const registry = new ConnectionRegistry(store, logger);
+    const stopping = new AbortController();
+
+    const orderWorker = await startOrderWorker({
+      boss,
+      db: database.db,
+      connections: storedConnections(registry),
+      logger,
+      pollCron: options.pollCron,
+    });
+    await startImportWorker({ boss, db: database.db, registry, logger, metrics });
+    await startScheduler({ boss, store, logger });
+
+    let publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') ?? '';
+    const subscribeWebhooks = async (connectionId: string): Promise<void> => {
+      const runtime = await registry.get(connectionId).catch(() => undefined);
+      if (!runtime) return;
+      const url = `${publicUrl}/hooks/mycashflow/${runtime.slug}`;
+      const result = await ensureWebhookSubscription(database.db, runtime.mcf, connectionId, url);
+      if (result.created) logger.info('subscribed to order.created', { connection: runtime.slug, url });
+    };
+    const context: AppContext = {
+      db: database.db,
+      store,
+      registry,
+      boss,
+      sessions: new SessionStore(database.db),
+      limiter: new SignInLimiter(),
+      logger,
+      metrics,
+      cookieSecure:
+        env.COOKIE_SECURE === 'true' || (env.COOKIE_SECURE === 'auto' && publicUrl.startsWith('https:')),
+      get publicUrl() {
+        return publicUrl;
+      },
+      metricsToken: env.METRICS_TOKEN,
+      wakeOrderWorkers: () => orderWorker.wake(),
+      subscribeWebhooks,
+      webhookFor: async (slug) => {
+        const record = await store.bySlug(slug);
+        const uuid = record && (await subscriptionUuid(database.db, record.id));
+        return record && uuid ? { connectionId: record.id, uuid } : undefined;
+      },
+      stopping: stopping.signal,
+      readiness: async () => {
+        const checks: Record<string, string> = {};
+        try {
+          await sql`select 1`.execute(database.db);
+          checks.database = 'ok';
+        } catch (err) {
+          checks.database = `unavailable: ${(err as Error).message}`;
+        }
+        try {
+          await boss.getQueue('export-order');
+          checks.queue = 'ok';
+        } catch (err) {
+          checks.queue = `unavailable: ${(err as Error).message}`;
+        }
+        return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
+      },
+    };
+
+    const app = createAdminApp(context);
+    const server: Server = createServer(app.handle);
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(env.PORT, env.HOST, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
+    const url = `http://${host}:${port}`;
+    if (!publicUrl) publicUrl = url;
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          stopping.abort();
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // Progress streams end on `stopping`; anything else still open gets a moment, then is cut.
+          setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        }),
+    );
+
+    // Subscriptions and a first poll in the background: a store that is down must not stop the start.
+    void (async () => {
+      for (const runtime of await registry.ready().catch(() => [])) {
+        await subscribeWebhooks(runtime.id).catch((err: unknown) =>
+          logger.warn('could not subscribe to order webhooks; polling still exports orders', {
+            connection: runtime.slug,
+            error: (err as Error).message,
+          }),
+        );
+      }
+      await orderWorker.pollNow().catch(() => undefined);
+    })();
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url,
+      get publicUrl() {
+        return publicUrl;
+      },
+      app,
+      context,
+      database,
+      boss,
+      store,
+      orderWorker,
+      generatedPassword: generated,
+      encryptionKeySource: source,
+      stop: () =>
+        (stopped ??= (async () => {
+          // HTTP first (no new work), then jobs, then the database.
+          for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+          if (ownsDatabase) await database.close();
+        })()),
+    };
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (ownsDatabase) await database.close();
+    throw err;
+  }
+}

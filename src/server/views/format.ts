@@ -1,0 +1,23 @@
+import { formatCents, type Cents } from '../../domain/money.ts';
+import { html, type Html } from './html.ts';
+
+/** Dates as the merchant reads them: local, day first, to the second. */
+export function when(value: Date | string | null | undefined): string {
+  if (!value) return '—';
+  const d = value instanceof Date ? value : new Date(value);
+  return d.toLocaleString('fi-FI', { timeZone: 'Europe/Helsinki' });
+}
+
+export function duration(ms: number | undefined | null): string {
+  if (ms === undefined || ms === null) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export const euros = (cents: number | null | undefined): string =>
+  cents === null || cents === undefined ? '—' : `${formatCents(cents as Cents)} €`;
+
+export function stateBadge(state: string): Html {
+  return html`<span class="state state-${state.replace(/[^a-z-]/g, '')}">${state}</span>`;
+}

@@ -1,0 +1,144 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { startSimulators, type RunningSimulators, type Scenario } from '../../simulators/scenario.ts';
+import { parseConnection, type ConnectionFile } from '../../src/config/connection-file.ts';
+import type { ConnectionRecord } from '../../src/connections/connection-store.ts';
+import { createKysely } from '../../src/db/database.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { startService, type RunningService } from '../../src/server/service.ts';
+import { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, NB_PRODUCTS_PASSWORD, smallScenario } from './scenarios.ts';
+import { createTestDatabase } from './test-database.ts';
+
+export const ADMIN_PASSWORD = 'test-admin-password-4711';
+
+export interface TestService {
+  service: RunningService;
+  url: string;
+  /** Every log line the service wrote, as JSON text. */
+  logs: string[];
+  dataDir: string;
+}
+
+/**
+ * The whole service in this process, on a database of its own (a clone per test file), with a known
+ * admin password and every log line kept for inspection. Stopped when the file ends.
+ */
+export async function startTestService(options: { pollCron?: string } = {}): Promise<TestService> {
+  const testDb = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'nb-service-'));
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
+  const db = createKysely(testDb.url, 16);
+  const service = await startService({
+    env: {
+      DATA_DIR: dataDir,
+      PORT: 0,
+      HOST: '127.0.0.1',
+      ADMIN_PASSWORD,
+      COOKIE_SECURE: 'auto',
+    },
+    logger,
+    database: { db, mode: 'shared', url: testDb.url, appliedMigrations: [], close: () => db.destroy() },
+    pollCron: options.pollCron,
+  });
+  afterAll(async () => {
+    await service.stop();
+    await db.destroy();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+  return { service, url: service.url, logs, dataDir };
+}
+
+/** A pair of simulators seeded with the small scenario (or another), closed when the file ends. */
+export async function startStoreSims(scenario: Scenario = smallScenario()): Promise<RunningSimulators> {
+  const sims = await startSimulators({ scenario });
+  afterAll(() => sims.close());
+  return sims;
+}
+
+/** A connection file for the small scenario's credentials at these simulators. */
+export function connectionFileFor(sims: RunningSimulators, id: string, name = id): ConnectionFile {
+  return parseConnection({
+    id,
+    name,
+    mycashflow: { baseUrl: `${sims.mycashflow.url}/api/v1`, user: MCF_USER.email, apiKey: MCF_USER.api_key },
+    netbaron: {
+      baseUrl: sims.netbaron.url,
+      organisation: NB_ORG,
+      productApiPassword: NB_PRODUCTS_PASSWORD,
+      orderApiPassword: NB_ORDERS_PASSWORD,
+      marketplace: '3',
+    },
+    productImport: { mode: 'import-new', updateDescriptions: true },
+    orderExport: { storeContact: { company: 'Testikauppa Oy', business_id: '1234567-8' } },
+  });
+}
+
+export async function addConnection(t: TestService, file: ConnectionFile): Promise<ConnectionRecord> {
+  const record = await t.service.store.upsertFromFile(file);
+  await t.service.context.subscribeWebhooks(record.id);
+  return record;
+}
+
+/** A signed-in admin over plain HTTP: cookies kept, redirects not followed, the CSRF token at hand. */
+export class AdminClient {
+  private cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(readonly base: string) {}
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (value === '' || /Max-Age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async request(
+    method: string,
+    path: string,
+    init: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        ...(this.cookies.size ? { Cookie: this.cookieHeader } : {}),
+        ...(init.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+        ...init.headers,
+      },
+      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+    });
+    this.keep(res);
+    const text = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(text);
+    if (token) this.csrf = token[1]!;
+    return { status: res.status, location: res.headers.get('location'), text, headers: res.headers };
+  }
+
+  get(path: string, headers?: Record<string, string>) {
+    return this.request('GET', path, { headers });
+  }
+
+  /** A form post with this session's CSRF token (unless the form names its own). */
+  post(path: string, form: Record<string, string> = {}) {
+    return this.request('POST', path, { form: { _csrf: this.csrf, ...form } });
+  }
+
+  async signIn(password = ADMIN_PASSWORD): Promise<void> {
+    await this.get('/sign-in');
+    const answer = await this.post('/sign-in', { password, next: '/' });
+    if (answer.status !== 303) throw new Error(`sign-in failed with ${answer.status}`);
+    await this.get('/');
+  }
+}
