@@ -12,7 +12,12 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** The service (`serve`). */
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a port number (0–65535)' })
+    .int('PORT must be a port number (0–65535)')
+    .min(0, 'PORT must be a port number (0–65535)')
+    .max(65535, 'PORT must be a port number (0–65535)')
+    .default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z
     .string()
