@@ -130,6 +130,9 @@ export function readSettingsForm(form: Form, current: StoredSettings): SettingsF
       timeZone: t('schedule_timezone') || current.schedule.timeZone,
     },
   };
+  // Checked here too: the schema's own check of it runs only once every other field is valid.
+  if (candidate.productImport.mode === 'update-existing' && candidate.productImport.updateOnly.length === 0)
+    errors.update_only = 'List the product codes to update, one per line.';
   const parsed = storedSettingsSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -156,6 +159,7 @@ function readable(path: string, issue: z.core.$ZodIssue): string {
   if (path.startsWith('productImport.guards')) return 'Give a number between 0 and 100.';
   if (path === 'productImport.concurrency') return 'Give a whole number from 1 to 32.';
   if (path.startsWith('orderExport.')) return 'An article code is required.';
+  if (path === 'schedule.at') return 'Give the time as HH:MM, such as 04:30.';
   if (path.startsWith('netbaron.') && path.endsWith('Interface'))
     return 'The interface number is a whole number, 1 or more.';
   return issue.message;

@@ -1,0 +1,385 @@
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulators } from '../../simulators/scenario.ts';
+import { launchBrowser, poll, type TestBrowser } from '../helpers/browser.ts';
+import { MCF_USER, NB_ORDERS_PASSWORD, NB_PRODUCTS_PASSWORD } from '../helpers/scenarios.ts';
+import {
+  ADMIN_PASSWORD,
+  addConnection,
+  connectionFileFor,
+  startStoreSims,
+  startTestService,
+  type TestService,
+} from '../helpers/service.ts';
+import { placeOrder } from '../helpers/worker-process.ts';
+
+/*
+ * The admin web app in real headless Chromium, against the whole service (in this process, on a database
+ * of its own) and both simulators with the small scenario: sign in, settings, connection tests, a dry
+ * run, a real import followed on its progress page, and a waiting order retried until its problem closes
+ * itself. The steps build on one another and share one signed-in browser page.
+ *
+ * `npm run screenshots` runs the same steps and keeps full-page PNGs in docs/screenshots/.
+ */
+
+const CREDENTIALS = [MCF_USER.api_key, NB_PRODUCTS_PASSWORD, NB_ORDERS_PASSWORD];
+const WRONG_PRODUCT_PASSWORD = 'definitely-not-the-password';
+
+interface StoreProduct {
+  id: number;
+  product_code: string;
+  price: number | string;
+  [field: string]: unknown;
+}
+
+let t: TestService;
+let sims: RunningSimulators;
+let b: TestBrowser;
+let page: Page;
+let base: string;
+
+async function simState<T>(url: string): Promise<T> {
+  const res = await fetch(`${url}/__sim/state`);
+  if (!res.ok) throw new Error(`GET ${url}/__sim/state: ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function simPut(url: string, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${url}${path}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`PUT ${url}${path}: ${res.status} ${await res.text()}`);
+}
+
+const storeProducts = async (): Promise<StoreProduct[]> =>
+  (await simState<{ products: StoreProduct[] }>(sims.mycashflow.url)).products;
+
+/** Clicks something that loads a new page (a form's submit button, a link) and waits for that page. */
+async function clickAndLoad(target: Locator): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await target.click();
+  await loaded;
+}
+
+async function visit(path: string): Promise<void> {
+  await page.goto(`${t.url}${path}`);
+}
+
+const text = async (target: Locator): Promise<string> =>
+  ((await target.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+const pathOf = (p: Page): string => new URL(p.url()).pathname;
+
+/** The number on the Problems tab (0 when the tab shows no badge). */
+async function problemBadge(): Promise<number> {
+  const badge = page.locator('nav.tabs a', { hasText: 'Problems' }).locator('.badge');
+  return (await badge.count()) === 0 ? 0 : Number(await text(badge));
+}
+
+async function expectNoCredentialsInPage(): Promise<void> {
+  const markup = await page.content();
+  for (const secret of CREDENTIALS) expect(markup).not.toContain(secret);
+  expect(markup).not.toContain(WRONG_PRODUCT_PASSWORD);
+}
+
+async function saveSettings(): Promise<void> {
+  await clickAndLoad(page.getByRole('button', { name: 'Save settings' }));
+  expect(pathOf(page)).toBe(`${base}/settings`);
+  expect(await text(page.getByRole('status').filter({ hasText: 'Settings saved' }))).toBe('Settings saved.');
+}
+
+async function testConnection(system: 'MyCashflow' | 'NetBaron'): Promise<string> {
+  await clickAndLoad(page.getByRole('button', { name: `Test ${system} connection` }));
+  return text(page.locator('#test-result'));
+}
+
+beforeAll(async () => {
+  t = await startTestService();
+  sims = await startStoreSims();
+  const record = await addConnection(t, connectionFileFor(sims, 'testikauppa', 'Testikauppa'));
+  base = `/connections/${record.slug}`;
+  b = await launchBrowser();
+  page = b.page;
+});
+
+describe('the admin web app in Chromium', () => {
+  it('refuses a wrong password on the sign-in page, then signs in to the connections list', async () => {
+    await visit('/');
+    expect(pathOf(page)).toBe('/sign-in');
+    expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Sign in');
+    await b.screenshot('sign-in');
+
+    await page.getByLabel('Admin password').fill('not-the-admin-password');
+    await clickAndLoad(page.getByRole('button', { name: 'Sign in' }));
+    expect(pathOf(page)).toBe('/sign-in');
+    expect(await text(page.getByRole('alert'))).toBe('That password is not right.');
+    expect(await page.getByLabel('Admin password').inputValue()).toBe('');
+
+    await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
+    await clickAndLoad(page.getByRole('button', { name: 'Sign in' }));
+    expect(pathOf(page)).toBe('/');
+    expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Connections');
+    const row = page.locator('tbody tr', { hasText: 'Testikauppa' });
+    expect(await row.count()).toBe(1);
+    expect(await text(row)).toContain('ready');
+    expect(await page.getByRole('link', { name: 'Testikauppa' }).getAttribute('href')).toBe(base);
+    await b.screenshot('connections');
+
+    await clickAndLoad(page.getByRole('link', { name: 'Testikauppa' }));
+    expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Testikauppa');
+    expect(await page.getByRole('button', { name: 'Preview (dry run)' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Fetch all products' }).isEnabled()).toBe(true);
+    await b.screenshot('connection-overview');
+  });
+
+  it('saves settings, keeps them over a reload, and never puts a credential back into the page', async () => {
+    await clickAndLoad(page.locator('nav.tabs').getByRole('link', { name: 'Settings' }));
+    expect(pathOf(page)).toBe(`${base}/settings`);
+    expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Settings');
+    const deleteRemoved = page.locator('input[name="when_removing"][value="delete"]');
+    const daily = page.locator('input[name="schedule_frequency"][value="daily"]');
+    expect(await deleteRemoved.isChecked()).toBe(false);
+    expect(await daily.isChecked()).toBe(false);
+
+    await page.getByRole('radio', { name: 'Delete the product' }).check();
+    await page.getByRole('radio', { name: 'Every day at the time below' }).check();
+    await page.getByLabel('Time of day').fill('04:30');
+    await saveSettings();
+
+    await visit(`${base}/settings`);
+    expect(await page.getByRole('status').count()).toBe(0);
+    expect(await deleteRemoved.isChecked()).toBe(true);
+    expect(await page.locator('input[name="when_removing"][value="hide"]').isChecked()).toBe(false);
+    expect(await daily.isChecked()).toBe(true);
+    expect(await page.getByLabel('Time of day').inputValue()).toBe('04:30');
+    for (const field of ['#mcf_api_key', '#nb_product_password', '#nb_order_password']) {
+      const input = page.locator(field);
+      expect(await input.inputValue()).toBe('');
+      expect(await input.getAttribute('type')).toBe('password');
+      const hint = page.locator(`label[for="${field.slice(1)}"] + p.hint`);
+      expect(await text(hint)).toContain('Saved (hidden)');
+    }
+    await expectNoCredentialsInPage();
+    await b.screenshot('settings');
+
+    await clickAndLoad(page.locator('nav.tabs').getByRole('link', { name: 'Overview' }));
+    expect(await text(page.locator('.card', { hasText: 'automatic product updates' }))).toContain(
+      'Every day at 04:30',
+    );
+    await clickAndLoad(page.locator('nav.tabs').getByRole('link', { name: 'Settings' }));
+  });
+
+  it('tests both systems, and names the failing part when the Product API password is wrong', async () => {
+    const mcf = await testConnection('MyCashflow');
+    expect(mcf).toContain('MyCashflow: connection works');
+    expect(mcf).toContain('API access works: 2 store version(s) found.');
+
+    await page.getByLabel('Product API password').fill(WRONG_PRODUCT_PASSWORD);
+    await saveSettings();
+    await expectNoCredentialsInPage();
+    const failed = await testConnection('NetBaron');
+    expect(failed).toContain('NetBaron: connection failed');
+    expect(failed).toMatch(/Product API: Organisation, password or module interface number: refused\./);
+    expect(failed).toContain('Order API works: 2 payment method(s).');
+    expect(await page.locator('#test-result').getAttribute('class')).toContain('error');
+
+    await page.getByLabel('Product API password').fill(NB_PRODUCTS_PASSWORD);
+    await saveSettings();
+    await expectNoCredentialsInPage();
+    const works = await testConnection('NetBaron');
+    expect(works).toContain('NetBaron: connection works');
+    expect(works).toContain('Product API works: 2 marketplace(s).');
+    expect(works).toContain('Order API works: 2 payment method(s).');
+    // The marketplace list is read again with the right password, and the saved choice is still chosen.
+    expect(await text(page.locator('#nb_marketplace option:checked'))).toBe('Verkkokauppa (3)');
+  });
+
+  it('previews an import: the plan shows field-level diffs and nothing is written to the store', async () => {
+    const before = await storeProducts();
+    expect(before.find((p) => p.product_code === 'KIRJA-1')?.price).toBe(24.9);
+
+    await visit(base);
+    await clickAndLoad(page.getByRole('button', { name: 'Preview (dry run)' }));
+    expect(pathOf(page)).toMatch(new RegExp(`^${base}/imports/[^/]+$`));
+    expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Preview (dry run)');
+
+    await page.waitForURL(new RegExp(`${base}/runs/\\d+$`), { timeout: 30_000 });
+    await page.waitForLoadState('load');
+    const heading = await text(page.getByRole('heading', { level: 1 }));
+    expect(heading).toMatch(/^Preview \(dry run\) #\d+ dry-run$/);
+    expect(await text(page.locator('main'))).toContain('This is a preview: nothing was written.');
+    expect(await text(page.getByRole('heading', { level: 2, name: 'The plan' }))).toBe('The plan');
+
+    const kirja = page.locator('table.plan tbody tr', { has: page.locator('td', { hasText: /^KIRJA-1$/ }) });
+    expect(await kirja.count()).toBe(1);
+    expect(await text(kirja.locator('td').nth(1))).toContain('Update product');
+    const price = kirja.locator('ul.diff li', { hasText: 'Price incl. VAT' });
+    expect(await text(price)).toBe('Price incl. VAT: 24.90 → 26.90');
+    expect(await text(price.locator('del'))).toBe('24.90');
+    expect(await text(price.locator('ins'))).toBe('26.90');
+    expect(await text(kirja.locator('td').nth(3))).toBe('planned');
+    const created = page.locator('table.plan tbody tr', { has: page.locator('td', { hasText: /^UUSI-1$/ }) });
+    expect(await text(created)).toContain('Create product');
+    await b.screenshot('run-plan');
+
+    expect(await storeProducts()).toEqual(before);
+  });
+
+  it('runs the real import: the progress bar fills, then the run page says completed and the store has the new price', async () => {
+    // A little latency on the store's writes, so that the progress page is seen while the run goes on.
+    await simPut(sims.mycashflow.url, '/__sim/faults', {
+      rules: ['POST', 'PUT', 'PATCH', 'DELETE'].map((method) => ({ path: '/api/*', method, latencyMs: 250 })),
+    });
+    try {
+      await visit(base);
+      await clickAndLoad(page.getByRole('button', { name: 'Fetch all products' }));
+      expect(pathOf(page)).toMatch(new RegExp(`^${base}/imports/[^/]+$`));
+      expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Fetch all products');
+      const box = page.locator('#import-progress');
+      expect(await box.count()).toBe(1);
+
+      // Mid-run: some actions done, not all (skipped when the run is already past it).
+      const midRun = await page
+        .waitForFunction(
+          () => {
+            const el = document.querySelector<HTMLElement>('#import-progress');
+            const bar = el?.querySelector('progress');
+            return (
+              el?.dataset.state === 'running' &&
+              bar?.hasAttribute('value') &&
+              bar.value > 0 &&
+              bar.value < bar.max
+            );
+          },
+          undefined,
+          { timeout: 10_000, polling: 'raf' },
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+      if (midRun) {
+        expect(await text(box.locator('[data-progress-counts]'))).toMatch(/^\d+ of \d+ actions/);
+        await b.screenshot('import-progress');
+      }
+
+      const done = await page.waitForFunction(
+        () => {
+          const el = document.querySelector<HTMLElement>('#import-progress');
+          if (!el || el.dataset.state !== 'done') return undefined;
+          const bar = el.querySelector('progress')!;
+          return {
+            value: bar.value,
+            max: bar.max,
+            label: el.querySelector('[data-progress-label]')?.textContent ?? '',
+          };
+        },
+        undefined,
+        { timeout: 30_000, polling: 'raf' },
+      );
+      const final = (await done.jsonValue())!;
+      expect(final.max).toBeGreaterThan(0);
+      expect(final.value).toBe(final.max);
+
+      await page.waitForURL(new RegExp(`${base}/runs/\\d+$`), { timeout: 15_000 });
+      await page.waitForLoadState('load');
+      expect(await text(page.getByRole('heading', { level: 1 }))).toMatch(/^Import #\d+ completed$/);
+      expect(await text(page.getByRole('heading', { level: 2, name: 'What was written' }))).toBe(
+        'What was written',
+      );
+      const kirja = page.locator('table.plan tbody tr', {
+        has: page.locator('td', { hasText: /^KIRJA-1$/ }),
+      });
+      expect(await text(kirja.locator('ul.diff li', { hasText: 'Price incl. VAT' }))).toBe(
+        'Price incl. VAT: 24.90 → 26.90',
+      );
+      expect(await text(kirja.locator('td').nth(3))).toBe('done');
+    } finally {
+      await simPut(sims.mycashflow.url, '/__sim/faults', { rules: [] });
+    }
+    const after = await storeProducts();
+    expect(after.find((p) => p.product_code === 'KIRJA-1')?.price).toBe(26.9);
+    expect(after.some((p) => p.product_code === 'UUSI-1')).toBe(true);
+  });
+
+  it('retries a waiting order once its payment method exists, and its problem closes itself', async () => {
+    const order = await placeOrder(sims, { payment_method_id: 3 });
+    const title = `Order ${order.id} is waiting`;
+
+    await visit(`${base}/problems`);
+    const problem = page.locator('section.problem', { hasText: title });
+    await poll(
+      `"${title}" on the Problems tab`,
+      async () => {
+        await page.reload();
+        return (await problem.count()) === 1 ? true : undefined;
+      },
+      { timeoutMs: 15_000, everyMs: 250 },
+    );
+    expect(await text(problem.locator('h3'))).toBe(title);
+    expect(await text(problem)).toContain('Klarna');
+    const badgeBefore = await problemBadge();
+    expect(badgeBefore).toBeGreaterThanOrEqual(1);
+    await b.screenshot('problems');
+
+    // NetBaron learns the payment method.
+    const nb = await simState<{ payment_methods: string[] }>(sims.netbaron.url);
+    await simPut(sims.netbaron.url, '/__sim/state', {
+      ...nb,
+      payment_methods: [...nb.payment_methods, 'Klarna'],
+    });
+
+    await clickAndLoad(problem.getByRole('link', { name: 'Open' }));
+    expect(pathOf(page)).toBe(`${base}/orders/${order.id}`);
+    expect(await text(page.getByRole('heading', { level: 1 }))).toBe(`Order ${order.id}`);
+    const facts = page.locator('table.facts');
+    expect(await text(facts.locator('tr', { hasText: 'State' }))).toContain('waiting');
+    expect(await text(facts.locator('tr', { hasText: 'Reason' }))).toContain('Klarna');
+    await b.screenshot('order');
+
+    await clickAndLoad(page.getByRole('button', { name: 'Retry this order' }));
+    expect(await text(page.getByRole('status'))).toContain('Retry queued.');
+    const salesOrder = await poll(
+      'the order to be sent',
+      async () => {
+        await page.reload();
+        const state = await text(facts.locator('tr', { hasText: 'State' }));
+        if (!state.includes('Sent: NetBaron has the order.')) return undefined;
+        return text(facts.locator('tr', { hasText: 'NetBaron sales order' }).locator('td'));
+      },
+      { timeoutMs: 20_000, everyMs: 250 },
+    );
+    expect(salesOrder).not.toBe('—');
+    expect(await page.getByRole('button', { name: 'Retry this order' }).count()).toBe(0);
+
+    await clickAndLoad(page.locator('nav.tabs').getByRole('link', { name: 'Orders' }));
+    const row = page.locator('tbody tr', { has: page.getByRole('link', { name: String(order.id) }) });
+    expect(await text(row.locator('td').nth(1))).toBe('sent');
+    expect(await text(row.locator('td').nth(4))).toBe(salesOrder);
+    await b.screenshot('orders');
+
+    await clickAndLoad(page.locator('nav.tabs').getByRole('link', { name: /^Problems/ }));
+    expect(await problem.count()).toBe(0);
+    expect(await problemBadge()).toBe(badgeBefore - 1);
+  });
+
+  it('reads the pre-flight check and the stock report on request', async () => {
+    await visit(`${base}/check?run=1`);
+    expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Pre-flight check');
+    expect(await text(page.locator('main'))).toContain('Read just now');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await b.screenshot('check');
+
+    await visit(`${base}/stock?run=1`);
+    expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Stock report');
+    expect(await text(page.locator('main'))).toContain('Read just now');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await b.screenshot('stock');
+  });
+
+  it('ran every page without a script error', () => {
+    expect(b.pageErrors).toEqual([]);
+  });
+});
