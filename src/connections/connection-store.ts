@@ -102,7 +102,13 @@ export class ConnectionStore {
   async create(slug: string, name: string, settings?: StoredSettings): Promise<ConnectionRecord> {
     const row = await this.db
       .insertInto('connections')
-      .values({ slug, name, settings: JSON.stringify(settings ?? parseStoredSettings({})) })
+      // The schedule counts from now: a new connection with a schedule does not import at once.
+      .values({
+        slug,
+        name,
+        settings: JSON.stringify(settings ?? parseStoredSettings({})),
+        schedule_fired_at: new Date(),
+      })
       .returning(['id', 'slug', 'name', 'settings', 'secrets', 'schedule_fired_at', 'updated_at'])
       .executeTakeFirstOrThrow();
     return this.record(row);

@@ -51,6 +51,8 @@ export interface RunningService {
   boss: PgBoss;
   store: ConnectionStore;
   orderWorker: OrderWorker;
+  /** Runs the schedule's check now (it also runs every minute). */
+  scheduler: { tick(): Promise<number> };
   /** The admin password generated at this first start, to be shown once; undefined otherwise. */
   generatedPassword?: string;
   encryptionKeySource: string;
@@ -105,7 +107,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       pollCron: options.pollCron,
     });
     await startImportWorker({ boss, db: database.db, registry, logger, metrics });
-    await startScheduler({ boss, store, logger });
+    const scheduler = await startScheduler({ boss, store, logger });
 
     let publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') ?? '';
     const subscribeWebhooks = async (connectionId: string): Promise<void> => {
@@ -203,6 +205,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       boss,
       store,
       orderWorker,
+      scheduler,
       generatedPassword: generated,
       encryptionKeySource: source,
       stop: () =>
