@@ -229,7 +229,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
       concurrency: settings.concurrency,
       totalActions,
       alreadyCompleted,
-      logger,
+      logger: logger.child({ runId }),
       onProgress: options.onProgress,
       signal: options.signal,
     });

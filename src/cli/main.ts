@@ -6,6 +6,7 @@ import { registerReportCommand } from './commands/report-stock.ts';
 import { registerOrderCommands } from './commands/orders.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerAdminPasswordCommand } from './commands/admin-password.ts';
+import { registerConnectionCommands } from './commands/connections.ts';
 import { registerSimCommand } from './commands/sim.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { installStopHandlers } from './stop-signal.ts';
@@ -19,6 +20,7 @@ const program = new Command()
 
 registerServeCommand(program);
 registerAdminPasswordCommand(program);
+registerConnectionCommands(program);
 registerSimCommand(program);
 registerDemoCommand(program);
 registerImportProductsCommand(program);

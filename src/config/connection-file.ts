@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { scheduleSchema } from '../connections/schedule.ts';
 
 /*
  * A connection: one store and one NetBaron organisation, with the extension's settings in its words.
@@ -105,6 +106,8 @@ export const connectionFileSchema = z
       .strict(),
     productImport: productImportSettingsSchema.default(productImportSettingsSchema.parse({})),
     orderExport: orderExportSettingsSchema.default(orderExportSettingsSchema.parse({})),
+    /** Automatic "Fetch all products" when the service runs the connection; off by default. */
+    schedule: scheduleSchema.optional(),
   })
   .strict();
 

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
 import type { Database } from '../db/schema.ts';
 import { openSecrets, sealSecrets } from '../security/secret-box.ts';
-import type { Schedule } from './schedule.ts';
 import {
   assembleConnection,
   parseStoredSettings,
@@ -172,7 +171,7 @@ export class ConnectionStore {
   }
 
   /** Adds or replaces a connection from a connection file (the demo, `connections add`). */
-  async upsertFromFile(file: ConnectionFile & { schedule?: Schedule }): Promise<ConnectionRecord> {
+  async upsertFromFile(file: ConnectionFile): Promise<ConnectionRecord> {
     const slug = slugOf(file);
     const { settings, secrets } = splitConnectionFile(file);
     const existing = await this.bySlug(slug);

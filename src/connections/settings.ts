@@ -5,7 +5,7 @@ import {
   productImportSettingsSchema,
   type ConnectionFile,
 } from '../config/connection-file.ts';
-import { scheduleSchema, type Schedule } from './schedule.ts';
+import { scheduleSchema } from './schedule.ts';
 
 /*
  * What the service stores of a connection: the connection file's shape split in two. The settings
@@ -43,7 +43,7 @@ export function parseStoredSettings(raw: unknown): StoredSettings {
 }
 
 /** A connection file split into what is stored in the clear and what is sealed. */
-export function splitConnectionFile(file: ConnectionFile & { schedule?: Schedule }): {
+export function splitConnectionFile(file: ConnectionFile): {
   settings: StoredSettings;
   secrets: Secrets;
 } {
