@@ -117,17 +117,21 @@ export class ConnectionFileError extends Error {
   override name = 'ConnectionFileError';
 }
 
-export function slugOf(connection: ConnectionFile): string {
+/** A connection's key from its name: lower-case ASCII letters, digits and dashes. */
+export function slugFromName(name: string): string {
   return (
-    connection.id ??
-    (connection.name
+    name
       .normalize('NFKD')
       .replace(/[\u0300-\u036f]/g, '')
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') ||
-      'connection')
+      .replace(/^-|-$/g, '')
+      .slice(0, 48) || 'connection'
   );
+}
+
+export function slugOf(connection: ConnectionFile): string {
+  return connection.id ?? slugFromName(connection.name);
 }
 
 export function parseConnection(raw: unknown, source = 'connection'): ConnectionFile {

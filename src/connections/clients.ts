@@ -14,32 +14,23 @@ export function clientsFor(
     { baseUrl: m.baseUrl, email: m.user, apiKey: m.apiKey },
     logger.child({ system: 'mycashflow' }),
   );
-  const nb = new NetBaronClient(
-    {
-      baseUrl: n.baseUrl,
-      organisation: n.organisation,
-      products: n.productApiPassword
-        ? { password: n.productApiPassword, interface: n.productsInterface }
-        : undefined,
-      salesorder: n.orderApiPassword
-        ? { password: n.orderApiPassword, interface: n.salesOrderInterface }
-        : undefined,
-    },
-    logger.child({ system: 'netbaron' }),
-  );
+  const nb = netbaronClient(n, n, logger);
   return { mcf, nb };
 }
 
 /**
- * A NetBaron client from stored settings before the connection is complete (no marketplace chosen
- * yet): it is what lists the marketplaces to choose from and tests the modules.
+ * A NetBaron client from its settings and module passwords; a module without a password stays unset.
+ * Also used before a connection is complete (no marketplace chosen yet): it lists the marketplaces to
+ * choose from and tests the modules.
  */
-export function netbaronClientFromSettings(
-  settings: StoredSettings['netbaron'],
-  secrets: Secrets,
+export function netbaronClient(
+  settings: Pick<
+    StoredSettings['netbaron'],
+    'baseUrl' | 'organisation' | 'productsInterface' | 'salesOrderInterface'
+  >,
+  secrets: Pick<Secrets, 'productApiPassword' | 'orderApiPassword'>,
   logger: Logger,
-): NetBaronClient | undefined {
-  if (!settings.baseUrl || !settings.organisation) return undefined;
+): NetBaronClient {
   return new NetBaronClient(
     {
       baseUrl: settings.baseUrl,
@@ -53,4 +44,12 @@ export function netbaronClientFromSettings(
     },
     logger.child({ system: 'netbaron' }),
   );
+}
+
+export function netbaronClientFromSettings(
+  settings: StoredSettings['netbaron'],
+  secrets: Secrets,
+  logger: Logger,
+): NetBaronClient | undefined {
+  return settings.baseUrl && settings.organisation ? netbaronClient(settings, secrets, logger) : undefined;
 }

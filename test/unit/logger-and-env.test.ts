@@ -46,7 +46,7 @@ describe('environment', () => {
   });
 
   it('names the variable and never repeats a secret value', () => {
-    const secret = 'short-secret';
+    const secret = 'tiny-secret';
     let message = '';
     try {
       readEnv({ ADMIN_PASSWORD: secret });

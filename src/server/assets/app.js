@@ -6,14 +6,15 @@ function followProgress(box) {
   const label = box.querySelector('[data-progress-label]');
   const counts = box.querySelector('[data-progress-counts]');
   const source = new EventSource(box.dataset.progressUrl);
+  const countsText = (p) =>
+    p.done + ' of ' + p.total + ' actions' + (p.failed ? ', ' + p.failed + ' failed' : '');
   source.addEventListener('progress', (event) => {
     const p = JSON.parse(event.data);
     label.textContent = p.stage;
     if (p.total > 0) {
       bar.max = p.total;
       bar.value = p.done;
-      counts.textContent =
-        p.done + ' of ' + p.total + ' actions' + (p.failed ? ', ' + p.failed + ' failed' : '');
+      counts.textContent = countsText(p);
     } else {
       bar.removeAttribute('value');
       counts.textContent = '';
@@ -25,9 +26,12 @@ function followProgress(box) {
     if (p.total > 0) {
       bar.max = p.total;
       bar.value = p.total;
+      // The counts of the end, not of the last progress event (which may be several actions behind).
+      counts.textContent = countsText(p);
     } else {
       bar.max = 1;
       bar.value = 1;
+      counts.textContent = '';
     }
     box.dataset.state = 'done';
     label.textContent = p.stage;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { slugFromName } from '../../config/connection-file.ts';
 import { describeSchedule } from '../../connections/schedule.ts';
 import { activeImportRun, listRuns } from '../../db/run-history.ts';
 import { openProblems } from '../../reports/problems-inbox.ts';
@@ -19,18 +20,6 @@ async function orderCounts(app: AppContext, connectionId: string): Promise<Recor
     .groupBy('state')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-}
-
-function slugFor(name: string): string {
-  return (
-    name
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 48) || 'connection'
-  );
 }
 
 export function connectionRoutes(app: AppContext): Route[] {
@@ -105,8 +94,8 @@ export function connectionRoutes(app: AppContext): Route[] {
         const name = formText(ctx.form, 'name').trim();
         if (!name || name.length > 100)
           throw new HttpError(400, 'Give the store a name of at most 100 characters.');
-        let slug = slugFor(name);
-        for (let i = 2; await app.store.bySlug(slug); i += 1) slug = `${slugFor(name)}-${i}`;
+        let slug = slugFromName(name);
+        for (let i = 2; await app.store.bySlug(slug); i += 1) slug = `${slugFromName(name)}-${i}`;
         const record = await app.store.create(slug, name);
         ctx.logger.info('connection added', { connection: record.slug });
         redirect(ctx.res, `${connectionBase(record)}/settings`);

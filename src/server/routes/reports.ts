@@ -9,6 +9,7 @@ import { sendHtml, type RequestContext, type Route } from '../http/router.ts';
 import { checkPage } from '../views/pages/check.ts';
 import { problemsPage } from '../views/pages/problems.ts';
 import type { Reading } from '../views/pages/reading.ts';
+import type { Html } from '../views/html.ts';
 import { stockPage } from '../views/pages/stock.ts';
 import { connectionBase, connectionPage } from './common.ts';
 
@@ -39,6 +40,26 @@ async function readOnRequest<T>(
   }
 }
 
+/** A page that reads a report from both systems on request, and renders it. */
+function readingRoute<T>(
+  app: AppContext,
+  tab: 'check' | 'stock',
+  title: string,
+  read: (runtime: RuntimeConnection) => Promise<T>,
+  render: (base: string, reading: Reading<T>) => Html,
+): Route {
+  return {
+    method: 'GET',
+    path: `/connections/:slug/${tab}`,
+    access: 'admin',
+    handler: async (ctx) => {
+      const cp = await connectionPage(app, ctx);
+      const reading = await readOnRequest(app, ctx, cp.record, read);
+      sendHtml(ctx.res, 200, cp.page(title, tab, render(connectionBase(cp.record), reading)));
+    },
+  };
+}
+
 export function reportRoutes(app: AppContext): Route[] {
   return [
     {
@@ -51,31 +72,19 @@ export function reportRoutes(app: AppContext): Route[] {
         sendHtml(ctx.res, 200, cp.page('Problems', 'problems', body));
       },
     },
-    {
-      method: 'GET',
-      path: '/connections/:slug/check',
-      access: 'admin',
-      handler: async (ctx) => {
-        const cp = await connectionPage(app, ctx);
-        const reading = await readOnRequest(app, ctx, cp.record, (rt) =>
-          runPreflight({ db: app.db, connection: rt.connection, mcf: rt.mcf, nb: rt.nb }),
-        );
-        const body = checkPage({ base: connectionBase(cp.record), reading });
-        sendHtml(ctx.res, 200, cp.page('Pre-flight check', 'check', body));
-      },
-    },
-    {
-      method: 'GET',
-      path: '/connections/:slug/stock',
-      access: 'admin',
-      handler: async (ctx) => {
-        const cp = await connectionPage(app, ctx);
-        const reading = await readOnRequest(app, ctx, cp.record, (rt) =>
-          readStockReport({ db: app.db, connection: rt.connection, mcf: rt.mcf, nb: rt.nb }),
-        );
-        const body = stockPage({ base: connectionBase(cp.record), reading });
-        sendHtml(ctx.res, 200, cp.page('Stock report', 'stock', body));
-      },
-    },
+    readingRoute(
+      app,
+      'check',
+      'Pre-flight check',
+      (rt) => runPreflight({ db: app.db, connection: rt.connection, mcf: rt.mcf, nb: rt.nb }),
+      (base, reading) => checkPage({ base, reading }),
+    ),
+    readingRoute(
+      app,
+      'stock',
+      'Stock report',
+      (rt) => readStockReport({ db: app.db, connection: rt.connection, mcf: rt.mcf, nb: rt.nb }),
+      (base, reading) => stockPage({ base, reading }),
+    ),
   ];
 }
