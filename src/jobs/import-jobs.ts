@@ -71,6 +71,8 @@ export async function startImportWorker(options: {
   metrics: Metrics;
   /** Imports of different connections run side by side in this process, up to this many. */
   concurrency?: number;
+  /** When the service stops: a running import stops between writes and is left to resume. */
+  signal?: AbortSignal;
 }): Promise<void> {
   const { boss, db, registry, metrics } = options;
   const slots = options.concurrency ?? 2;
@@ -94,6 +96,7 @@ export async function startImportWorker(options: {
           trigger: data.trigger,
           jobId: job.id,
           logger,
+          signal: options.signal,
         });
         metrics.importRun(runtime.slug, report.summary.status, report.summary);
         logger.info('product import finished', {
@@ -110,6 +113,43 @@ export async function startImportWorker(options: {
       }
     });
   }
+}
+
+/**
+ * Imports that a stopped or crashed process left unfinished are queued again at start: the run
+ * resumes where it stopped (actions in flight are verified first), without waiting for a person.
+ */
+export async function resumeUnfinishedImports(
+  boss: PgBoss,
+  db: Kysely<Database>,
+  logger: Logger,
+): Promise<number> {
+  const unfinished = await db
+    .selectFrom('import_runs')
+    .select(['connection_id', 'trigger'])
+    .distinctOn('connection_id')
+    .where('status', 'in', ['running', 'interrupted'])
+    .where('dry_run', '=', false)
+    .where('created_at', '>', new Date(Date.now() - 24 * 3600_000))
+    .orderBy('connection_id')
+    .orderBy('id', 'desc')
+    .execute();
+  let queued = 0;
+  for (const run of unfinished) {
+    const trigger = importJobSchema.shape.trigger.safeParse(run.trigger);
+    const jobId = await enqueueImport(boss, {
+      connectionId: run.connection_id,
+      trigger: trigger.success ? trigger.data : 'manual',
+    });
+    if (jobId) {
+      queued += 1;
+      logger.info('an unfinished product import is queued to resume', {
+        connection: run.connection_id,
+        jobId,
+      });
+    }
+  }
+  return queued;
 }
 
 export interface ImportJobStatus {

@@ -6,7 +6,7 @@ import type { Env } from '../config/env.ts';
 import { ConnectionStore } from '../connections/connection-store.ts';
 import { ConnectionRegistry } from '../connections/registry.ts';
 import { openDatabase, type OpenDatabase } from '../db/database.ts';
-import { startImportWorker } from '../jobs/import-jobs.ts';
+import { resumeUnfinishedImports, startImportWorker } from '../jobs/import-jobs.ts';
 import { startOrderWorker, type OrderWorker, type WorkerConnections } from '../jobs/order-worker.ts';
 import { startQueue } from '../jobs/queue.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
@@ -91,13 +91,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.warn('the encryption key file was readable by others; its mode is now 0600');
     const { generated } = await ensureAdminPassword(database.db, env.ADMIN_PASSWORD);
 
+    const stopping = new AbortController();
     const boss = await startQueue(database.url, logger);
     cleanups.push(() => boss.stop({ graceful: true, timeout: 30_000, wait: true }));
     const metrics = createMetrics(database.db);
     cleanups.push(async () => metrics.close());
     const store = new ConnectionStore(database.db, key);
     const registry = new ConnectionRegistry(store, logger);
-    const stopping = new AbortController();
 
     const orderWorker = await startOrderWorker({
       boss,
@@ -106,7 +106,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger,
       pollCron: options.pollCron,
     });
-    await startImportWorker({ boss, db: database.db, registry, logger, metrics });
+    await startImportWorker({ boss, db: database.db, registry, logger, metrics, signal: stopping.signal });
+    await resumeUnfinishedImports(boss, database.db, logger);
     const scheduler = await startScheduler({ boss, store, logger });
 
     let publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') ?? '';

@@ -9,7 +9,7 @@ import { createKysely } from '../../src/db/database.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startService, type RunningService } from '../../src/server/service.ts';
 import { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, NB_PRODUCTS_PASSWORD, smallScenario } from './scenarios.ts';
-import { createTestDatabase } from './test-database.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export const ADMIN_PASSWORD = 'test-admin-password-4711';
 
@@ -25,9 +25,12 @@ export interface TestService {
  * The whole service in this process, on a database of its own (a clone per test file), with a known
  * admin password and every log line kept for inspection. Stopped when the file ends.
  */
-export async function startTestService(options: { pollCron?: string } = {}): Promise<TestService> {
-  const testDb = await createTestDatabase();
-  const dataDir = await mkdtemp(join(tmpdir(), 'nb-service-'));
+export async function startTestService(
+  options: { pollCron?: string; database?: TestDatabase; dataDir?: string } = {},
+): Promise<TestService & { database: TestDatabase }> {
+  // A restart in a test passes the first service's database and folder (its key file) again.
+  const testDb = options.database ?? (await createTestDatabase());
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nb-service-')));
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
   const db = createKysely(testDb.url, 16);
@@ -48,7 +51,7 @@ export async function startTestService(options: { pollCron?: string } = {}): Pro
     await db.destroy();
     await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
-  return { service, url: service.url, logs, dataDir };
+  return { service, url: service.url, logs, dataDir, database: testDb };
 }
 
 /** A pair of simulators seeded with the small scenario (or another), closed when the file ends. */
