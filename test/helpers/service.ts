@@ -47,11 +47,46 @@ export async function startTestService(
     pollCron: options.pollCron,
   });
   afterAll(async () => {
+    // Every service of every test file is searched for credentials before it goes.
+    await assertNoCredentialShown(service, logs);
     await service.stop();
     await db.destroy();
     await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
   return { service, url: service.url, logs, dataDir, database: testDb };
+}
+
+/** Every response any AdminClient of this test file received: searched for credentials at the end. */
+const seenResponses: string[] = [];
+
+/** The credentials of the test scenarios, and their HTTP Basic encoding, as they must never appear. */
+export function credentialNeedles(): string[] {
+  const basic = (user: string, secret: string) => Buffer.from(`${user}:${secret}`).toString('base64');
+  return [
+    MCF_USER.api_key,
+    NB_PRODUCTS_PASSWORD,
+    NB_ORDERS_PASSWORD,
+    ADMIN_PASSWORD,
+    basic(MCF_USER.email, MCF_USER.api_key),
+    basic(NB_ORG, NB_PRODUCTS_PASSWORD),
+    basic(NB_ORG, NB_ORDERS_PASSWORD),
+  ];
+}
+
+/** Logs, responses and every stored text column that could hold one: none may show a credential. */
+export async function assertNoCredentialShown(service: RunningService, logs: string[]): Promise<void> {
+  const db = service.database.db;
+  const stored = JSON.stringify([
+    await db.selectFrom('connections').selectAll().execute(),
+    await db.selectFrom('import_runs').select(['settings', 'summary', 'error']).execute(),
+    await db.selectFrom('import_problems').select(['reason']).execute(),
+    await db.selectFrom('order_ledger').select(['reason', 'netbaron_answer', 'sent_document']).execute(),
+    await db.selectFrom('order_events').select(['detail']).execute(),
+  ]);
+  const places = { logs: logs.join('\n'), responses: seenResponses.join('\n'), database: stored };
+  for (const [where, text] of Object.entries(places))
+    for (const needle of credentialNeedles())
+      if (text.includes(needle)) throw new Error(`a credential appears in the ${where} of the service`);
 }
 
 /** A pair of simulators seeded with the small scenario (or another), closed when the file ends. */
@@ -124,6 +159,7 @@ export class AdminClient {
     });
     this.keep(res);
     const text = await res.text();
+    seenResponses.push(text);
     const token = /name="_csrf" value="([^"]+)"/.exec(text);
     if (token) this.csrf = token[1]!;
     return { status: res.status, location: res.headers.get('location'), text, headers: res.headers };
