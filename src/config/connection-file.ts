@@ -4,7 +4,8 @@ import { scheduleSchema } from '../connections/schedule.ts';
 
 /*
  * A connection: one store and one NetBaron organisation, with the extension's settings in its words.
- * The file is the CLI's way in; the service (a later issue) keeps the same shape in the database.
+ * The file is the CLI's way in; the service keeps the same shape in the database, split into settings
+ * and sealed credentials (`src/connections/settings.ts`).
  */
 
 const percentShare = z.number().min(0).max(1);

@@ -22,7 +22,7 @@ const writeCount = (byMethod: Record<string, number>): number =>
   Object.entries(byMethod).reduce((n, [method, count]) => (method === 'GET' ? n : n + count), 0);
 
 /**
- * The main job until the service exists: the embedded database, both simulators seeded with a demo
+ * The command-line tour (the earlier `npm start`): the embedded database, both simulators seeded with a demo
  * catalog, and a full read of both sides through the real clients, summarised.
  */
 export function registerDemoCommand(program: Command): void {

@@ -24,7 +24,7 @@ interface WorkerOptions {
 
 /**
  * Order export as a long-running process: the webhook receiver, the subscription, the export and
- * polling jobs. (The admin service of a later issue runs the same pieces.)
+ * polling jobs, for one connection file. (`serve` runs the same pieces for every stored connection.)
  */
 export function registerWorkerCommand(program: Command): void {
   program
