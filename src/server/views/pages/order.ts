@@ -141,8 +141,8 @@ export function orderPage(d: OrderPageData): Html {
     <h1>Order ${o.order_id}</h1>
     ${d.retried ? html`<p class="notice ok" role="status">Retry queued. Reload this page in a moment to see the outcome.</p>` : ''}
     ${facts(o)} ${retryForm(d)}
-    <h2>Document sent to NetBaron</h2>
-    ${o.sent_document && o.state !== 'sent' ? html`<p class="muted">The document of the last attempt; NetBaron has not confirmed it.</p>` : ''}
+    <h2>${o.state === 'sent' ? 'Document sent to NetBaron' : 'Document for NetBaron'}</h2>
+    ${o.sent_document && o.state !== 'sent' ? html`<p class="muted">As last prepared or sent; NetBaron has not accepted it (see the reason above).</p>` : ''}
     ${block(o.sent_document, 'Nothing has been sent yet.')}
     <h2>NetBaron's answer</h2>
     ${block(o.netbaron_answer, 'No answer recorded.')}
