@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.ts';
 import { pollOrders } from '../orders/poll-orders.ts';
 import { sendOrder, type SendContext } from '../orders/send-order.ts';
 import { StoreLookups } from '../orders/store-lookups.ts';
+import { burstPriority } from './fairness.ts';
 import { enqueueExport, exportOrderJobSchema, QUEUES } from './queue.ts';
 
 export interface WorkerConnection {
@@ -121,8 +122,9 @@ export async function startOrderWorker(options: {
           error: (err as Error).message,
         });
       }
-      for (const orderId of await dueOrders(db, c.connectionId, 10_000)) {
-        await enqueueExport(boss, { connectionId: c.connectionId, orderId });
+      const due = await dueOrders(db, c.connectionId, 10_000);
+      for (const [position, orderId] of due.entries()) {
+        await enqueueExport(boss, { connectionId: c.connectionId, orderId }, burstPriority(position));
       }
     }
     wake();

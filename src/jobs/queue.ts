@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { z } from 'zod';
 import type { Logger } from '../observability/logger.ts';
@@ -45,6 +46,20 @@ export async function startQueue(connectionString: string, logger: Logger): Prom
     application_name: 'netbaron-connector-jobs',
   });
   boss.on('error', (err) => logger.error('job queue error', { error: err.message }));
+  // Processes starting together would each install the queue's schema and create its queues, and
+  // deadlock on each other's tables: one at a time, under a lock of the database itself.
+  const setupLock = new pg.Client({ connectionString, application_name: 'netbaron-connector-setup' });
+  await setupLock.connect();
+  try {
+    await setupLock.query(`select pg_advisory_lock(hashtext('netbaron-connector:queue-setup'))`);
+    await startAndEnsureQueues(boss);
+  } finally {
+    await setupLock.end().catch(() => undefined);
+  }
+  return boss;
+}
+
+async function startAndEnsureQueues(boss: PgBoss): Promise<void> {
   await boss.start();
   await ensureQueue(boss, QUEUES.exportOrderDead, { policy: 'standard', retentionMinutes: 60 * 24 * 14 });
   await ensureQueue(boss, QUEUES.exportOrder, {
@@ -66,9 +81,9 @@ export async function startQueue(connectionString: string, logger: Logger): Prom
     expireInSeconds: 4 * 3600,
   });
   await ensureQueue(boss, QUEUES.scheduleTick, { policy: 'singleton', retryLimit: 0, expireInSeconds: 120 });
-  return boss;
 }
 
-export async function enqueueExport(boss: PgBoss, job: ExportOrderJob): Promise<void> {
-  await boss.send(QUEUES.exportOrder, job, { singletonKey: exportOrderKey(job) });
+/** `priority`: higher goes first; the later orders of one store's burst get lower ones (`fairness.ts`). */
+export async function enqueueExport(boss: PgBoss, job: ExportOrderJob, priority = 0): Promise<void> {
+  await boss.send(QUEUES.exportOrder, job, { singletonKey: exportOrderKey(job), priority });
 }

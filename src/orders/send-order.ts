@@ -146,6 +146,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   }
   if ('number' in result) {
     await settle(ctx.db, key, { state: 'sent', salesOrderNumber: result.number, answer: result.answer });
+    logger.info('order sent to NetBaron', { salesOrderNumber: result.number });
     return { outcome: 'sent', salesOrderNumber: result.number };
   }
 

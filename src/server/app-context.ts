@@ -25,6 +25,8 @@ export interface AppContext {
   metricsToken?: string;
   /** Wakes this process's order workers (a webhook or a retry queued a job); absent in a web-only process. */
   wakeOrderWorkers?: () => void;
+  /** The priority of a webhook's export job: lower for the later orders of one store's burst. */
+  exportPriority(connectionId: string): number;
   /** Subscribes a connection to order webhooks (after its credentials are saved). */
   subscribeWebhooks(connectionId: string): Promise<void>;
   /** The uuid of a connection's webhook subscription, by slug. */

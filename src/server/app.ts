@@ -6,6 +6,7 @@ import { SESSION_COOKIE, SIGN_IN_CSRF_COOKIE } from './auth/sessions.ts';
 import { HttpError, parseCookies, parseForm, readBody, type Form } from './http/request.ts';
 import { redirect, Router, sendHtml, sendText, type RequestContext } from './http/router.ts';
 import { adminRoutes } from './routes/index.ts';
+import { opsRoutes } from './routes/ops.ts';
 import { errorPage } from './views/pages/error.ts';
 
 const FORM_LIMIT = 1024 * 1024;
@@ -20,8 +21,9 @@ export interface AdminApp {
  * The admin web app, the webhook receiver and the operations endpoints, on one router. Protection is
  * decided here from each route's `access`, never inside a handler, so no route can forget it.
  */
-export function createAdminApp(app: AppContext): AdminApp {
-  const router = new Router().add(...adminRoutes(app));
+export function createAdminApp(app: AppContext, options: { operationsOnly?: boolean } = {}): AdminApp {
+  // A worker process answers health and metrics only: its port is for the operator's monitoring.
+  const router = new Router().add(...(options.operationsOnly ? opsRoutes(app) : adminRoutes(app)));
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();

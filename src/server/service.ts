@@ -9,6 +9,9 @@ import { openDatabase, type OpenDatabase } from '../db/database.ts';
 import { resumeUnfinishedImports, startImportWorker } from '../jobs/import-jobs.ts';
 import { startOrderWorker, type OrderWorker, type WorkerConnections } from '../jobs/order-worker.ts';
 import { startQueue } from '../jobs/queue.ts';
+import { ArrivalWindow } from '../jobs/fairness.ts';
+import { listenForWake, notifyWake } from '../jobs/wake.ts';
+import { ConfigError } from '../config/env.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
@@ -40,7 +43,15 @@ export interface ServiceOptions {
   database?: OpenDatabase;
   /** Cron of order polling; every minute by default. */
   pollCron?: string;
+  /**
+   * `all` (one process does everything), `web` (admin app and webhook receiver; queues jobs) or
+   * `worker` (runs jobs and schedules; answers only health and metrics). The split needs a shared
+   * database, and any number of each may run against it.
+   */
+  role?: ServiceRole;
 }
+
+export type ServiceRole = 'all' | 'web' | 'worker';
 
 export interface RunningService {
   url: string;
@@ -50,9 +61,11 @@ export interface RunningService {
   database: OpenDatabase;
   boss: PgBoss;
   store: ConnectionStore;
-  orderWorker: OrderWorker;
-  /** Runs the schedule's check now (it also runs every minute). */
-  scheduler: { tick(): Promise<number> };
+  /** Absent in a web process. */
+  orderWorker?: OrderWorker;
+  /** Runs the schedule's check now (it also runs every minute); absent in a web process. */
+  scheduler?: { tick(): Promise<number> };
+  role: ServiceRole;
   /** The admin password generated at this first start, to be shown once; undefined otherwise. */
   generatedPassword?: string;
   encryptionKeySource: string;
@@ -76,6 +89,13 @@ function storedConnections(registry: ConnectionRegistry): WorkerConnections {
  */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { env, logger } = options;
+  const role = options.role ?? 'all';
+  if (role !== 'all' && !env.DATABASE_URL && !options.database)
+    throw new ConfigError(
+      `--role ${role} runs beside other processes, so it needs a shared database: set DATABASE_URL (and ENCRYPTION_KEY)`,
+    );
+  const runsJobs = role !== 'web';
+  const servesAdmin = role !== 'worker';
   const ownsDatabase = !options.database;
   const database =
     options.database ??
@@ -99,16 +119,24 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const store = new ConnectionStore(database.db, key);
     const registry = new ConnectionRegistry(store, logger);
 
-    const orderWorker = await startOrderWorker({
-      boss,
-      db: database.db,
-      connections: storedConnections(registry),
-      logger,
-      pollCron: options.pollCron,
-    });
-    await startImportWorker({ boss, db: database.db, registry, logger, metrics, signal: stopping.signal });
-    await resumeUnfinishedImports(boss, database.db, logger);
-    const scheduler = await startScheduler({ boss, store, logger });
+    let orderWorker: OrderWorker | undefined;
+    let scheduler: { tick(): Promise<number> } | undefined;
+    if (runsJobs) {
+      const worker = await startOrderWorker({
+        boss,
+        db: database.db,
+        connections: storedConnections(registry),
+        logger,
+        pollCron: options.pollCron,
+      });
+      orderWorker = worker;
+      const listener = listenForWake(database.url, () => worker.wake(), logger);
+      cleanups.push(() => listener.close());
+      await startImportWorker({ boss, db: database.db, registry, logger, metrics, signal: stopping.signal });
+      await resumeUnfinishedImports(boss, database.db, logger);
+      scheduler = await startScheduler({ boss, store, logger });
+    }
+    const arrivals = new ArrivalWindow();
 
     let publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') ?? '';
     const subscribeWebhooks = async (connectionId: string): Promise<void> => {
@@ -133,7 +161,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         return publicUrl;
       },
       metricsToken: env.METRICS_TOKEN,
-      wakeOrderWorkers: () => orderWorker.wake(),
+      // This process's workers at once, and every other worker process through the database.
+      wakeOrderWorkers: () => {
+        orderWorker?.wake();
+        notifyWake(database.db).catch(() => undefined);
+      },
+      exportPriority: (connectionId) => arrivals.priorityFor(connectionId),
       subscribeWebhooks,
       webhookFor: async (slug) => {
         const record = await store.bySlug(slug);
@@ -159,7 +192,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       },
     };
 
-    const app = createAdminApp(context);
+    const app = createAdminApp(context, { operationsOnly: !servesAdmin });
     const server: Server = createServer(app.handle);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
@@ -183,15 +216,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
     // Subscriptions and a first poll in the background: a store that is down must not stop the start.
     void (async () => {
-      for (const runtime of await registry.ready().catch(() => [])) {
-        await subscribeWebhooks(runtime.id).catch((err: unknown) =>
-          logger.warn('could not subscribe to order webhooks; polling still exports orders', {
-            connection: runtime.slug,
-            error: (err as Error).message,
-          }),
-        );
-      }
-      await orderWorker.pollNow().catch(() => undefined);
+      if (servesAdmin)
+        for (const runtime of await registry.ready().catch(() => [])) {
+          await subscribeWebhooks(runtime.id).catch((err: unknown) =>
+            logger.warn('could not subscribe to order webhooks; polling still exports orders', {
+              connection: runtime.slug,
+              error: (err as Error).message,
+            }),
+          );
+        }
+      await orderWorker?.pollNow().catch(() => undefined);
     })();
 
     let stopped: Promise<void> | undefined;
@@ -207,6 +241,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       store,
       orderWorker,
       scheduler,
+      role,
       generatedPassword: generated,
       encryptionKeySource: source,
       stop: () =>

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { generateDemoScenario } from '../../../simulators/demo/index.ts';
 import { createOrderStream, type McfOrder, type McfProduct } from '../../../simulators/demo/index.ts';
 import { startSimulators, type RunningSimulators } from '../../../simulators/scenario.ts';
 import { readEnv } from '../../config/env.ts';
 import { savePollCursor } from '../../db/order-ledger.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { startService, type RunningService } from '../../server/service.ts';
+import { startService, type RunningService, type ServiceRole } from '../../server/service.ts';
 import { demoConnectionFile, resetDemoConnection } from '../demo-setup.ts';
 import { portOption, positiveIntOption } from '../options.ts';
 import { stopRequested } from '../stop-signal.ts';
@@ -19,6 +19,7 @@ interface ServeOptions {
   demo?: boolean;
   products: number;
   orderEvery: number;
+  role: ServiceRole;
 }
 
 /** A new demo order every so often, placed in the store simulator as a shopper would (webhook included). */
@@ -57,6 +58,14 @@ export function registerServeCommand(program: Command): void {
       'folder of the embedded database and the key file (env DATA_DIR, default ./data)',
     )
     .option('--public-url <url>', 'the service as MyCashflow reaches it, for webhooks (env PUBLIC_URL)')
+    .addOption(
+      new Option(
+        '--role <role>',
+        'all: everything in one process; web: admin app and webhooks; worker: jobs only (web and worker need DATABASE_URL)',
+      )
+        .choices(['all', 'web', 'worker'])
+        .default('all'),
+    )
     .option('--demo', 'also start both simulators with a demo catalog and a "Demo store" connection to them')
     .option('--products <n>', 'size of the demo catalog', positiveIntOption, 2000)
     .option(
@@ -75,7 +84,13 @@ export function registerServeCommand(program: Command): void {
         ...(opts.dataDir ? { DATA_DIR: opts.dataDir } : {}),
         ...(opts.publicUrl ? { PUBLIC_URL: opts.publicUrl } : {}),
       });
-      const logger = createLogger({ level: env.LOG_LEVEL });
+      if (opts.demo && opts.role !== 'all')
+        throw new Error('--demo runs everything in one process: leave out --role');
+      // Which process wrote a line, when several run against one database.
+      const logger = createLogger({
+        level: env.LOG_LEVEL,
+        bindings: opts.role === 'all' ? {} : { role: opts.role, pid: process.pid },
+      });
       const started = performance.now();
       let sims: RunningSimulators | undefined;
       let service: RunningService | undefined;
@@ -83,19 +98,21 @@ export function registerServeCommand(program: Command): void {
       try {
         if (opts.demo)
           sims = await startSimulators({ scenario: generateDemoScenario({ products: opts.products }) });
-        service = await startService({ env, logger });
+        service = await startService({ env, logger, role: opts.role });
         if (sims) {
           await resetDemoConnection(service.database.db);
           const record = await service.store.upsertFromFile(demoConnectionFile(sims));
           // The demo's orders were placed before today: the first poll reaches back to them all.
           await savePollCursor(service.database.db, record.id, new Date('2000-01-01T00:00:00Z'));
           await service.context.subscribeWebhooks(record.id);
-          await service.orderWorker.pollNow();
+          await service.orderWorker?.pollNow();
           stopOrders = startDemoOrders(sims, opts.orderEvery);
         }
         const lines = [
           '',
-          `Admin page     ${service.url}/`,
+          opts.role === 'worker'
+            ? `Worker         health and metrics at ${service.url}/healthz, /metrics`
+            : `Admin page     ${service.url}/`,
           service.generatedPassword
             ? `Password       ${service.generatedPassword}   (generated at this first start; shown once; sign in and keep it)`
             : `Password       ${env.ADMIN_PASSWORD ? 'ADMIN_PASSWORD of the environment' : 'the one printed at the first start (npx netbaron admin-password sets a new one)'}`,

@@ -9,7 +9,7 @@ export function webhookRoutes(app: AppContext): Route[] {
     db: app.db,
     connectionFor: (slug) => app.webhookFor(slug),
     onReceived: async (connectionId, orderId) => {
-      await enqueueExport(app.boss, { connectionId, orderId });
+      await enqueueExport(app.boss, { connectionId, orderId }, app.exportPriority(connectionId));
       app.wakeOrderWorkers?.();
     },
   };

@@ -35,14 +35,14 @@ const setFiredAt = (id: string, at: Date) =>
 
 describe('automatic product updates', () => {
   it('does not fire a schedule just switched on', async () => {
-    expect(await t.service.scheduler.tick()).toBe(0);
+    expect(await t.service.scheduler!.tick()).toBe(0);
   });
 
   it('queues one import for a schedule that is due, runs it, and not again until the next time', async () => {
     await setFiredAt(hourly.id, new Date(Date.now() - 2 * 3600_000));
     // The daily one fired after today's 03:00 already: not due.
     await setFiredAt(daily.id, new Date());
-    expect(await t.service.scheduler.tick()).toBe(1);
+    expect(await t.service.scheduler!.tick()).toBe(1);
     const run = await waitFor(
       'the scheduled run',
       async () => {
@@ -56,12 +56,12 @@ describe('automatic product updates', () => {
       { timeoutMs: 15_000 },
     );
     expect(run).toEqual({ connection_id: hourly.id, trigger: 'schedule', status: 'completed' });
-    expect(await t.service.scheduler.tick()).toBe(0);
+    expect(await t.service.scheduler!.tick()).toBe(0);
   });
 
   it('fires once when two ticks race for the same due schedule', async () => {
     await setFiredAt(hourly.id, new Date(Date.now() - 2 * 3600_000));
-    const queued = await Promise.all([t.service.scheduler.tick(), t.service.scheduler.tick()]);
+    const queued = await Promise.all([t.service.scheduler!.tick(), t.service.scheduler!.tick()]);
     expect(queued.reduce((a, b) => a + b, 0)).toBe(1);
   });
 });

@@ -1,0 +1,64 @@
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../db/schema.ts';
+import type { Logger } from '../observability/logger.ts';
+
+/*
+ * Across processes, a queued export should not wait for the workers' next poll: the web process that
+ * received the webhook sends a NOTIFY, and every worker process LISTENing wakes its fetchers at once.
+ * It is only a nudge; the workers' polling still finds every job if a notification is lost.
+ */
+
+const CHANNEL = 'netbaron_wake';
+
+export async function notifyWake(db: Kysely<Database>): Promise<void> {
+  await sql`select pg_notify(${CHANNEL}, '')`.execute(db);
+}
+
+/** Listens on its own connection, reconnecting after a database restart, until closed. */
+export function listenForWake(
+  connectionString: string,
+  onWake: () => void,
+  logger: Logger,
+): { close(): Promise<void> } {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const scheduleRetry = (): void => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, 1_000);
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString, application_name: 'netbaron-connector-wake' });
+    next.on('notification', () => onWake());
+    next.on('error', () => undefined);
+    next.on('end', () => {
+      if (client === next) client = undefined;
+      scheduleRetry();
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANNEL}`);
+      if (closed) {
+        await next.end();
+        return;
+      }
+      client = next;
+    } catch (err) {
+      logger.debug('wake listener could not connect; retrying', { error: (err as Error).message });
+      await next.end().catch(() => undefined);
+      scheduleRetry();
+    }
+  };
+  void connect();
+  return {
+    close: async () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
