@@ -105,9 +105,22 @@ export async function readNetBaronListing(nb: NetBaronClient, marketplace: strin
  * Two imports of one connection must never interleave: a session-level advisory lock, held on one
  * pooled connection for the whole run, makes a second process wait its turn or refuse.
  */
+const importLockKey = (slug: string) => sql`hashtextextended(${`product-import:${slug}`}, 0)`;
+
+/** Whether no process holds the import lock of this connection now (so a run marked running is orphaned). */
+export async function importLockFree(db: Kysely<Database>, slug: string): Promise<boolean> {
+  return db.connection().execute(async (conn) => {
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_lock(${importLockKey(slug)}) as locked`.execute(conn);
+    if (rows[0]?.locked) await sql`select pg_advisory_unlock(${importLockKey(slug)})`.execute(conn);
+    return Boolean(rows[0]?.locked);
+  });
+}
+
 async function withConnectionLock<T>(db: Kysely<Database>, slug: string, fn: () => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
-    const key = sql`hashtextextended(${`product-import:${slug}`}, 0)`;
+    const key = importLockKey(slug);
     const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(
       conn,
     );

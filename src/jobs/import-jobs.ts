@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
-import { importProducts } from '../catalog/import-products.ts';
+import { importLockFree, importProducts } from '../catalog/import-products.ts';
 import { clientsFor } from '../connections/clients.ts';
 import type { ConnectionRegistry } from '../connections/registry.ts';
 import { actionTallies } from '../db/import-runs.ts';
@@ -63,6 +63,10 @@ async function recordFailedStart(
     .execute();
 }
 
+class StoppingError extends Error {
+  override name = 'StoppingError';
+}
+
 export async function startImportWorker(options: {
   boss: PgBoss;
   db: Kysely<Database>;
@@ -98,6 +102,10 @@ export async function startImportWorker(options: {
           logger,
           signal: options.signal,
         });
+        if (report.summary.status === 'interrupted' && options.signal?.aborted) {
+          // This process is stopping: failing the job hands it to another worker, which resumes the run.
+          throw new StoppingError('this worker stopped during the import; another worker resumes it');
+        }
         metrics.importRun(runtime.slug, report.summary.status, report.summary);
         logger.info('product import finished', {
           runId: report.summary.runId,
@@ -105,6 +113,7 @@ export async function startImportWorker(options: {
         });
         return { runId: report.summary.runId, status: report.summary.status };
       } catch (err) {
+        if (err instanceof StoppingError) throw err;
         const message = (err as Error).message;
         logger.error('product import failed', { error: message });
         await recordFailedStart(db, data, job.id, message);
@@ -113,6 +122,36 @@ export async function startImportWorker(options: {
       }
     });
   }
+}
+
+/**
+ * An import job left `active` by a worker that died (SIGKILL, a lost machine) would block its
+ * connection's imports until it expires hours later. A job active for a while whose connection's import
+ * lock nobody holds has no process behind it: it is failed now, so that pg-boss retries it at once and
+ * the retry resumes the stored run.
+ */
+export async function reapOrphanedImports(
+  boss: PgBoss,
+  db: Kysely<Database>,
+  logger: Logger,
+): Promise<number> {
+  const { rows } = await sql<{ id: string; slug: string }>`
+    select j.id, c.slug
+    from pgboss.job j
+    join connections c on c.id::text = j.data->>'connectionId'
+    where j.name = ${QUEUES.importProducts} and j.state = 'active'
+      and j.started_on < now() - interval '5 seconds'`.execute(db);
+  let reaped = 0;
+  for (const row of rows) {
+    if (!(await importLockFree(db, row.slug))) continue;
+    await boss.fail(QUEUES.importProducts, row.id, { message: 'the process running this import stopped' });
+    logger.warn('an import whose process stopped is handed to another worker', {
+      connection: row.slug,
+      jobId: row.id,
+    });
+    reaped += 1;
+  }
+  return reaped;
 }
 
 /**

@@ -29,7 +29,11 @@ export type ExportOrderJob = z.infer<typeof exportOrderJobSchema>;
 export const exportOrderKey = (job: ExportOrderJob): string => `${job.connectionId}:${job.orderId}`;
 
 async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<void> {
-  if (await boss.getQueue(name)) return;
+  if (await boss.getQueue(name)) {
+    // An installation made by an earlier version gets this version's retry and expiry settings.
+    await boss.updateQueue(name, { name, ...options });
+    return;
+  }
   try {
     await boss.createQueue(name, { name, ...options });
   } catch (err) {
@@ -76,8 +80,10 @@ async function startAndEnsureQueues(boss: PgBoss): Promise<void> {
   // noticed at expiry and the retry resumes the stored run.
   await ensureQueue(boss, QUEUES.importProducts, {
     policy: 'stately',
-    retryLimit: 1,
-    retryDelay: 10,
+    // Retries come only from a worker stopping or dying mid-run (the handler records every other
+    // failure as a failed run); each retry resumes the stored run.
+    retryLimit: 10,
+    retryDelay: 2,
     expireInSeconds: 4 * 3600,
   });
   await ensureQueue(boss, QUEUES.scheduleTick, { policy: 'singleton', retryLimit: 0, expireInSeconds: 120 });

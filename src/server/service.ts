@@ -6,7 +6,7 @@ import type { Env } from '../config/env.ts';
 import { ConnectionStore } from '../connections/connection-store.ts';
 import { ConnectionRegistry } from '../connections/registry.ts';
 import { openDatabase, type OpenDatabase } from '../db/database.ts';
-import { resumeUnfinishedImports, startImportWorker } from '../jobs/import-jobs.ts';
+import { reapOrphanedImports, resumeUnfinishedImports, startImportWorker } from '../jobs/import-jobs.ts';
 import { startOrderWorker, type OrderWorker, type WorkerConnections } from '../jobs/order-worker.ts';
 import { startQueue } from '../jobs/queue.ts';
 import { ArrivalWindow } from '../jobs/fairness.ts';
@@ -133,7 +133,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const listener = listenForWake(database.url, () => worker.wake(), logger);
       cleanups.push(() => listener.close());
       await startImportWorker({ boss, db: database.db, registry, logger, metrics, signal: stopping.signal });
+      await reapOrphanedImports(boss, database.db, logger);
       await resumeUnfinishedImports(boss, database.db, logger);
+      // Jobs carry no heartbeat: every worker looks for imports whose process died, every few seconds.
+      const reaper = setInterval(() => {
+        reapOrphanedImports(boss, database.db, logger).catch(() => undefined);
+      }, 5_000);
+      reaper.unref();
+      cleanups.push(async () => clearInterval(reaper));
       scheduler = await startScheduler({ boss, store, logger });
     }
     const arrivals = new ArrivalWindow();
