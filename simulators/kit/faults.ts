@@ -18,6 +18,11 @@ export const faultRuleSchema = z
     drop: z.enum(['before', 'after']).optional(),
     count: z.number().int().min(0).optional(),
     share: z.number().min(0).max(1).optional(),
+    /**
+     * A rate limit: the failure applies only to matching requests beyond this many in the trailing
+     * second (as a store's API limit does), so a client that slows down meets it less.
+     */
+    maxPerSecond: z.number().int().min(1).optional(),
   })
   .strict()
   .refine((r) => !(r.status !== undefined && r.drop !== undefined), {
@@ -48,6 +53,8 @@ interface LiveRule {
   rule: FaultRule;
   pattern: RegExp;
   remaining: number | undefined;
+  /** Arrival times (ms) of matching requests in the trailing second, for `maxPerSecond`. */
+  recent: number[];
 }
 
 /** A small deterministic PRNG (mulberry32) so that a `share` gives the same sequence run after run. */
@@ -66,13 +73,21 @@ export class FaultInjector {
   private rules: LiveRule[] = [];
   private random: () => number;
 
-  constructor(seed = 1) {
+  constructor(
+    seed = 1,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.random = prng(seed);
   }
 
   set(rules: FaultRule[], seed?: number): void {
     if (seed !== undefined) this.random = prng(seed);
-    this.rules = rules.map((rule) => ({ rule, pattern: globToRegExp(rule.path), remaining: rule.count }));
+    this.rules = rules.map((rule) => ({
+      rule,
+      pattern: globToRegExp(rule.path),
+      remaining: rule.count,
+      recent: [],
+    }));
   }
 
   list(): Array<FaultRule & { remaining?: number }> {
@@ -91,6 +106,12 @@ export class FaultInjector {
       if (!live.pattern.test(path)) continue;
       latencyMs += rule.latencyMs;
       if (failure || (rule.status === undefined && rule.drop === undefined)) continue;
+      if (rule.maxPerSecond !== undefined) {
+        const now = this.now();
+        while (live.recent.length > 0 && live.recent[0]! <= now - 1000) live.recent.shift();
+        live.recent.push(now);
+        if (live.recent.length <= rule.maxPerSecond) continue;
+      }
       if (live.remaining !== undefined) {
         if (live.remaining <= 0) continue;
         live.remaining -= 1;

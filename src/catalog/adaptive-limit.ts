@@ -32,7 +32,9 @@ export class AdaptiveLimit {
   success(): void {
     if (this.current >= this.max) return;
     this.successes += 1;
-    if (this.successes >= this.current * 4) {
+    // Before the store ever pushed back, climb fast; after, carefully, as TCP's congestion avoidance
+    // does: the level that was refused once is probably near what the store takes.
+    if (this.successes >= this.current * (this.decreases > 0 ? 16 : 4)) {
       this.current += 1;
       this.successes = 0;
     }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import {
   addProblems,
@@ -61,9 +62,13 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const limit = new AdaptiveLimit(options.concurrency);
   const maxFailures = options.maxConsecutiveFailures ?? 20;
   const previousOnRetry = mcf.stats.onRetry;
-  mcf.stats.onRetry = (err) => {
-    previousOnRetry?.(err);
+  // When the store says when to come back (429 with Retry-After), no new write starts before then:
+  // the writes already waiting would otherwise be joined by more, each refused in turn.
+  let pausedUntil = 0;
+  mcf.stats.onRetry = (err, delayMs) => {
+    previousOnRetry?.(err, delayMs);
     if (err.kind === 'rate-limited' || err.kind === 'unavailable' || err.kind === 'server') limit.pushback();
+    if (err.kind === 'rate-limited') pausedUntil = Math.max(pausedUntil, Date.now() + delayMs);
   };
 
   const verifying = await markInFlightForVerification(db, runId);
@@ -142,12 +147,19 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         const queue = [...batch];
         const active = new Set<Promise<void>>();
         while (queue.length > 0 || active.size > 0) {
-          while (queue.length > 0 && active.size < limit.value && !stopReason && !options.signal?.aborted) {
+          const stopping = () => Boolean(stopReason || options.signal?.aborted);
+          while (queue.length > 0 && active.size < limit.value && !stopping() && Date.now() >= pausedUntil) {
             const task = runOne(queue.shift()!).finally(() => {
               active.delete(task);
               report();
             });
             active.add(task);
+          }
+          const pause = pausedUntil - Date.now();
+          if (queue.length > 0 && !stopping() && pause > 0) {
+            // Wake at the end of the pause, or earlier when a write in flight ends.
+            await Promise.race([...active, sleep(pause)]);
+            continue;
           }
           if (active.size === 0) break;
           await Promise.race(active);

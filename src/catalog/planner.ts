@@ -412,8 +412,10 @@ export function planImport(input: PlanInput): Plan {
     if (bad.code && !inScope(bad.code)) continue;
     b.problems.push({
       kind: 'invalid-netbaron-data',
-      code: bad.code ?? '(no code)',
-      reason: `NetBaron's data for ${bad.code ?? 'a product without a code'} could not be read (${bad.reason}); it was skipped.`,
+      code: bad.code || '(no code)',
+      reason: bad.code
+        ? `NetBaron's data for ${bad.code} could not be read (${bad.reason}); it was skipped.`
+        : `NetBaron's data for a product without a readable code could not be read (${bad.reason}); it was skipped, and no store product is removed for being missing from the listing until it is fixed.`,
     });
   }
 
@@ -454,7 +456,9 @@ export function planImport(input: PlanInput): Plan {
   }
 
   // A code imported earlier that a complete listing no longer holds at all was deleted long ago (§15.5).
-  if (netbaron.complete) {
+  // An unreadable entry without a code could be any of them, so while there is one, absence proves nothing.
+  const unreadableWithoutCode = netbaron.invalid.some((bad) => !bad.code);
+  if (netbaron.complete && !unreadableWithoutCode) {
     for (const code of [...input.linkedCodes].sort()) {
       if (present.has(code) || !inScope(code)) continue;
       const places = index.get(code) ?? [];

@@ -15,7 +15,7 @@ export class RequestStats {
   readonly byMethod: Record<string, number> = {};
   retries = 0;
   /** Told of every failed attempt that will be retried, so that a caller can slow down (429, 5xx). */
-  onRetry?: (error: RemoteError) => void;
+  onRetry?: (error: RemoteError, delayMs: number) => void;
 
   count(method: string): void {
     this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
@@ -95,7 +95,7 @@ export async function requestWithRetry(options: LoopOptions): Promise<HttpAnswer
     record(error.status ? String(error.status) : error.kind, retry);
     if (!retry) throw error;
     options.stats.retries += 1;
-    options.stats.onRetry?.(error);
+    options.stats.onRetry?.(error, delay);
     options.logger.warn('remote call failed, retrying', {
       system: error.system,
       request: options.describe,
