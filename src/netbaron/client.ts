@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NbMarketplaceId } from '../domain/ids.ts';
+import { redactSecrets } from '../http/redact.ts';
 import { RemoteError } from '../http/remote-error.ts';
 import { RequestStats, requestWithRetry } from '../http/request-loop.ts';
 import { defaultRetryPolicy, retryPolicySchema, type RetryPolicy } from '../http/retry-policy.ts';
@@ -25,6 +26,7 @@ import {
   type NbSalesOrderReceipt,
   type NbSalesOrderSummary,
 } from './wire/salesorder.ts';
+import { shorten } from './wire/xml.ts';
 
 const moduleAccessSchema = z.object({
   password: z.string().min(1),
@@ -137,8 +139,19 @@ export class NetBaronClient {
     return answer.body;
   }
 
+  /** Each module's password and its Basic encoding, which an answer echoing the request could carry. */
+  private secrets(): string[] {
+    return (['products', 'salesorder'] as const).flatMap((module) => {
+      const access = this.options[module];
+      if (!access) return [];
+      const pair = `${this.options.organisation}:${access.password}`;
+      return [access.password, pair, Buffer.from(pair).toString('base64')];
+    });
+  }
+
   private invalid(describe: string, reason: string): RemoteError {
-    return new RemoteError(`NetBaron's answer to ${describe} could not be read: ${reason}`, {
+    const text = shorten(redactSecrets(reason, this.secrets()), 500);
+    return new RemoteError(`NetBaron's answer to ${describe} could not be read: ${text}`, {
       system: 'netbaron',
       kind: 'invalid-response',
       disposition: 'fatal',

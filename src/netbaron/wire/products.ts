@@ -7,7 +7,7 @@ import {
 } from '../../domain/ids.ts';
 import type { Cents, VatBasisPoints } from '../../domain/money.ts';
 import { decimalMoneySchema, decimalVatRateSchema } from '../../domain/money-schemas.ts';
-import { children, parseXmlDocument } from './xml.ts';
+import { children, parseXmlDocument, shorten } from './xml.ts';
 
 /*
  * The Products module's wire format (`netbaron-ws.md` §15.3–§15.5). The only file that knows its
@@ -92,13 +92,64 @@ const liveProductSchema = z.object({
   Marketplaces: marketplaceList,
 });
 
+/**
+ * Characters XML 1.0 cannot carry (a well-formed document never holds them), and U+FFFD, which the
+ * UTF-8 decoder puts in place of bytes that were not UTF-8. Either means the text is not what NetBaron
+ * holds: a code would match nothing (or the wrong thing), and PostgreSQL refuses a NUL outright.
+ */
+const DAMAGED_CHAR =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point here
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const LIVE_TEXT = [
+  'ProductCode',
+  'EAN',
+  'Name',
+  'Description',
+  'AdditionalInformation',
+  'VatPercent',
+  'SalesPriceVatIncluded',
+  'PurchasePrice',
+  'Weight',
+  'PackageType',
+  'Quantity',
+  'Deleted',
+] as const;
+const DELETED_TEXT = ['ProductCode', 'EAN', 'Name'] as const;
+
+function damagedText(obj: Record<string, unknown>, fields: ReadonlyArray<string>): string | undefined {
+  const found: string[] = [];
+  for (const field of fields) {
+    const value = obj[field];
+    const m = typeof value === 'string' ? DAMAGED_CHAR.exec(value) : null;
+    if (!m) continue;
+    const u = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    found.push(
+      m[0] === '\uFFFD'
+        ? `${field} holds bytes that are not valid UTF-8 (read as ${u})`
+        : `${field} holds the character ${u}, which XML does not allow`,
+    );
+  }
+  return found.length > 0 ? found.join('; ') : undefined;
+}
+
+/** The code to name in a report: only one that is itself sound, never damaged or over-long text. */
+function reportableCode(value: unknown): string | undefined {
+  return productCodeSchema.safeParse(value).success && !DAMAGED_CHAR.test(value as string)
+    ? (value as string)
+    : undefined;
+}
+
 /** Reads one `<Product>`. A deleted entry needs only its code: NetBaron's other elements are ignored (§15.5). */
 export function readProduct(
   raw: unknown,
 ): { ok: true; product: NbProduct } | { ok: false; code?: string; reason: string } {
   const obj = children(raw);
-  const code = typeof obj.ProductCode === 'string' ? obj.ProductCode : undefined;
-  if (obj.Deleted === 'true') {
+  const code = reportableCode(obj.ProductCode);
+  const deleted = obj.Deleted === 'true';
+  const damaged = damagedText(obj, deleted ? DELETED_TEXT : LIVE_TEXT);
+  if (damaged) return { ok: false, code, reason: damaged };
+  if (deleted) {
     const parsed = deletedProductSchema.safeParse(obj);
     if (!parsed.success) return { ok: false, code, reason: issues(parsed.error) };
     const marketplaces = marketplaceList.safeParse(obj.Marketplaces);
@@ -137,7 +188,7 @@ export function readProduct(
 }
 
 function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('/') || 'Product'} ${i.message}`).join('; ');
+  return error.issues.map((i) => shorten(`${i.path.join('/') || 'Product'} ${i.message}`)).join('; ');
 }
 
 const pageSchema = z.object({

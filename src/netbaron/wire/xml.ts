@@ -51,6 +51,8 @@ export class XmlFormatError extends Error {
   override name = 'XmlFormatError';
 }
 
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Parses a document, naming the elements that may repeat so that one occurrence still reads as a list. */
 export function parseXmlDocument(xml: string, repeated: ReadonlyArray<string>): Record<string, unknown> {
   const valid = XMLValidator.validate(xml);
@@ -62,10 +64,21 @@ export function parseXmlDocument(xml: string, repeated: ReadonlyArray<string>): 
     trimValues: false,
     htmlEntities: true,
     isArray: (name) => repeated.includes(name),
+    // The parser throws on these three names (prototype pollution) and would lose the whole page for
+    // one unknown element; renamed, they are unknown elements like any other and are ignored.
+    transformTagName: (name) => (RESERVED_NAMES.has(name) ? `__${name}` : name),
   });
   const doc = parser.parse(xml) as Record<string, unknown>;
   delete doc['?xml'];
   return doc;
+}
+
+/** Text for people: a message quoting 200 000 characters of a remote answer is cut short. */
+export function shorten(text: string, max = 200): string {
+  if (text.length <= max) return text;
+  // Never end on half a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, cut)}… (${text.length} characters)`;
 }
 
 /** An empty element (`<Products/>`) parses to ''; read it as an empty list or object. */
