@@ -111,8 +111,8 @@ describe('MyCashflow answering 429 with Retry-After during a 10 000-product impo
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const early = mean(shares.slice(0, third));
     const late = mean(shares.slice(-third));
-    console.log(
-      `rate limit: ${samples.at(-1)!.refused} of ${samples.at(-1)!.total} requests refused; share early ${(early * 100).toFixed(1)} %, late ${(late * 100).toFixed(1)} %`,
+    process.stdout.write(
+      `rate limit: ${samples.at(-1)!.refused} of ${samples.at(-1)!.total} requests refused; share early ${(early * 100).toFixed(1)} %, late ${(late * 100).toFixed(1)} %\n`,
     );
     // Without the back-off (a mutation that never lowers the concurrency) the share stays about 20 %
     // from start to end; adapted (halving, a pause for Retry-After, a careful climb back), the store
