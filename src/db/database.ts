@@ -31,6 +31,12 @@ export function createKysely(connectionString: string, poolSize = 10): Kysely<Da
   const pool = new pg.Pool({ connectionString, max: poolSize });
   // An idle client losing its server (a restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor one that is checked out: a connection held between queries (an advisory lock's, a transaction's)
+  // has no listener of the pool's, and pg emits the loss as an 'error' event. The query running on it, if
+  // any, fails with the error anyway, the next one on it fails too, and the pool drops it when released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

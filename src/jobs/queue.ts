@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { z } from 'zod';
@@ -42,7 +43,48 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
   }
 }
 
+/*
+ * pg-boss 10 records the outcome of each fetched batch without awaiting it (`this.complete(…)` and
+ * `this.fail(…)` in its worker loop, timgit/pg-boss#577). A batch that ends while the database is away
+ * (a restart) then leaves a rejected promise nobody handles, and Node ends the process. Later pg-boss
+ * versions await both and report the failure as an 'error' event; until then the same is done here, once
+ * per process: the rejection still reaches a caller that awaits (our own `boss.fail`), and is also reported
+ * through the queue's 'error' event. The job stays active; its expiry, the import reaper or the next poll
+ * of orders takes it up again.
+ */
+const SETTLES_GUARDED = Symbol.for('netbaron-connector:pg-boss-settles-guarded');
+
+function guardUnawaitedSettles(): void {
+  let manager: { prototype: Record<string | symbol, unknown> };
+  try {
+    manager = createRequire(import.meta.url)('pg-boss/src/manager.js') as typeof manager;
+  } catch {
+    return; // Another layout: a pg-boss version that awaits its settles itself.
+  }
+  const proto = manager.prototype;
+  if (proto[SETTLES_GUARDED]) return;
+  proto[SETTLES_GUARDED] = true;
+  for (const method of ['complete', 'fail'] as const) {
+    const original = proto[method] as (this: NodeJS.EventEmitter, ...args: unknown[]) => Promise<unknown>;
+    // A method of its own name: pg-boss publishes its manager's methods on each instance by `name`.
+    proto[method] = {
+      [method](this: NodeJS.EventEmitter, ...args: unknown[]): Promise<unknown> {
+        const settled = original.apply(this, args);
+        settled.catch((err: unknown) => {
+          try {
+            this.emit('error', err);
+          } catch {
+            // No listener: the failure is the caller's to see, if it awaits.
+          }
+        });
+        return settled;
+      },
+    }[method];
+  }
+}
+
 export async function startQueue(connectionString: string, logger: Logger): Promise<PgBoss> {
+  guardUnawaitedSettles();
   const boss = new PgBoss({
     connectionString,
     schema: 'pgboss',
@@ -53,6 +95,8 @@ export async function startQueue(connectionString: string, logger: Logger): Prom
   // Processes starting together would each install the queue's schema and create its queues, and
   // deadlock on each other's tables: one at a time, under a lock of the database itself.
   const setupLock = new pg.Client({ connectionString, application_name: 'netbaron-connector-setup' });
+  // Losing the server while connected is an 'error' event; without a listener it would end the process.
+  setupLock.on('error', () => undefined);
   await setupLock.connect();
   try {
     await setupLock.query(`select pg_advisory_lock(hashtext('netbaron-connector:queue-setup'))`);

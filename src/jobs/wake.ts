@@ -15,15 +15,21 @@ export async function notifyWake(db: Kysely<Database>): Promise<void> {
   await sql`select pg_notify(${CHANNEL}, '')`.execute(db);
 }
 
-/** Listens on its own connection, reconnecting after a database restart, until closed. */
+/**
+ * Listens on its own connection, reconnecting after a database restart, until closed. `onReconnect`
+ * runs each time the connection is back after it was lost: the database may have been away, and
+ * whatever failed meanwhile (webhooks answered 500, jobs that could not be recorded) is worth a look now.
+ */
 export function listenForWake(
   connectionString: string,
   onWake: () => void,
   logger: Logger,
+  onReconnect?: () => void,
 ): { close(): Promise<void> } {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let connectedBefore = false;
   const scheduleRetry = (): void => {
     if (closed || retry) return;
     retry = setTimeout(() => {
@@ -47,6 +53,11 @@ export function listenForWake(
         return;
       }
       client = next;
+      if (connectedBefore) {
+        logger.info('the database answers again');
+        onReconnect?.();
+      }
+      connectedBefore = true;
     } catch (err) {
       logger.debug('wake listener could not connect; retrying', { error: (err as Error).message });
       await next.end().catch(() => undefined);

@@ -130,7 +130,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         pollCron: options.pollCron,
       });
       orderWorker = worker;
-      const listener = listenForWake(database.url, () => worker.wake(), logger);
+      // Back from a database outage: poll at once. Webhooks that arrived meanwhile were refused and
+      // exports that failed wait for their retry; the poll queues every due order now, not at the next minute.
+      const listener = listenForWake(
+        database.url,
+        () => worker.wake(),
+        logger,
+        () => void worker.pollNow().catch(() => undefined),
+      );
       cleanups.push(() => listener.close());
       await startImportWorker({ boss, db: database.db, registry, logger, metrics, signal: stopping.signal });
       await reapOrphanedImports(boss, database.db, logger);
