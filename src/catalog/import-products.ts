@@ -22,7 +22,12 @@ import { executeRun, type Progress } from './executor.ts';
 import { evaluateGuards, type GuardVerdict } from './guards.ts';
 import type { PlanCounts, PlannedAction, Problem } from './plan.ts';
 import { planImport, type NetBaronListing } from './planner.ts';
-import { STORE_CATALOG_EXPANDS, storeProductFrom, type StoreCatalog } from './store-catalog.ts';
+import {
+  STORE_CATALOG_EXPANDS,
+  storeProductFrom,
+  type StoreCatalog,
+  type UnreadableStoreProduct,
+} from './store-catalog.ts';
 
 export interface ImportOptions {
   db: Kysely<Database>;
@@ -79,10 +84,20 @@ export async function readStoreCatalog(mcf: MyCashflowClient): Promise<StoreCata
   const versions = [];
   for await (const v of mcf.listVersions()) versions.push(v.id);
   const products = [];
-  for await (const page of mcf.productPages({ expand: STORE_CATALOG_EXPANDS })) {
+  const unreadable: UnreadableStoreProduct[] = [];
+  for await (const page of mcf.productPages({
+    expand: STORE_CATALOG_EXPANDS,
+    // One product the store sends in an unreadable shape is reported and left alone; the rest goes on.
+    onInvalidItem: (bad) =>
+      unreadable.push({
+        ...(bad.id !== undefined ? { id: String(bad.id) } : {}),
+        codes: bad.codes,
+        reason: bad.reason,
+      }),
+  })) {
     for (const p of page.items) products.push(storeProductFrom(p));
   }
-  return { versions, products };
+  return { versions, products, unreadable };
 }
 
 export async function readNetBaronListing(nb: NetBaronClient, marketplace: string): Promise<NetBaronListing> {

@@ -74,6 +74,7 @@ export type ProblemKind =
   | 'duplicate-code-in-store'
   | 'duplicate-code-in-netbaron'
   | 'invalid-netbaron-data'
+  | 'invalid-store-data'
   | 'missing-price'
   | 'missing-name'
   | 'unknown-vat-rate'

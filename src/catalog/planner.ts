@@ -419,6 +419,23 @@ export function planImport(input: PlanInput): Plan {
     });
   }
 
+  // A store product that could not be read still holds its codes: they are left alone, and while one
+  // holds codes that could not be read at all, nothing is created (it might be any of them).
+  const unreadableCodes = new Set<string>();
+  let createsBlocked = false;
+  for (const bad of store.unreadable ?? []) {
+    for (const code of bad.codes) unreadableCodes.add(code);
+    if (bad.codes.length === 0) createsBlocked = true;
+    const label = `store product${bad.id ? ` ${bad.id}` : ''}${bad.codes.length ? ` (${bad.codes.join(', ')})` : ''}`;
+    b.problems.push({
+      kind: 'invalid-store-data',
+      code: bad.codes[0] ?? '(no code)',
+      reason: bad.codes.length
+        ? `MyCashflow's data for ${label} could not be read (${bad.reason}); its codes are left alone until it is fixed.`
+        : `MyCashflow's data for ${label} could not be read (${bad.reason}), not even its code; no product is created until it is fixed, since any new code might be its.`,
+    });
+  }
+
   // Every duplicate in the store is reported, whether NetBaron knows the code or not: it breaks matching.
   for (const [code, places] of [...index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (places.length < 2 || !inScope(code)) continue;
@@ -432,7 +449,7 @@ export function planImport(input: PlanInput): Plan {
   }
 
   for (const [code, entries] of [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!inScope(code)) continue;
+    if (!inScope(code) || unreadableCodes.has(code)) continue;
     if (entries.length > 1) {
       b.problems.push({
         kind: 'duplicate-code-in-netbaron',
@@ -452,7 +469,7 @@ export function planImport(input: PlanInput): Plan {
       continue;
     }
     if (place) planUpdate(b, place, nb, settings);
-    else if (settings.mode === 'import-new') planCreate(b, nb, input, index);
+    else if (settings.mode === 'import-new' && !createsBlocked) planCreate(b, nb, input, index);
   }
 
   // A code imported earlier that a complete listing no longer holds at all was deleted long ago (§15.5).
@@ -460,7 +477,7 @@ export function planImport(input: PlanInput): Plan {
   const unreadableWithoutCode = netbaron.invalid.some((bad) => !bad.code);
   if (netbaron.complete && !unreadableWithoutCode) {
     for (const code of [...input.linkedCodes].sort()) {
-      if (present.has(code) || !inScope(code)) continue;
+      if (present.has(code) || !inScope(code) || unreadableCodes.has(code)) continue;
       const places = index.get(code) ?? [];
       if (places.length === 1 && places[0])
         planRemoval(

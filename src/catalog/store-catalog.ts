@@ -30,9 +30,19 @@ export interface StoreProduct {
   variations: StoreVariation[];
 }
 
+/** A store product MyCashflow sent in a shape that could not be read: what is known of it. */
+export interface UnreadableStoreProduct {
+  id?: string;
+  /** Its own code and its variations' codes, as far as they could be read. */
+  codes: string[];
+  reason: string;
+}
+
 export interface StoreCatalog {
   versions: McfVersionId[];
   products: StoreProduct[];
+  /** Products that could not be read: their codes are left alone (and nothing is created while one has no code). */
+  unreadable?: UnreadableStoreProduct[];
 }
 
 export function storeProductFrom(p: McfProduct): StoreProduct {

@@ -56,7 +56,17 @@ export interface InvalidItem {
   resource: string;
   id?: unknown;
   code?: unknown;
+  /** Every product code the item holds that could be read (its own and its variations'). */
+  codes: string[];
   reason: string;
+}
+
+function readableCodes(obj: Record<string, unknown>): string[] {
+  const variations = Array.isArray(obj.variations) ? (obj.variations as unknown[]) : [];
+  return [
+    obj.product_code ?? obj.code,
+    ...variations.map((v) => (v as Record<string, unknown> | null)?.product_code),
+  ].filter((c): c is string => typeof c === 'string' && c.trim() !== '');
 }
 
 export interface ListOptions {
@@ -235,6 +245,7 @@ export class MyCashflowClient {
           resource,
           id: obj.id,
           code: obj.product_code ?? obj.code,
+          codes: readableCodes(obj),
           reason: issueText(parsed.error),
         };
         if (!options.onInvalidItem)

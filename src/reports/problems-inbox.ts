@@ -17,6 +17,7 @@ const TITLES: Record<ProblemKind, (code: string) => string> = {
   'duplicate-code-in-store': (c) => `Product code ${c} is used more than once in the store`,
   'duplicate-code-in-netbaron': (c) => `Product code ${c} is used more than once in NetBaron`,
   'invalid-netbaron-data': (c) => `NetBaron product ${c} could not be read`,
+  'invalid-store-data': (c) => `Store product ${c} could not be read`,
   'missing-price': (c) => `NetBaron product ${c} has no price`,
   'missing-name': (c) => `NetBaron product ${c} has no name`,
   'unknown-vat-rate': (c) => `NetBaron product ${c} has a VAT rate the store does not accept`,

@@ -1118,26 +1118,19 @@ describe('MyCashflow product listing with damaged items', () => {
         expect(products.length + invalid.length).toBe(c.entries.length);
         expect(mcf.pagesAsked()).toEqual(Array.from({ length: pageCount }, (_, i) => i + 1));
 
-        // The import's own reading of the store takes no report: one unreadable store product stops it
-        // with an invalid-response naming that product, so that no plan is made from a partial catalog.
-        const catalog = await readStoreCatalog(mcf.client).then(
-          (value) => ({ value }),
-          (error: unknown) => ({ error }),
+        // The import's own reading of the store goes on past a damaged product: it comes out as
+        // unreadable, with the codes that could be read, for the planner to leave alone.
+        const catalog = await readStoreCatalog(mcf.client);
+        expect(catalog.versions).toEqual([1, 2]);
+        expect(catalog.products).toEqual(good);
+        expect(catalog.unreadable?.map((u) => u.id)).toEqual(
+          bad.map((b) => (b.id === undefined ? undefined : String(b.id))),
         );
-        if (bad.length === 0) {
-          expect(catalog).toEqual({ value: { versions: [1, 2], products: good } });
-        } else {
-          const error = 'error' in catalog ? catalog.error : undefined;
-          expect(isRemoteError(error)).toBe(true);
-          if (!isRemoteError(error)) return;
-          expect(error).toMatchObject({
-            system: 'mycashflow',
-            kind: 'invalid-response',
-            disposition: 'fatal',
-          });
-          expect(error.message).toContain(`product ${String(bad[0]!.id)}`);
-          expectReadableMessage(error.message, 2_000);
-        }
+        catalog.unreadable?.forEach((u, i) => {
+          const code = bad[i]!.code;
+          if (typeof code === 'string' && code.trim() !== '') expect(u.codes).toContain(code);
+          expectReadableReason(u.reason);
+        });
         expect(mcfServer.handlerErrors).toEqual([]);
       }),
       100,

@@ -14,6 +14,7 @@ const KIND_LABELS: Record<ProblemKind, string> = {
   'duplicate-code-in-store': 'Duplicate code in the store',
   'duplicate-code-in-netbaron': 'Duplicate code in NetBaron',
   'invalid-netbaron-data': 'Unreadable NetBaron data',
+  'invalid-store-data': 'Unreadable store data',
   'missing-price': 'No price',
   'missing-name': 'No name',
   'unknown-vat-rate': 'VAT rate not in the store',
