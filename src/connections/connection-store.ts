@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
 import type { Database } from '../db/schema.ts';
-import { openSecrets, sealSecrets } from '../security/secret-box.ts';
+import { openSecrets, SecretBoxError, sealSecrets } from '../security/secret-box.ts';
 import {
   assembleConnection,
   parseStoredSettings,
@@ -22,6 +22,8 @@ export interface ConnectionRecord {
   secretsSet: Record<SecretField, boolean>;
   scheduleFiredAt: Date | null;
   updatedAt: Date;
+  /** The stored credentials were sealed with another key and must be entered again. */
+  credentialsUnreadable: boolean;
 }
 
 type Row = {
@@ -44,8 +46,31 @@ export class ConnectionStore {
     private readonly key: Buffer,
   ) {}
 
+  /**
+   * The row's credentials; none when they were sealed with another key (the key file lost or replaced):
+   * the connection then shows its credentials as not set, with a problem saying why, and saving new
+   * ones seals them with the current key. Nothing else of the service stops over it.
+   */
   private secretsOfRow(row: Row): Secrets {
-    return row.secrets ? (openSecrets(this.key, `connection:${row.id}`, row.secrets) as Secrets) : {};
+    if (!row.secrets) return {};
+    try {
+      return openSecrets(this.key, `connection:${row.id}`, row.secrets) as Secrets;
+    } catch (err) {
+      if (err instanceof SecretBoxError) return {};
+      throw err;
+    }
+  }
+
+  /** Whether the stored credentials were sealed with a key this service does not have. */
+  private sealedWithOtherKey(row: Row): boolean {
+    if (!row.secrets) return false;
+    try {
+      openSecrets(this.key, `connection:${row.id}`, row.secrets);
+      return false;
+    } catch (err) {
+      if (err instanceof SecretBoxError) return true;
+      throw err;
+    }
   }
 
   private record(row: Row): ConnectionRecord {
@@ -61,6 +86,7 @@ export class ConnectionStore {
       >,
       scheduleFiredAt: row.schedule_fired_at,
       updatedAt: row.updated_at,
+      credentialsUnreadable: this.sealedWithOtherKey(row),
     };
   }
 

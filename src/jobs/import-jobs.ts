@@ -117,7 +117,9 @@ export async function startImportWorker(options: {
         const message = (err as Error).message;
         logger.error('product import failed', { error: message });
         await recordFailedStart(db, data, job.id, message);
-        metrics.importRun(data.connectionId, 'failed');
+        // The same label as a finished run: the store's slug (the id only if the store is gone).
+        const slug = (await registry.store.byId(data.connectionId).catch(() => undefined))?.slug;
+        metrics.importRun(slug ?? data.connectionId, 'failed');
         return { failed: message };
       }
     });

@@ -45,8 +45,20 @@ export async function openProblems(
   db: Kysely<Database>,
   connectionId: string,
   missingSettings: string[],
+  credentialsUnreadable = false,
 ): Promise<InboxProblem[]> {
   const problems: InboxProblem[] = [];
+  if (credentialsUnreadable) {
+    problems.push({
+      key: 'credentials-key',
+      severity: 'error',
+      title: 'The saved passwords cannot be opened',
+      detail:
+        "They were sealed with another encryption key than this service's (ENCRYPTION_KEY or DATA_DIR/encryption.key was changed or lost). Enter the API key and the NetBaron passwords again in the settings.",
+      since: null,
+      link: '/settings',
+    });
+  }
   if (missingSettings.length > 0) {
     problems.push({
       key: 'settings',

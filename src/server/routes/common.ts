@@ -21,7 +21,7 @@ export async function connectionPage(app: AppContext, ctx: RequestContext): Prom
   if (!record) throw new HttpError(404, 'There is no such connection.');
   const assembled = await app.store.assemble(record.id);
   const missing = assembled && !assembled.ok ? assembled.missing : [];
-  const problems = await openProblems(app.db, record.id, missing);
+  const problems = await openProblems(app.db, record.id, missing, record.credentialsUnreadable);
   return {
     record,
     missing,

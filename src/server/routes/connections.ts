@@ -34,7 +34,7 @@ export function connectionRoutes(app: AppContext): Route[] {
           connections.map(async (c) => {
             const assembled = await app.store.assemble(c.id);
             const missing = assembled && !assembled.ok ? assembled.missing : [];
-            const problems = (await openProblems(app.db, c.id, missing)).filter(
+            const problems = (await openProblems(app.db, c.id, missing, c.credentialsUnreadable)).filter(
               (p) => p.severity === 'error',
             );
             const [lastRun] = await listRuns(app.db, c.id, 1);
