@@ -211,11 +211,16 @@ export async function retryOrder(
 ): Promise<RetryResult | undefined> {
   const { rows } = await sql<{ previous_state: Exclude<LedgerState, 'sent'> }>`
     with prev as (
-      select state from order_ledger
+      select state, sent_document from order_ledger
       where connection_id = ${key.connectionId} and order_id = ${key.orderId}
       for update)
     update order_ledger l
-    set state = case when prev.state = 'waiting' then 'received' else prev.state end,
+    -- A waiting order whose document was ever put together may have reached NetBaron (or be there
+    -- more than once): it is read back before anything is sent again.
+    set state = case
+        when prev.state = 'waiting' and prev.sent_document is not null then 'outcome-unknown'
+        when prev.state = 'waiting' then 'received'
+        else prev.state end,
       next_attempt_at = null, updated_at = now()
     from prev
     where l.connection_id = ${key.connectionId} and l.order_id = ${key.orderId} and prev.state <> 'sent'
