@@ -41,6 +41,8 @@ export interface RemoteErrorDetails {
   /** The remote system's own explanation, with any credential scrubbed out. */
   remoteMessage?: string;
   attempts: number;
+  /** When the system said to come back (`Retry-After`), in ms from the answer. */
+  retryAfterMs?: number;
 }
 
 /** One error type for both clients: classified for code, worded for an operator. */
@@ -54,6 +56,7 @@ export class RemoteError extends Error {
   readonly remoteCode?: string;
   readonly remoteMessage?: string;
   readonly attempts: number;
+  readonly retryAfterMs?: number;
 
   constructor(message: string, details: RemoteErrorDetails) {
     super(message);
@@ -65,6 +68,7 @@ export class RemoteError extends Error {
     this.remoteCode = details.remoteCode;
     this.remoteMessage = details.remoteMessage;
     this.attempts = details.attempts;
+    this.retryAfterMs = details.retryAfterMs;
   }
 
   /** The same failure, re-judged by a caller that learned more (e.g. by reading the remote state). */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.ts';
-import type { RemoteError, RemoteSystem } from './remote-error.ts';
+import { RemoteError, type RemoteSystem } from './remote-error.ts';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.ts';
 import {
   exchange,
@@ -93,7 +93,9 @@ export async function requestWithRetry(options: LoopOptions): Promise<HttpAnswer
       attempt < policy.maxAttempts &&
       Date.now() - started + delay <= policy.budgetMs;
     record(error.status ? String(error.status) : error.kind, retry);
-    if (!retry) throw error;
+    // The caller that gives up for now learns when the system asked to be called again.
+    if (!retry)
+      throw retryAfterMs === undefined ? error : new RemoteError(error.message, { ...error, retryAfterMs });
     options.stats.retries += 1;
     options.stats.onRetry?.(error, delay);
     options.logger.warn('remote call failed, retrying', {

@@ -158,7 +158,8 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   }
   if (err.disposition === 'retryable') {
     const reason = `Order ${orderId}: ${err.message}`;
-    const retryAt = new Date(Date.now() + backoffDelay(retryPolicy, claimed.attempts, undefined));
+    // Never sooner than NetBaron asked (429/503 with Retry-After), whatever the back-off says.
+    const retryAt = new Date(Date.now() + backoffDelay(retryPolicy, claimed.attempts, err.retryAfterMs));
     await settle(ctx.db, key, { state: 'received', reason, retryAt });
     return { outcome: 'retry-later', reason };
   }

@@ -37,6 +37,21 @@ describe('faults and the clients’ reactions', () => {
   beforeEach(reset);
   afterEach(reset);
 
+  it('429 with a Retry-After longer than the time budget: gives up at once and says when to come back', async () => {
+    await setFaults(sims.netbaron.url, [{ path: '/ws/salesorder*', status: 429, retryAfter: 120 }]);
+    const started = performance.now();
+    const err = await nbClient(sims)
+      .putSalesOrder(exampleOrder())
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err).toMatchObject({ kind: 'rate-limited', retryAfterMs: 120_000 });
+    expect(await storedOrders()).toHaveLength(0);
+  });
+
   it('429 with Retry-After: waits at least that long, then succeeds', async () => {
     await setFaults(sims.mycashflow.url, [
       { path: '/api/v1/products', method: 'GET', status: 429, retryAfter: 1, count: 1 },
