@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
+import { exportOrdersFrom } from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import { openSecrets, SecretBoxError, sealSecrets } from '../security/secret-box.ts';
 import {
@@ -124,7 +125,19 @@ export class ConnectionStore {
     return row ? this.secretsOfRow(row) : {};
   }
 
+  /**
+   * A new connection exports the orders placed from now on: a store that moves over from another
+   * integration (MyCashflow's own extension) has sent its earlier orders already, and sending them
+   * again would duplicate them in NetBaron. (The command-line `export-orders --since` reaches further.)
+   */
   async create(slug: string, name: string, settings?: StoredSettings): Promise<ConnectionRecord> {
+    const record = await this.insert(slug, name, settings);
+    // Whole seconds, as MyCashflow's timestamps are: an order of this very second is not left out.
+    await exportOrdersFrom(this.db, record.id, new Date(Math.floor(Date.now() / 1000) * 1000));
+    return record;
+  }
+
+  private async insert(slug: string, name: string, settings?: StoredSettings): Promise<ConnectionRecord> {
     const row = await this.db
       .insertInto('connections')
       // The schedule counts from now: a new connection with a schedule does not import at once.

@@ -275,12 +275,30 @@ export async function ledgerPage(
 }
 
 export async function pollCursor(db: Db, connectionId: string): Promise<Date | undefined> {
+  return (await pollBounds(db, connectionId)).cursor;
+}
+
+/** The cursor, and the moment before which no order is taken in (a store added to the service). */
+export async function pollBounds(db: Db, connectionId: string): Promise<{ cursor?: Date; notBefore?: Date }> {
   const row = await db
     .selectFrom('order_poll_cursors')
-    .select('created_from')
+    .select(['created_from', 'not_before'])
     .where('connection_id', '=', connectionId)
     .executeTakeFirst();
-  return row?.created_from;
+  return { cursor: row?.created_from, notBefore: row?.not_before ?? undefined };
+}
+
+/** Polling starts (again) from this moment, taking in orders created since, and none older. */
+export async function exportOrdersFrom(db: Db, connectionId: string, from: Date): Promise<void> {
+  await db
+    .insertInto('order_poll_cursors')
+    .values({ connection_id: connectionId, created_from: from, not_before: from })
+    .onConflict((oc) =>
+      oc
+        .column('connection_id')
+        .doUpdateSet({ created_from: from, not_before: from, updated_at: new Date() }),
+    )
+    .execute();
 }
 
 export async function savePollCursor(db: Db, connectionId: string, createdFrom: Date): Promise<void> {

@@ -107,6 +107,8 @@ export interface OrderEventsTable {
 export interface OrderPollCursorsTable {
   connection_id: string;
   created_from: ColumnType<Date, Date | string, Date | string>;
+  /** Orders created before this are never polled in (set when a store is added to the service). */
+  not_before: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: Timestamp;
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { pollCursor, receiveOrder, savePollCursor } from '../db/order-ledger.ts';
+import { pollBounds, receiveOrder, savePollCursor } from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 
@@ -25,10 +25,11 @@ export async function pollOrders(
   mcf: MyCashflowClient,
   options: { since?: Date; overlapMinutes?: number; firstPollHours?: number } = {},
 ): Promise<PollResult> {
+  const bounds = await pollBounds(db, connectionId);
   const cursor =
-    options.since ??
-    (await pollCursor(db, connectionId)) ??
-    new Date(Date.now() - (options.firstPollHours ?? 24) * 3_600_000);
+    options.since ?? bounds.cursor ?? new Date(Date.now() - (options.firstPollHours ?? 24) * 3_600_000);
+  // An explicit --since reaches as far back as asked; otherwise nothing older than the store's start.
+  const notBefore = options.since ? undefined : bounds.notBefore;
   const from = new Date(cursor.getTime() - (options.since ? 0 : (options.overlapMinutes ?? 10) * 60_000));
   let newest = cursor;
   let seen = 0;
@@ -39,6 +40,7 @@ export async function pollOrders(
     query: { 'created_at-from': from.toISOString(), sort: 'id-asc' },
   })) {
     for (const [i, order] of page.items.entries()) {
+      if (notBefore && new Date(order.created_at) < notBefore) continue;
       seen += 1;
       const key = { connectionId, orderId: order.id };
       if (await receiveOrder(db, key, page.raw[i], order.created_at, 'poll')) newlyReceived += 1;

@@ -4,7 +4,7 @@ import { generateDemoScenario } from '../../../simulators/demo/index.ts';
 import { createOrderStream, type McfOrder, type McfProduct } from '../../../simulators/demo/index.ts';
 import { startSimulators, type RunningSimulators } from '../../../simulators/scenario.ts';
 import { readEnv } from '../../config/env.ts';
-import { savePollCursor } from '../../db/order-ledger.ts';
+import { exportOrdersFrom } from '../../db/order-ledger.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { startService, type RunningService, type ServiceRole } from '../../server/service.ts';
 import { demoConnectionFile, resetDemoConnection } from '../demo-setup.ts';
@@ -103,7 +103,7 @@ export function registerServeCommand(program: Command): void {
           await resetDemoConnection(service.database.db);
           const record = await service.store.upsertFromFile(demoConnectionFile(sims));
           // The demo's orders were placed before today: the first poll reaches back to them all.
-          await savePollCursor(service.database.db, record.id, new Date('2000-01-01T00:00:00Z'));
+          await exportOrdersFrom(service.database.db, record.id, new Date('2000-01-01T00:00:00Z'));
           await service.context.subscribeWebhooks(record.id);
           await service.orderWorker?.pollNow();
           stopOrders = startDemoOrders(sims, opts.orderEvery);
