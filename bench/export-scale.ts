@@ -78,7 +78,7 @@ interface Row {
 const scenario = generateDemoScenario({ products: 1000, orders: 0 });
 const catalog = (scenario.mycashflow as unknown as { products: McfProduct[] }).products;
 const dir = await mkdtemp(path.join(os.tmpdir(), 'nb-export-scale-'));
-const server = await startEmbeddedPostgres({ dataDir: dir, unsafeFast: true });
+const server = await startEmbeddedPostgres({ dataDir: dir, unsafeFast: true, maxConnections: 300 });
 const sims = await startSimProcess(ROOT);
 const key = randomBytes(32);
 const rows: Row[] = [];

@@ -111,7 +111,7 @@ interface Result {
 }
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'nb-multi-store-'));
-const server = await startEmbeddedPostgres({ dataDir: dir, unsafeFast: true });
+const server = await startEmbeddedPostgres({ dataDir: dir, unsafeFast: true, maxConnections: 300 });
 const sims = await startSims(STORES);
 const scenario = buildScenario(PRODUCTS);
 const key = randomBytes(32);

@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Trade durability for speed: for test clusters only. */
   unsafeFast?: boolean;
+  /** PostgreSQL's `max_connections` (default 100): a server shared by many service processes needs more. */
+  maxConnections?: number;
   onLog?: (line: string) => void;
 }
 
@@ -139,7 +141,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     // The binaries refuse to run as root; the package then runs them as a `postgres` system user.
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...fastFlags],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...fastFlags,
+      ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
+    ],
     onLog,
     onError: (err: unknown) => onLog(err instanceof Error ? err.message : String(err)),
   });

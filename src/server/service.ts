@@ -99,7 +99,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const ownsDatabase = !options.database;
   const database =
     options.database ??
-    (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: 24 }));
+    (await openDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      // A worker holds one connection per order being sent (16 at once) besides imports and polling;
+      // a web process only answers pages and webhooks. (Plus 4 for the job queue, 1 for LISTEN.)
+      poolSize: role === 'web' ? 8 : 24,
+    }));
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const { key, source, permissionsTightened } = await loadEncryptionKey({
