@@ -153,7 +153,7 @@ export async function openProblems(
       title,
       detail:
         o.reason ??
-        `It arrived ${UNSENT_AFTER_MINUTES}+ minutes ago and is still being retried; NetBaron may be unreachable.`,
+        `It arrived ${UNSENT_AFTER_MINUTES}+ minutes ago and is still being retried: NetBaron or MyCashflow may be unreachable (the order's history says which).`,
       since: o.received_at,
       link: `/orders/${id}`,
     });

@@ -46,6 +46,8 @@ export interface OrdersPageData {
   query: OrderListQuery;
   counts: Record<LedgerState, number>;
   rows: readonly OrderListRow[];
+  /** The CSRF field for the page's form (the bulk retry); without it the form is not shown. */
+  csrf?: Html;
 }
 
 /** Long reasons would push the table off screen; the full text stays in the tooltip and on the order's page. */
@@ -110,6 +112,24 @@ export function ordersPage(d: OrdersPageData): Html {
       NetBaron and what NetBaron answered.
     </p>
     ${filterLinks(d)}
+    ${
+      d.counts.waiting > 0 && d.csrf
+        ? html`<form
+            method="post"
+            action="${d.base}/orders/retry-waiting"
+            class="actions"
+            data-confirm="Send every waiting order again? Fix their causes first."
+          >
+            ${d.csrf}<button type="submit" class="secondary">
+              Retry all ${d.counts.waiting} waiting orders
+            </button>
+            <span class="hint"
+              >After fixing what they wait for (say, the Order API password); each is read back from NetBaron
+              first if it may have reached it.</span
+            >
+          </form>`
+        : ''
+    }
     ${
       d.rows.length === 0
         ? html`<p class="notice">${emptyText(d.query.filter)}</p>`
