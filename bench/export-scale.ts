@@ -6,23 +6,19 @@
  * rate for `--duration` seconds; latency per order = NetBaron's `ReceivedAt` − the ledger's
  * `received_at`; sustained = orders in NetBaron ÷ (last `ReceivedAt` − first `received_at`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { generateDemoScenario, type McfProduct } from '../simulators/demo/index.ts';
 import { parseConnection } from '../src/config/connection-file.ts';
 import { ConnectionStore } from '../src/connections/connection-store.ts';
-import { createKysely } from '../src/db/database.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { netbaronSalesOrders, orderBodies, placeAtRate } from './export-load.ts';
 import { distribution, msText } from './export-stats.ts';
+import { freshDatabase, startServe } from './lib/cluster.ts';
 import { markdownTable } from './lib/format.ts';
 import { peakRssOf, startSimProcess } from './lib/sim-process.ts';
 
@@ -40,27 +36,6 @@ const RATES = values.rates!.split(',').map(Number);
 const DURATION = Number(values.duration);
 const DRAIN_MS = Number(values.drain) * 1000;
 const log = (line: string) => void process.stderr.write(`${line}\n`);
-
-function startService(
-  role: 'web' | 'worker',
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['bin/netbaron.js', 'serve', '--role', role, '--port', '0'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    let url = '';
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      url ||= /(http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1] ?? '';
-      if (line.startsWith('Ready in')) resolve({ child, url });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`serve --role ${role} exited at start (code ${String(code)})`)),
-    );
-  });
-}
 
 interface Row {
   workers: number;
@@ -86,13 +61,7 @@ let nextOrder = 0;
 try {
   for (const workerCount of WORKERS) {
     const name = `export_${workerCount}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: server.connectionString });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = server.connectionString.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
-    const db = createKysely(url, 4);
-    await migrateToLatest(db);
+    const { url, db } = await freshDatabase(server.connectionString, name);
     await sims.mycashflow.putState(scenario.mycashflow);
     await sims.netbaron.putState(scenario.netbaron);
     const m = scenario.mycashflow as unknown as { api_users: Array<{ email: string; api_key: string }> };
@@ -129,8 +98,8 @@ try {
       DATA_DIR: dir,
       LOG_LEVEL: 'warn',
     };
-    const workers = await Promise.all(Array.from({ length: workerCount }, () => startService('worker', env)));
-    const web = await startService('web', env);
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => startServe('worker', env)));
+    const web = await startServe('web', env);
     for (let i = 0; i < 100; i += 1) {
       if (await db.selectFrom('webhook_subscriptions').select('uuid').executeTakeFirst()) break;
       await new Promise((r) => setTimeout(r, 100));

@@ -5,7 +5,7 @@
  * queued at the same moment. Prints the total time, the spread of finish times across stores, the
  * writes made, and each worker process's peak memory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,15 +13,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { parseConnection } from '../src/config/connection-file.ts';
 import { ConnectionStore } from '../src/connections/connection-store.ts';
-import { createKysely } from '../src/db/database.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { enqueueImport } from '../src/jobs/import-jobs.ts';
 import { startQueue } from '../src/jobs/queue.ts';
 import { silentLogger } from '../src/observability/logger.ts';
+import { freshDatabase, startServe } from './lib/cluster.ts';
 import { markdownTable, seconds, thousands } from './lib/format.ts';
 import { buildScenario, connectionFile } from './lib/scenario.ts';
 import { peakRssOf } from './lib/sim-process.ts';
@@ -85,20 +83,6 @@ async function writesOf(url: string): Promise<number> {
   return Object.entries(log.counts.byMethod).reduce((n, [m, c]) => (m === 'GET' ? n : n + c), 0);
 }
 
-function startWorker(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; pid: number }> {
-  const child = spawn(process.execPath, ['bin/netbaron.js', 'serve', '--role', 'worker', '--port', '0'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('Ready in')) resolve({ child, pid: child.pid! });
-    });
-    child.once('exit', (code) => reject(new Error(`a worker exited at start (code ${String(code)})`)));
-  });
-}
-
 interface Result {
   workers: number;
   totalS: number;
@@ -120,13 +104,7 @@ try {
   for (const workerCount of WORKER_COUNTS) {
     // A fresh database and fresh stores for each worker count.
     const name = `bench_${workerCount}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: server.connectionString });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = server.connectionString.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
-    const db = createKysely(url, 4);
-    await migrateToLatest(db);
+    const { url, db } = await freshDatabase(server.connectionString, name);
     const store = new ConnectionStore(db, key);
     const ids: string[] = [];
     for (let i = 0; i < STORES; i += 1) {
@@ -154,7 +132,7 @@ try {
       DATA_DIR: dir,
       LOG_LEVEL: 'warn',
     };
-    const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorker(env)));
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => startServe('worker', env)));
     const boss = await startQueue(url, silentLogger);
     const started = Date.now();
     for (const id of ids) await enqueueImport(boss, { connectionId: id, trigger: 'cli' });
@@ -188,7 +166,7 @@ try {
     result.lastS = offsets.at(-1)!;
     result.medianS = offsets[Math.floor(offsets.length / 2)]!;
     result.totalS = result.lastS;
-    result.peakRssMb = workers.map((w) => peakRssOf(w.pid) ?? 0);
+    result.peakRssMb = workers.map((w) => peakRssOf(w.child.pid) ?? 0);
     let writes = 0;
     for (const pair of sims.pairs.slice(0, STORES)) writes += await writesOf(pair.mycashflow);
     result.writes = writes;

@@ -51,7 +51,8 @@ export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
 }
 
-async function freePort(): Promise<number> {
+/** A port nobody listens on now (the embedded cluster's, and a test cluster's fixed one). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded.ts';
+import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded.ts';
 
 /*
  * A PostgreSQL cluster of a test's own that the test can stop and start again, as an operator's
@@ -23,19 +22,6 @@ export interface RestartablePostgres {
   start(): Promise<void>;
   /** Stops the cluster if it runs and removes its folder. */
   destroy(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 export async function startRestartablePostgres(
