@@ -6,12 +6,22 @@ import type { ActionStatus, Database, RunStatus } from './schema.ts';
 type Db = Kysely<Database>;
 const CHUNK = 2000;
 
+/**
+ * The id of the connection with this slug, added (with this name) when it is new. An existing one is
+ * left as it is: a connection file used on the command line does not rename what the service stores.
+ */
 export async function ensureConnection(db: Db, slug: string, name: string): Promise<string> {
-  const row = await db
+  const inserted = await db
     .insertInto('connections')
     .values({ slug, name })
-    .onConflict((oc) => oc.column('slug').doUpdateSet({ name }))
+    .onConflict((oc) => oc.column('slug').doNothing())
     .returning('id')
+    .executeTakeFirst();
+  if (inserted) return inserted.id;
+  const row = await db
+    .selectFrom('connections')
+    .select('id')
+    .where('slug', '=', slug)
     .executeTakeFirstOrThrow();
   return row.id;
 }

@@ -14,6 +14,11 @@ describe('retrying an order from the ledger', () => {
   it('reads back first when its document was ever put together, and never reopens a sent order', async () => {
     const { db } = await createTestDatabase();
     const connectionId = await ensureConnection(db, 'retry-test', 'Retry test');
+    // A connection file on the command line names an existing connection without renaming it.
+    expect(await ensureConnection(db, 'retry-test', 'Another name')).toBe(connectionId);
+    expect((await db.selectFrom('connections').select('name').executeTakeFirstOrThrow()).name).toBe(
+      'Retry test',
+    );
     const waiting = async (orderId: number, withDocument: boolean) => {
       const key = { connectionId, orderId };
       await receiveOrder(db, key, { id: orderId }, undefined, 'poll');
