@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemoScenario, type DemoScenario } from '../simulators/demo/index.ts';
+import { demoConnection } from '../src/cli/demo-setup.ts';
 import {
   clearWebhookDeliveries,
   netbaronCalls,
@@ -217,33 +218,9 @@ function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): Result['cpu'] {
   return cpu;
 }
 
+/** The demo store's connection, as a file for the `worker` command. */
 function connectionFile(demo: DemoScenario, urls: { mycashflow: string; netbaron: string }): unknown {
-  const user = demo.mycashflow.api_users[0]!;
-  return {
-    id: 'bench',
-    name: 'Benchmark',
-    mycashflow: { baseUrl: `${urls.mycashflow}/api/v1`, user: user.email, apiKey: user.api_key },
-    netbaron: {
-      baseUrl: urls.netbaron,
-      organisation: demo.netbaron.organisation,
-      productApiPassword: demo.netbaron.modules.products.password,
-      orderApiPassword: demo.netbaron.modules.salesorder.password,
-      marketplace: '3',
-    },
-    orderExport: {
-      useVersionContactDetails: false,
-      storeContact: {
-        company: 'Pohjolan Puoti Oy',
-        business_id: '1234567-8',
-        street_address: 'Kauppakatu 1',
-        postal_code: '33100',
-        city: 'Tampere',
-        country: 'FI',
-        email: 'kauppa@pohjolanpuoti.example',
-        phone: '+35831234567',
-      },
-    },
-  };
+  return { ...demoConnection(demo, urls), id: 'bench', name: 'Benchmark' };
 }
 
 /**

@@ -13,12 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemoScenario, type McfProduct } from '../simulators/demo/index.ts';
-import { parseConnection } from '../src/config/connection-file.ts';
+import { demoConnection } from '../src/cli/demo-setup.ts';
 import { ConnectionStore } from '../src/connections/connection-store.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { netbaronSalesOrders, orderBodies, placeAtRate } from './export-load.ts';
 import { distribution, msText } from './export-stats.ts';
-import { freshDatabase, startServe } from './lib/cluster.ts';
+import { freshDatabase, serveEnv, startServe } from './lib/cluster.ts';
 import { markdownTable } from './lib/format.ts';
 import { peakRssOf, startSimProcess } from './lib/sim-process.ts';
 
@@ -64,40 +64,13 @@ try {
     const { url, db } = await freshDatabase(server.connectionString, name);
     await sims.mycashflow.putState(scenario.mycashflow);
     await sims.netbaron.putState(scenario.netbaron);
-    const m = scenario.mycashflow as unknown as { api_users: Array<{ email: string; api_key: string }> };
-    const n = scenario.netbaron as unknown as {
-      organisation: string;
-      modules: { products: { password: string | string[] }; salesorder: { password: string | string[] } };
-    };
-    const first = (p: string | string[]) => (Array.isArray(p) ? p[0]! : p);
     const store = new ConnectionStore(db, key);
-    const record = await store.upsertFromFile(
-      parseConnection({
-        id: 'bench',
-        name: 'Benchmark',
-        mycashflow: {
-          baseUrl: `${sims.mycashflow.url}/api/v1`,
-          user: m.api_users[0]!.email,
-          apiKey: m.api_users[0]!.api_key,
-        },
-        netbaron: {
-          baseUrl: sims.netbaron.url,
-          organisation: n.organisation,
-          productApiPassword: first(n.modules.products.password),
-          orderApiPassword: first(n.modules.salesorder.password),
-          marketplace: '3',
-        },
-        orderExport: { storeContact: { company: 'Pohjolan Puoti Oy', business_id: '1234567-8' } },
-      }),
-    );
-    const env = {
-      ...process.env,
-      DATABASE_URL: url,
-      ENCRYPTION_KEY: key.toString('hex'),
-      ADMIN_PASSWORD: 'bench-admin-password',
-      DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-    };
+    const record = await store.upsertFromFile({
+      ...demoConnection(scenario, { mycashflow: sims.mycashflow.url, netbaron: sims.netbaron.url }),
+      id: 'bench',
+      name: 'Benchmark',
+    });
+    const env = serveEnv(url, key, dir);
     const workers = await Promise.all(Array.from({ length: workerCount }, () => startServe('worker', env)));
     const web = await startServe('web', env);
     for (let i = 0; i < 100; i += 1) {

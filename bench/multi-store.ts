@@ -19,7 +19,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { enqueueImport } from '../src/jobs/import-jobs.ts';
 import { startQueue } from '../src/jobs/queue.ts';
 import { silentLogger } from '../src/observability/logger.ts';
-import { freshDatabase, startServe } from './lib/cluster.ts';
+import { freshDatabase, serveEnv, startServe } from './lib/cluster.ts';
 import { markdownTable, seconds, thousands } from './lib/format.ts';
 import { buildScenario, connectionFile } from './lib/scenario.ts';
 import { peakRssOf } from './lib/sim-process.ts';
@@ -85,7 +85,6 @@ async function writesOf(url: string): Promise<number> {
 
 interface Result {
   workers: number;
-  totalS: number;
   firstS: number;
   medianS: number;
   lastS: number;
@@ -124,54 +123,40 @@ try {
       });
       ids.push((await store.upsertFromFile(file)).id);
     }
-    const env = {
-      ...process.env,
-      DATABASE_URL: url,
-      ENCRYPTION_KEY: key.toString('hex'),
-      ADMIN_PASSWORD: 'bench-admin-password',
-      DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-    };
+    const env = serveEnv(url, key, dir);
     const workers = await Promise.all(Array.from({ length: workerCount }, () => startServe('worker', env)));
     const boss = await startQueue(url, silentLogger);
     const started = Date.now();
     for (const id of ids) await enqueueImport(boss, { connectionId: id, trigger: 'cli' });
-    let finished: Date[] = [];
+    let runs: Array<{ status: string; finished_at: Date | null }>;
     for (;;) {
-      const runs = await db
+      runs = await db
         .selectFrom('import_runs')
         .select(['status', 'finished_at'])
         .where('dry_run', '=', false)
         .execute();
-      const done = runs.filter((r) => r.status !== 'running' && r.finished_at);
-      if (done.length >= STORES) {
-        finished = done.map((r) => r.finished_at!);
-        results.push({
-          workers: workerCount,
-          totalS: 0,
-          firstS: 0,
-          medianS: 0,
-          lastS: 0,
-          writes: 0,
-          completed: runs.filter((r) => r.status === 'completed').length,
-          peakRssMb: [],
-        });
-        break;
-      }
+      if (runs.filter((r) => r.status !== 'running' && r.finished_at).length >= STORES) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const offsets = finished.map((f) => (f.getTime() - started) / 1000).sort((a, b) => a - b);
-    const result = results.at(-1)!;
-    result.firstS = offsets[0]!;
-    result.lastS = offsets.at(-1)!;
-    result.medianS = offsets[Math.floor(offsets.length / 2)]!;
-    result.totalS = result.lastS;
-    result.peakRssMb = workers.map((w) => peakRssOf(w.child.pid) ?? 0);
+    const offsets = runs
+      .flatMap((r) =>
+        r.status !== 'running' && r.finished_at ? [(r.finished_at.getTime() - started) / 1000] : [],
+      )
+      .sort((a, b) => a - b);
     let writes = 0;
     for (const pair of sims.pairs.slice(0, STORES)) writes += await writesOf(pair.mycashflow);
-    result.writes = writes;
+    const result: Result = {
+      workers: workerCount,
+      firstS: offsets[0]!,
+      medianS: offsets[Math.floor(offsets.length / 2)]!,
+      lastS: offsets.at(-1)!,
+      writes,
+      completed: runs.filter((r) => r.status === 'completed').length,
+      peakRssMb: workers.map((w) => peakRssOf(w.child.pid) ?? 0),
+    };
+    results.push(result);
     process.stderr.write(
-      `${workerCount} worker(s): ${result.completed}/${STORES} completed in ${result.totalS.toFixed(1)} s\n`,
+      `${workerCount} worker(s): ${result.completed}/${STORES} completed in ${result.lastS.toFixed(1)} s\n`,
     );
     await boss.stop({ graceful: false, wait: true });
     for (const w of workers) {
@@ -206,7 +191,7 @@ console.log(
     results.map((r) => [
       String(r.workers),
       `${r.completed} / ${STORES}`,
-      seconds(r.totalS * 1000),
+      seconds(r.lastS * 1000),
       seconds(r.firstS * 1000),
       seconds(r.medianS * 1000),
       seconds(r.lastS * 1000),
@@ -220,4 +205,4 @@ console.log(
 const one = results.find((r) => r.workers === 1);
 const four = results.find((r) => r.workers === 4);
 if (one && four)
-  console.log(`\nFour workers finish the set ${(one.totalS / four.totalS).toFixed(2)} × faster than one.`);
+  console.log(`\nFour workers finish the set ${(one.lastS / four.lastS).toFixed(2)} × faster than one.`);

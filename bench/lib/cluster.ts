@@ -28,6 +28,18 @@ export async function freshDatabase(
   return { url, db };
 }
 
+/** The environment of every service process of one configuration: one database, one sealing key. */
+export function serveEnv(databaseUrl: string, key: Buffer, dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    ENCRYPTION_KEY: key.toString('hex'),
+    ADMIN_PASSWORD: 'bench-admin-password',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+}
+
 /** `serve --role <role> --port 0`, resolved when it prints that it is ready, with its address. */
 export function startServe(
   role: 'web' | 'worker',

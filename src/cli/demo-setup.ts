@@ -47,18 +47,22 @@ export async function resetDemoConnection(db: Kysely<Database>): Promise<void> {
 
 const firstPassword = (p: string | string[]): string => (Array.isArray(p) ? p[0]! : p);
 
-export function demoConnectionFile(sims: RunningSimulators): ConnectionFile {
-  const creds = simCredentials.parse({
-    mycashflow: sims.mycashflow.system.getState(),
-    netbaron: sims.netbaron.system.getState(),
-  });
+/**
+ * The demo store's connection to simulators holding these states (a generated demo scenario, or what
+ * running simulators hold), with the credentials read from the states themselves.
+ */
+export function demoConnection(
+  states: { mycashflow: unknown; netbaron: unknown },
+  urls: { mycashflow: string; netbaron: string },
+): ConnectionFile {
+  const creds = simCredentials.parse(states);
   const user = creds.mycashflow.api_users[0]!;
   return parseConnection({
     id: 'demo',
     name: 'Demo store',
-    mycashflow: { baseUrl: `${sims.mycashflow.url}/api/v1`, user: user.email, apiKey: user.api_key },
+    mycashflow: { baseUrl: `${urls.mycashflow}/api/v1`, user: user.email, apiKey: user.api_key },
     netbaron: {
-      baseUrl: sims.netbaron.url,
+      baseUrl: urls.netbaron,
       organisation: creds.netbaron.organisation,
       productApiPassword: firstPassword(creds.netbaron.modules.products.password),
       orderApiPassword: firstPassword(creds.netbaron.modules.salesorder.password),
@@ -67,4 +71,11 @@ export function demoConnectionFile(sims: RunningSimulators): ConnectionFile {
     productImport: { mode: 'import-new', updateDescriptions: true, whenRemoving: 'hide' },
     orderExport: { storeContact: DEMO_STORE_CONTACT },
   });
+}
+
+export function demoConnectionFile(sims: RunningSimulators): ConnectionFile {
+  return demoConnection(
+    { mycashflow: sims.mycashflow.system.getState(), netbaron: sims.netbaron.system.getState() },
+    { mycashflow: sims.mycashflow.url, netbaron: sims.netbaron.url },
+  );
 }

@@ -48,46 +48,36 @@ export class ConnectionStore {
   ) {}
 
   /**
-   * The row's credentials; none when they were sealed with another key (the key file lost or replaced):
-   * the connection then shows its credentials as not set, with a problem saying why, and saving new
-   * ones seals them with the current key. Nothing else of the service stops over it.
+   * The row's credentials, opened once. Sealed with another key (the key file lost or replaced), they
+   * count as not set: the connection shows them so, with a problem saying why, and saving new ones
+   * seals them with the current key. Nothing else of the service stops over it.
    */
-  private secretsOfRow(row: Row): Secrets {
-    if (!row.secrets) return {};
+  private open(row: Row): { secrets: Secrets; unreadable: boolean } {
+    if (!row.secrets) return { secrets: {}, unreadable: false };
     try {
-      return openSecrets(this.key, `connection:${row.id}`, row.secrets) as Secrets;
+      return {
+        secrets: openSecrets(this.key, `connection:${row.id}`, row.secrets) as Secrets,
+        unreadable: false,
+      };
     } catch (err) {
-      if (err instanceof SecretBoxError) return {};
+      if (err instanceof SecretBoxError) return { secrets: {}, unreadable: true };
       throw err;
     }
   }
 
-  /** Whether the stored credentials were sealed with a key this service does not have. */
-  private sealedWithOtherKey(row: Row): boolean {
-    if (!row.secrets) return false;
-    try {
-      openSecrets(this.key, `connection:${row.id}`, row.secrets);
-      return false;
-    } catch (err) {
-      if (err instanceof SecretBoxError) return true;
-      throw err;
-    }
-  }
-
-  private record(row: Row): ConnectionRecord {
-    const secrets = this.secretsOfRow(row);
+  private record(row: Row, opened = this.open(row)): ConnectionRecord {
     return {
       id: row.id,
       slug: row.slug,
       name: row.name,
       settings: parseStoredSettings(row.settings),
-      secretsSet: Object.fromEntries(SECRET_FIELDS.map((f) => [f, Boolean(secrets[f])])) as Record<
+      secretsSet: Object.fromEntries(SECRET_FIELDS.map((f) => [f, Boolean(opened.secrets[f])])) as Record<
         SecretField,
         boolean
       >,
       scheduleFiredAt: row.schedule_fired_at,
       updatedAt: row.updated_at,
-      credentialsUnreadable: this.sealedWithOtherKey(row),
+      credentialsUnreadable: opened.unreadable,
     };
   }
 
@@ -113,16 +103,25 @@ export class ConnectionStore {
 
   /** The runnable connection (credentials included) for the clients, or what is still missing. */
   async assemble(id: string): Promise<(Assembled & { record: ConnectionRecord }) | undefined> {
-    const row = await this.select().where('id', '=', id).executeTakeFirst();
+    return this.assembleWhere('id', id);
+  }
+
+  async assembleBySlug(slug: string): Promise<(Assembled & { record: ConnectionRecord }) | undefined> {
+    return this.assembleWhere('slug', slug);
+  }
+
+  private async assembleWhere(column: 'id' | 'slug', value: string) {
+    const row = await this.select().where(column, '=', value).executeTakeFirst();
     if (!row) return undefined;
-    const record = this.record(row);
-    return { ...assembleConnection(row.slug, row.name, record.settings, this.secretsOfRow(row)), record };
+    const opened = this.open(row);
+    const record = this.record(row, opened);
+    return { ...assembleConnection(row.slug, row.name, record.settings, opened.secrets), record };
   }
 
   /** The credentials themselves, for building a client before the connection is complete. */
   async secrets(id: string): Promise<Secrets> {
     const row = await this.select().where('id', '=', id).executeTakeFirst();
-    return row ? this.secretsOfRow(row) : {};
+    return row ? this.open(row).secrets : {};
   }
 
   /**
@@ -184,7 +183,7 @@ export class ConnectionStore {
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirstOrThrow();
-      const next: Secrets = { ...this.secretsOfRow(row) };
+      const next: Secrets = { ...this.open(row).secrets };
       for (const field of SECRET_FIELDS) {
         const value = changes[field];
         if (value !== undefined && value.trim() !== '') next[field] = value.trim();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { PlannedAction } from '../catalog/plan.ts';
 import type { Database } from './schema.ts';
 
@@ -54,6 +54,18 @@ export async function runActions(
     error: r.error,
     action: r.action as PlannedAction,
   }));
+}
+
+/** How many actions of each kind a run planned, for the run page's filter. */
+export async function actionKindCounts(db: Db, runId: string): Promise<Array<{ kind: string; n: number }>> {
+  const rows = await db
+    .selectFrom('import_actions')
+    .select(['kind', sql<string>`count(*)`.as('n')])
+    .where('run_id', '=', runId)
+    .groupBy('kind')
+    .orderBy('kind')
+    .execute();
+  return rows.map((k) => ({ kind: k.kind, n: Number(k.n) }));
 }
 
 /** The import job of a connection that is waiting or running now, if any (for the overview's progress). */

@@ -24,11 +24,16 @@ export class ArrivalWindow {
   priorityFor(connectionId: string): number {
     const now = this.now();
     const since = now - this.windowMs;
-    const list = (this.arrivals.get(connectionId) ?? []).filter((t) => t > since);
+    const list = this.arrivals.get(connectionId) ?? [];
+    // Arrivals are in time order: the expired ones are at the front.
+    let expired = 0;
+    while (expired < list.length && list[expired]! <= since) expired += 1;
+    if (expired > 0) list.splice(0, expired);
     const priority = burstPriority(list.length);
     list.push(now);
     // Bounded: a store's list never holds more than the window's arrivals, and idle stores are forgotten.
-    this.arrivals.set(connectionId, list.length > 100_000 ? list.slice(-100_000) : list);
+    if (list.length > 100_000) list.splice(0, list.length - 100_000);
+    this.arrivals.set(connectionId, list);
     if (this.arrivals.size > 10_000) {
       for (const [id, times] of this.arrivals) if (times.every((t) => t <= since)) this.arrivals.delete(id);
     }

@@ -41,15 +41,20 @@ export async function ensureWebhookSubscription(
   return { uuid: subscription.uuid, created: true };
 }
 
-export async function subscriptionUuid(
+/**
+ * The connection a webhook path names and its subscription's uuid, in one query and without opening
+ * any credential: it runs for every delivery.
+ */
+export async function subscriptionBySlug(
   db: Kysely<Database>,
-  connectionId: string,
-): Promise<string | undefined> {
+  slug: string,
+): Promise<{ connectionId: string; uuid: string } | undefined> {
   const row = await db
-    .selectFrom('webhook_subscriptions')
-    .select('uuid')
-    .where('connection_id', '=', connectionId)
-    .where('topic', '=', ORDER_CREATED)
+    .selectFrom('connections')
+    .innerJoin('webhook_subscriptions', 'webhook_subscriptions.connection_id', 'connections.id')
+    .select(['connections.id', 'webhook_subscriptions.uuid'])
+    .where('connections.slug', '=', slug)
+    .where('webhook_subscriptions.topic', '=', ORDER_CREATED)
     .executeTakeFirst();
-  return row?.uuid;
+  return row && { connectionId: row.id, uuid: row.uuid };
 }

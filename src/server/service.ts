@@ -15,7 +15,7 @@ import { ConfigError } from '../config/env.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
-import { ensureWebhookSubscription, subscriptionUuid } from '../orders/webhook-subscription.ts';
+import { ensureWebhookSubscription, subscriptionBySlug } from '../orders/webhook-subscription.ts';
 import { loadEncryptionKey } from '../security/encryption-key.ts';
 import { SignInLimiter } from '../security/rate-limit.ts';
 import { createAdminApp, type AdminApp } from './app.ts';
@@ -188,11 +188,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       },
       exportPriority: (connectionId) => arrivals.priorityFor(connectionId),
       subscribeWebhooks,
-      webhookFor: async (slug) => {
-        const record = await store.bySlug(slug);
-        const uuid = record && (await subscriptionUuid(database.db, record.id));
-        return record && uuid ? { connectionId: record.id, uuid } : undefined;
-      },
+      webhookFor: (slug) => subscriptionBySlug(database.db, slug),
       stopping: stopping.signal,
       readiness: async () => {
         const checks: Record<string, string> = {};

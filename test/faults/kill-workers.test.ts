@@ -103,11 +103,6 @@ describe('workers killed with SIGKILL during an import and order export', () => 
     const record = await cluster.store.upsertFromFile(demoConnectionFile(disturbed));
     const workers: ServiceProcess[] = await Promise.all([cluster.start('worker'), cluster.start('worker')]);
     const web = await cluster.start('web');
-    await waitFor(
-      'the subscription',
-      async () =>
-        (await database.db.selectFrom('webhook_subscriptions').select('uuid').executeTakeFirst())?.uuid,
-    );
     // Slow writes: the import lasts long enough for five kills.
     await faults(
       disturbed,

@@ -25,11 +25,6 @@ describe('NetBaron down, then back', () => {
     await cluster.store.upsertFromFile(connectionFileFor(sims, 'alpha'));
     const workers = await Promise.all([cluster.start('worker'), cluster.start('worker')]);
     const web = await cluster.start('web');
-    await waitFor(
-      'the subscription',
-      async () =>
-        (await database.db.selectFrom('webhook_subscriptions').select('uuid').executeTakeFirst())?.uuid,
-    );
 
     const placed: number[] = [];
     const place = async (n: number) => {

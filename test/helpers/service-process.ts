@@ -37,6 +37,7 @@ export interface ServiceProcess {
 export interface Cluster {
   key: Buffer;
   store: ConnectionStore;
+  /** Resolves when the process is ready; a web process, once it has subscribed every stored store. */
   start(role: 'web' | 'worker' | 'all', extraEnv?: Record<string, string>): Promise<ServiceProcess>;
 }
 
@@ -89,6 +90,18 @@ export async function createCluster(database: TestDatabase): Promise<Cluster> {
       await new Promise((r) => setTimeout(r, 25));
     }
     const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
+    if (role === 'web') {
+      // A web process subscribes every stored store to itself in the background: wait for that, so a
+      // test's orders are delivered to it.
+      const stores = (await database.db.selectFrom('connections').select('id').execute()).length;
+      while (
+        (await database.db.selectFrom('webhook_subscriptions').select('uuid').execute()).length < stores
+      ) {
+        if (Date.now() > deadline)
+          throw new Error(`serve --role web did not subscribe its ${stores} store(s)`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
     const proc: ServiceProcess = {
       role,
       pid: child.pid!,

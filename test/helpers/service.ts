@@ -59,6 +59,9 @@ export async function startTestService(
 /** Every response any AdminClient of this test file received: searched for credentials at the end. */
 const seenResponses: string[] = [];
 
+/** How much response text the AdminClients of this file have received (so a search is not of nothing). */
+export const seenResponseBytes = (): number => seenResponses.reduce((n, text) => n + text.length, 0);
+
 /** The credentials of the test scenarios, and their HTTP Basic encoding, as they must never appear. */
 export function credentialNeedles(): string[] {
   const basic = (user: string, secret: string) => Buffer.from(`${user}:${secret}`).toString('base64');

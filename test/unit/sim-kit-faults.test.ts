@@ -22,7 +22,11 @@ describe('the simulators’ fault rules', () => {
   it('applies count and share as before, and refuses a rule with both', () => {
     const faults = new FaultInjector(7);
     faults.set([faultRuleSchema.parse({ status: 503, count: 2 })]);
-    expect([1, 2, 3].map(() => faults.decide('PUT', '/ws/salesorder').kind)).toEqual(['status', 'status', 'none']);
+    expect([1, 2, 3].map(() => faults.decide('PUT', '/ws/salesorder').kind)).toEqual([
+      'status',
+      'status',
+      'none',
+    ]);
     expect(faultRuleSchema.safeParse({ status: 503, count: 1, share: 0.5 }).success).toBe(false);
   });
 });

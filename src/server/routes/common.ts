@@ -17,10 +17,11 @@ export interface ConnectionPage {
 
 /** The connection a `:slug` route names, or 404; nothing of another connection is ever loaded. */
 export async function connectionPage(app: AppContext, ctx: RequestContext): Promise<ConnectionPage> {
-  const record = await app.store.bySlug(ctx.params.slug ?? '');
-  if (!record) throw new HttpError(404, 'There is no such connection.');
-  const assembled = await app.store.assemble(record.id);
-  const missing = assembled && !assembled.ok ? assembled.missing : [];
+  // One read of the row: the record and what is still missing come from the same opening.
+  const assembled = await app.store.assembleBySlug(ctx.params.slug ?? '');
+  if (!assembled) throw new HttpError(404, 'There is no such connection.');
+  const { record } = assembled;
+  const missing = assembled.ok ? [] : assembled.missing;
   const problems = await openProblems(app.db, record.id, missing, record.credentialsUnreadable);
   return {
     record,
@@ -38,6 +39,13 @@ export async function connectionPage(app: AppContext, ctx: RequestContext): Prom
         body,
       ),
   };
+}
+
+/** The connection a `:slug` route names (for a handler that needs no page around it), or 404. */
+export async function connectionOf(app: AppContext, ctx: RequestContext): Promise<ConnectionRecord> {
+  const record = await app.store.bySlug(ctx.params.slug ?? '');
+  if (!record) throw new HttpError(404, 'There is no such connection.');
+  return record;
 }
 
 export const connectionBase = (record: { slug: string }): string => `/connections/${record.slug}`;

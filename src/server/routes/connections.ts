@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { ledgerStateCounts } from '../../db/order-ledger.ts';
 import { slugFromName } from '../../config/connection-file.ts';
 import { describeSchedule } from '../../connections/schedule.ts';
 import { activeImportRun, listRuns } from '../../db/run-history.ts';
@@ -11,16 +11,6 @@ import { html } from '../views/html.ts';
 import { csrfField, layout } from '../views/layout.ts';
 import { runsTable } from '../views/pages/runs.ts';
 import { connectionBase, connectionPage } from './common.ts';
-
-async function orderCounts(app: AppContext, connectionId: string): Promise<Record<string, number>> {
-  const rows = await app.db
-    .selectFrom('order_ledger')
-    .select(['state', sql<string>`count(*)`.as('n')])
-    .where('connection_id', '=', connectionId)
-    .groupBy('state')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-}
 
 export function connectionRoutes(app: AppContext): Route[] {
   return [
@@ -38,7 +28,7 @@ export function connectionRoutes(app: AppContext): Route[] {
               (p) => p.severity === 'error',
             );
             const [lastRun] = await listRuns(app.db, c.id, 1);
-            const orders = await orderCounts(app, c.id);
+            const orders = await ledgerStateCounts(app.db, c.id);
             return { c, missing, problems, lastRun, orders };
           }),
         );
@@ -66,8 +56,8 @@ export function connectionRoutes(app: AppContext): Route[] {
                           <td>
                             ${lastRun ? html`${stateBadge(lastRun.status)} ${when(lastRun.created_at)}` : '—'}
                           </td>
-                          <td class="num">${orders.sent ?? 0}</td>
-                          <td class="num">${(orders.waiting ?? 0) + (orders['outcome-unknown'] ?? 0)}</td>
+                          <td class="num">${orders.sent}</td>
+                          <td class="num">${orders.waiting + orders['outcome-unknown']}</td>
                           <td class="num">
                             <a href="/connections/${c.slug}/problems">${problems.length}</a>
                           </td>
@@ -110,17 +100,17 @@ export function connectionRoutes(app: AppContext): Route[] {
         const base = connectionBase(cp.record);
         const runs = await listRuns(app.db, cp.record.id, 5);
         const active = await activeImportRun(app.db, cp.record.id);
-        const orders = await orderCounts(app, cp.record.id);
+        const orders = await ledgerStateCounts(app.db, cp.record.id);
         const errors = cp.problems.filter((p) => p.severity === 'error');
         const body = html`<h1>${cp.record.name}</h1>
           ${cp.missing.length ? html`<p class="notice warn">Not ready: set ${cp.missing.join(', ')} in the <a href="${base}/settings">settings</a>.</p>` : ''}
           <div class="cards">
             <div class="card">
-              <div class="figure">${orders.sent ?? 0}</div>
+              <div class="figure">${orders.sent}</div>
               orders sent to NetBaron
             </div>
             <div class="card">
-              <div class="figure">${(orders.waiting ?? 0) + (orders['outcome-unknown'] ?? 0)}</div>
+              <div class="figure">${orders.waiting + orders['outcome-unknown']}</div>
               <a href="${base}/orders?state=waiting">orders waiting</a>
             </div>
             <div class="card">

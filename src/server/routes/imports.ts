@@ -1,15 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runProblems } from '../../db/import-runs.ts';
-import { findRun, listRuns, runActions } from '../../db/run-history.ts';
+import { actionKindCounts, findRun, listRuns, runActions } from '../../db/run-history.ts';
 import { enqueueImport, importJobStatus, type ImportJobStatus } from '../../jobs/import-jobs.ts';
 import type { Problem } from '../../catalog/plan.ts';
-import { sql } from 'kysely';
 import type { AppContext } from '../app-context.ts';
 import { formText, HttpError } from '../http/request.ts';
 import { redirect, SECURITY_HEADERS, sendHtml, type Route } from '../http/router.ts';
 import { html } from '../views/html.ts';
 import { progressBody, runBody, runsTable } from '../views/pages/runs.ts';
-import { connectionBase, connectionPage } from './common.ts';
+import { connectionBase, connectionOf, connectionPage } from './common.ts';
 
 const PAGE_SIZE = 200;
 
@@ -20,8 +19,7 @@ export function importRoutes(app: AppContext): Route[] {
       path: '/connections/:slug/imports',
       access: 'admin',
       handler: async (ctx) => {
-        const record = await app.store.bySlug(ctx.params.slug ?? '');
-        if (!record) throw new HttpError(404, 'There is no such connection.');
+        const record = await connectionOf(app, ctx);
         const dryRun = formText(ctx.form, 'dry_run') === '1';
         const force = formText(ctx.form, 'force') === '1';
         const jobId = await enqueueImport(app.boss, {
@@ -66,9 +64,9 @@ export function importRoutes(app: AppContext): Route[] {
       method: 'GET',
       path: '/connections/:slug/imports/:jobId/events',
       access: 'admin',
-      handler: async ({ req, res, params }) => {
-        const record = await app.store.bySlug(params.slug ?? '');
-        if (!record) throw new HttpError(404, 'There is no such connection.');
+      handler: async (ctx) => {
+        const { req, res, params } = ctx;
+        const record = await connectionOf(app, ctx);
         const base = connectionBase(record);
         res.writeHead(200, {
           ...SECURITY_HEADERS,
@@ -155,15 +153,7 @@ export function importRoutes(app: AppContext): Route[] {
         if (!run) throw new HttpError(404, 'There is no such run for this connection.');
         const kindParam = ctx.url.searchParams.get('kind') ?? undefined;
         const page = Math.max(1, Number.parseInt(ctx.url.searchParams.get('page') ?? '1', 10) || 1);
-        const kinds = (
-          await app.db
-            .selectFrom('import_actions')
-            .select(['kind', sql<string>`count(*)`.as('n')])
-            .where('run_id', '=', run.id)
-            .groupBy('kind')
-            .orderBy('kind')
-            .execute()
-        ).map((k) => ({ kind: k.kind, n: Number(k.n) }));
+        const kinds = await actionKindCounts(app.db, run.id);
         const kind = kinds.some((k) => k.kind === kindParam) ? kindParam : undefined;
         const actions = await runActions(app.db, run.id, {
           kind,

@@ -14,7 +14,7 @@ import { redirect, sendHtml, type RequestContext, type Route } from '../http/rou
 import { csrfField } from '../views/layout.ts';
 import { orderPage } from '../views/pages/order.ts';
 import { orderListQuery, ordersPage, ORDERS_PER_PAGE } from '../views/pages/orders.ts';
-import { connectionBase, connectionPage } from './common.ts';
+import { connectionBase, connectionOf, connectionPage } from './common.ts';
 
 /** The order a `:orderId` names: digits only, so that a malformed id is a 404 rather than a database error. */
 function orderIdParam(ctx: RequestContext): number {
@@ -32,8 +32,7 @@ export function orderRoutes(app: AppContext): Route[] {
       access: 'admin',
       // After a cause shared by many orders is fixed (the Order API password, a payment method).
       handler: async (ctx) => {
-        const record = await app.store.bySlug(ctx.params.slug ?? '');
-        if (!record) throw new HttpError(404, 'There is no such connection.');
+        const record = await connectionOf(app, ctx);
         const waiting = await ordersInState(app.db, record.id, 'waiting');
         for (const [position, w] of waiting.entries()) {
           const key: LedgerKey = { connectionId: record.id, orderId: Number(w.order_id) };
@@ -96,8 +95,7 @@ export function orderRoutes(app: AppContext): Route[] {
       path: '/connections/:slug/orders/:orderId/retry',
       access: 'admin',
       handler: async (ctx) => {
-        const record = await app.store.bySlug(ctx.params.slug ?? '');
-        if (!record) throw new HttpError(404, 'There is no such connection.');
+        const record = await connectionOf(app, ctx);
         const key: LedgerKey = { connectionId: record.id, orderId: orderIdParam(ctx) };
         const result = await retryOrder(app.db, key, 'admin page');
         if (!result) throw new HttpError(404, `Order ${key.orderId} is not in this connection's ledger.`);

@@ -5,10 +5,9 @@ import type { ConnectionRecord } from '../../connections/connection-store.ts';
 import { MyCashflowClient } from '../../mycashflow/client.ts';
 import type { AppContext } from '../app-context.ts';
 import { readSettingsForm } from '../forms/settings-form.ts';
-import { HttpError } from '../http/request.ts';
 import { redirect, sendHtml, type RequestContext, type Route } from '../http/router.ts';
 import { settingsBody, type SettingsView } from '../views/pages/settings.ts';
-import { connectionPage } from './common.ts';
+import { connectionOf, connectionPage } from './common.ts';
 
 /** NetBaron's marketplaces for the choice list, when the Product API credentials allow; never slow. */
 async function marketplacesFor(
@@ -58,8 +57,7 @@ async function runTest(
   ctx: RequestContext,
   system: 'mycashflow' | 'netbaron',
 ): Promise<ConnectionTest> {
-  const record = await app.store.bySlug(ctx.params.slug ?? '');
-  if (!record) throw new HttpError(404, 'There is no such connection.');
+  const record = await connectionOf(app, ctx);
   const secrets = await app.store.secrets(record.id);
   // Fresh clients: a test must not wait behind the retries of a running job's client.
   if (system === 'netbaron') {
@@ -102,16 +100,13 @@ export function settingsRoutes(app: AppContext): Route[] {
       path: '/connections/:slug/settings',
       access: 'admin',
       handler: async (ctx) => {
-        const record = await app.store.bySlug(ctx.params.slug ?? '');
-        if (!record) throw new HttpError(404, 'There is no such connection.');
+        const record = await connectionOf(app, ctx);
         const result = readSettingsForm(ctx.form, record.settings);
         if (!result.ok) {
-          // The typed values come back for correction, the credentials never.
-          const partial = readSettingsForm({ ...ctx.form }, record.settings);
+          // The saved settings come back with the messages beside the fields; credentials never do.
           return renderSettings(app, ctx, 422, {
             errors: result.errors,
             name: String(ctx.form.name ?? record.name),
-            ...(partial.ok ? { settings: partial.settings } : {}),
           });
         }
         await app.store.saveSettings(record.id, result.name, result.settings);

@@ -18,11 +18,8 @@ describe('scale-out: serve --role web and two --role worker over one database', 
     const workers = await Promise.all([cluster.start('worker'), cluster.start('worker')]);
     const web = await cluster.start('web');
 
-    // The web process subscribed both stores to itself.
-    await waitFor('both subscriptions', async () => {
-      const n = await database.db.selectFrom('webhook_subscriptions').select('uuid').execute();
-      return n.length === 2 ? true : undefined;
-    });
+    // The web process subscribed both stores to itself (start('web') waits for that).
+    expect(await database.db.selectFrom('webhook_subscriptions').select('uuid').execute()).toHaveLength(2);
     const admin = new AdminClient(web.url);
     await admin.signIn();
     await admin.get('/connections/alpha');
