@@ -1,20 +1,24 @@
 /**
  * Product-import benchmark: `npx tsx bench/import-products.ts [--sizes 1000,10000,100000]
- * [--latencies 0,20] [--concurrency N]`. See bench/README.md for what each column means.
+ * [--latencies 0,20] [--workers 1,4] [--concurrency N]`. See bench/README.md for what each column means.
  *
- * For each size and added latency: a full import into an empty store, a re-import with nothing
- * changed (which must write nothing to MyCashflow), and a re-import after 1 % of the NetBaron products
- * changed. The simulators run in one child process, each import in another (the real CLI with
- * `--json`), so that the connector's process is measured on its own.
+ * For each size, added latency and way of running: a full import into an empty store, a re-import
+ * with nothing changed (which must write nothing to MyCashflow), and a re-import after 1 % of the
+ * NetBaron products changed. The simulators run in one child process. The import runs either in the
+ * service (`--workers N`: N `serve --role worker` processes over one PostgreSQL server, the import
+ * queued as a job) or in the CLI (`--workers cli`: `import-products --json` with its own embedded
+ * PostgreSQL, start-up included), so that the connector's processes are measured on their own.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { productImportSettingsSchema } from '../src/config/connection-file.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from '../src/db/embedded.ts';
 import { byMethod, markdownTable, sameCounts, seconds, sum, thousands } from './lib/format.ts';
 import { runCli, runImport, stopRunningImports, type ImportRun } from './lib/run-import.ts';
 import { buildScenario, changeOnePercent, connectionFile, type BenchScenario } from './lib/scenario.ts';
+import { startServiceImporter } from './lib/service-import.ts';
 import {
   machineCpuSeconds,
   startSimProcess,
@@ -31,11 +35,14 @@ const RAISED_CONCURRENCY = 16;
 const REFERENCE = { size: 100_000, latencyMs: 20 };
 
 type ScenarioName = 'full import' | 'no-change re-import' | '1 % changed';
+/** How the import runs: the CLI, or the service with that many worker processes. */
+type Mode = 'cli' | number;
 
 interface Row {
   size: number;
   listed: number;
   latencyMs: number;
+  mode: Mode;
   scenario: ScenarioName;
   run: ImportRun;
   sim: { mycashflow: RequestCounts; netbaron: RequestCounts };
@@ -58,8 +65,17 @@ function options() {
     options: {
       sizes: { type: 'string', default: '1000,10000,100000' },
       latencies: { type: 'string', default: '0,20' },
+      workers: { type: 'string', default: '1,4' },
       concurrency: { type: 'string' },
     },
+  });
+  const modes: Mode[] = values.workers.split(',').map((w) => {
+    const t = w.trim();
+    if (t === 'cli') return 'cli';
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 1 || n > 8)
+      throw new Error(`--workers takes "cli" or worker counts from 1 to 8, separated by commas, not "${w}"`);
+    return n;
   });
   const sizes = parseList(values.sizes, 'sizes');
   if (sizes.some((s) => s < 100)) throw new Error('--sizes: at least 100 products, so that 1 % is a product');
@@ -70,7 +86,7 @@ function options() {
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
       throw new Error('--concurrency takes a whole number from 1 to 32 (productImport.concurrency)');
   }
-  return { sizes, latencies, concurrency };
+  return { sizes, latencies, modes, concurrency };
 }
 
 /** MyCashflow writes of a full import: one POST per product, and one stock write when its stock is not 0. */
@@ -118,22 +134,39 @@ const FLOOR_FORMULA =
   'requests (all GETs). Each system is read one page after another, but the two are read at the same ' +
   'time, hence max(). Ratio = wall time from the summary (durationMs) ÷ floor.';
 
+/**
+ * The import's own traffic: a worker also polls MyCashflow for orders (at its start and once a minute),
+ * which is not the import's and is left out of the counts and the timeline.
+ */
+function importTraffic(counts: RequestCounts): RequestCounts {
+  const byMethod = { ...counts.byMethod };
+  let total = counts.total;
+  for (const [route, n] of Object.entries(counts.byRoute)) {
+    if (!ORDER_ROUTE.test(route)) continue;
+    const method = route.split(' ')[0]!;
+    byMethod[method] = (byMethod[method] ?? 0) - n;
+    if (byMethod[method] === 0) delete byMethod[method];
+    total -= n;
+  }
+  return { ...counts, total, byMethod, entries: counts.entries.filter((e) => !ORDER_ROUTE.test(e.path)) };
+}
+const ORDER_ROUTE = /\/orders(\/|$)/;
+
 async function measure(
   sims: SimProcess,
-  configFile: string,
-  dataDir: string,
+  runOne: () => Promise<ImportRun>,
   base: Omit<Row, 'run' | 'sim' | 'scenario' | 'phases' | 'cpu'>,
   scenario: ScenarioName,
 ): Promise<Row> {
   await Promise.all([sims.mycashflow.clearRequests(), sims.netbaron.clearRequests()]);
-  const timeline = new Timeline(sims);
+  const timeline = new Timeline(sims, (e) => !ORDER_ROUTE.test(e.path));
   const simsCpu = sims.cpuSeconds();
   const machineCpu = machineCpuSeconds();
   const benchCpu = process.cpuUsage();
   timeline.start();
   let run: ImportRun;
   try {
-    run = await runImport(ROOT, configFile, dataDir);
+    run = await runOne();
   } finally {
     await timeline.stop();
   }
@@ -147,21 +180,23 @@ async function measure(
       ? { machine: machineCpuAfter - machineCpu }
       : {}),
   };
-  const [mycashflow, netbaron] = await Promise.all([sims.mycashflow.requests(), sims.netbaron.requests()]);
+  const [mycashflow, netbaron] = (
+    await Promise.all([sims.mycashflow.requests(), sims.netbaron.requests()])
+  ).map(importTraffic) as [RequestCounts, RequestCounts];
   timeline.add('mycashflow', mycashflow);
   timeline.add('netbaron', netbaron);
   const s = run.summary;
   log(
     `  ${scenario}: ${seconds(s.durationMs)} s (outside ${seconds(run.outsideMs)} s), ` +
       `MyCashflow ${byMethod(s.requests.mycashflow)}, NetBaron ${byMethod(s.requests.netbaron)}, ` +
-      `created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, peak RSS ${s.peakRssMb} MB`,
+      `created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, peak RSS ${peakText(base.mode, run)} MB`,
   );
   return { ...base, scenario, run, sim: { mycashflow, netbaron }, phases: timeline.phases(), cpu };
 }
 
 /** Everything the benchmark asserts of a row; each failure is one line. */
 function checkRow(row: Row, scenario: BenchScenario, changed: number): string[] {
-  const where = `${thousands(row.size)} × ${row.latencyMs} ms, ${row.scenario}`;
+  const where = `${thousands(row.size)} × ${row.latencyMs} ms, ${modeText(row.mode)}, ${row.scenario}`;
   const s = row.run.summary;
   const failures: string[] = [];
   const expect = (ok: boolean, what: string) => {
@@ -203,10 +238,61 @@ function checkRow(row: Row, scenario: BenchScenario, changed: number): string[] 
   return failures;
 }
 
+const modeText = (mode: Mode): string =>
+  mode === 'cli' ? 'CLI' : `${mode} worker${mode === 1 ? '' : 's'}`;
+
+/** Peak resident memory: the CLI's (its summary), or each worker process's during the import. */
+const peakText = (mode: Mode, run: ImportRun): string =>
+  mode === 'cli' || !run.processPeaksMb
+    ? String(run.summary.peakRssMb)
+    : run.processPeaksMb.map((mb) => String(mb)).join(' · ');
+
+interface Importer {
+  runOne(): Promise<ImportRun>;
+  close(): Promise<void>;
+}
+
+/** Sets up one way of running imports against a fresh, empty store whose links are not yet known. */
+async function prepare(
+  mode: Mode,
+  sims: SimProcess,
+  scenario: BenchScenario,
+  concurrency: number,
+  server: { postgres: RunningPostgres; dir: string } | undefined,
+  name: string,
+): Promise<Importer> {
+  const urls = { mycashflow: sims.mycashflow.url, netbaron: sims.netbaron.url };
+  const file = connectionFile(scenario, urls, concurrency);
+  if (mode !== 'cli') {
+    const importer = await startServiceImporter({
+      serverUrl: server!.postgres.connectionString,
+      dataDir: server!.dir,
+      database: name,
+      connectionFile: file,
+      workers: mode,
+    });
+    return { runOne: () => importer.run(), close: () => importer.close() };
+  }
+  // The data dir itself (its parent must be traversable by the `postgres` user when run as root).
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'netbaron-bench-'));
+  const configFile = path.join(dataDir, 'connection.json');
+  await writeFile(configFile, JSON.stringify(file, null, 2));
+  // Warm-up against an empty catalog: initialises and migrates the embedded cluster, so that no
+  // measured run pays for initdb.
+  await sims.netbaron.putState({ ...scenario.netbaron, products: [] });
+  await runCli(ROOT, ['check', '--config', configFile, '--json'], dataDir);
+  return {
+    runOne: () => runImport(ROOT, configFile, dataDir),
+    close: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
 async function runSize(
   size: number,
   latencies: number[],
+  modes: Mode[],
   concurrency: number,
+  server: { postgres: RunningPostgres; dir: string } | undefined,
   failures: string[],
   simPeaks: Map<number, number | undefined>,
 ): Promise<Row[]> {
@@ -216,37 +302,29 @@ async function runSize(
   const rows: Row[] = [];
   try {
     for (const latencyMs of latencies) {
-      log(`Size ${thousands(size)}, ${latencyMs} ms added latency`);
-      const tmp = await mkdtemp(path.join(os.tmpdir(), 'netbaron-bench-'));
-      try {
-        // The data dir itself (its parent must be traversable by the `postgres` user when run as root).
-        const dataDir = tmp;
-        const configFile = path.join(tmp, 'connection.json');
-        const urls = { mycashflow: sims.mycashflow.url, netbaron: sims.netbaron.url };
-        await writeFile(configFile, JSON.stringify(connectionFile(scenario, urls, concurrency), null, 2));
-
-        // Warm-up against empty simulators: initialises and migrates the embedded cluster, so that no
-        // measured run pays for initdb.
+      for (const mode of modes) {
+        log(`Size ${thousands(size)}, ${latencyMs} ms added latency, ${modeText(mode)}`);
         await Promise.all([sims.mycashflow.setLatency(0), sims.netbaron.setLatency(0)]);
         await sims.mycashflow.putState(scenario.mycashflow);
-        await sims.netbaron.putState({ ...scenario.netbaron, products: [] });
-        await runCli(ROOT, ['check', '--config', configFile, '--json'], dataDir);
-
-        await sims.netbaron.putState(scenario.netbaron);
-        await Promise.all([sims.mycashflow.setLatency(latencyMs), sims.netbaron.setLatency(latencyMs)]);
-        const base = { size, listed: scenario.listed, latencyMs };
-        const here: Row[] = [];
-        here.push(await measure(sims, configFile, dataDir, base, 'full import'));
-        here.push(await measure(sims, configFile, dataDir, base, 'no-change re-import'));
-        const change = changeOnePercent(scenario.netbaron);
-        await sims.netbaron.putState(change.state);
-        here.push(await measure(sims, configFile, dataDir, base, '1 % changed'));
-        // Back to the generated catalog for the next latency.
-        await sims.netbaron.putState(scenario.netbaron);
-        for (const row of here) failures.push(...checkRow(row, scenario, change.prices + change.stocks));
-        rows.push(...here);
-      } finally {
-        await rm(tmp, { recursive: true, force: true });
+        const name = `bench_import_${size}_${latencyMs}_${mode}_${Date.now()}`;
+        const importer = await prepare(mode, sims, scenario, concurrency, server, name);
+        try {
+          await sims.netbaron.putState(scenario.netbaron);
+          await Promise.all([sims.mycashflow.setLatency(latencyMs), sims.netbaron.setLatency(latencyMs)]);
+          const base = { size, listed: scenario.listed, latencyMs, mode };
+          const here: Row[] = [];
+          here.push(await measure(sims, importer.runOne, base, 'full import'));
+          here.push(await measure(sims, importer.runOne, base, 'no-change re-import'));
+          const change = changeOnePercent(scenario.netbaron);
+          await sims.netbaron.putState(change.state);
+          here.push(await measure(sims, importer.runOne, base, '1 % changed'));
+          // Back to the generated catalog for the next run.
+          await sims.netbaron.putState(scenario.netbaron);
+          for (const row of here) failures.push(...checkRow(row, scenario, change.prices + change.stocks));
+          rows.push(...here);
+        } finally {
+          await importer.close();
+        }
       }
     }
   } finally {
@@ -260,6 +338,7 @@ function mainTable(rows: Row[], concurrency: number): string {
   const header = [
     'size',
     'latency',
+    'run by',
     'scenario',
     'created / updated / unchanged',
     'wall s',
@@ -271,7 +350,7 @@ function mainTable(rows: Row[], concurrency: number): string {
     'floor s',
     'ratio',
   ];
-  const right = [true, true, false, true, true, true, false, false, false, true, true, true];
+  const right = [true, true, false, false, true, true, true, false, false, false, true, true, true];
   const body = rows.map((r) => {
     const s = r.run.summary;
     const floor = floorSeconds(r, concurrency);
@@ -281,6 +360,7 @@ function mainTable(rows: Row[], concurrency: number): string {
     return [
       thousands(r.size),
       `${r.latencyMs} ms`,
+      modeText(r.mode),
       r.scenario,
       `${thousands(s.created)} / ${thousands(s.updated)} / ${thousands(s.unchanged)}`,
       seconds(s.durationMs, 2),
@@ -288,7 +368,7 @@ function mainTable(rows: Row[], concurrency: number): string {
       byMethod(s.requests.mycashflow),
       byMethod(s.requests.netbaron),
       agrees ? 'yes' : '**no**',
-      String(s.peakRssMb),
+      peakText(r.mode, r.run),
       floor === undefined ? '—' : floor.toFixed(2),
       floor === undefined || floor === 0 ? '—' : (s.durationMs / 1000 / floor).toFixed(2),
     ];
@@ -309,6 +389,7 @@ function phaseTable(rows: Row[], concurrency: number): string {
   const header = [
     'size',
     'latency',
+    'run by',
     'scenario',
     'MyCashflow writes',
     'reading s (MCF / NB)',
@@ -321,7 +402,7 @@ function phaseTable(rows: Row[], concurrency: number): string {
     'writing ÷ write floor',
     'CPU s: connector / its PostgreSQL / sims / other processes',
   ];
-  const right = [true, true, false, true, true, true, true, true, true, true, true, true, true];
+  const right = [true, true, false, false, true, true, true, true, true, true, true, true, true, true];
   const body = rows.map((r) => {
     const s = r.run.summary;
     const writes = writesOf(s.requests.mycashflow);
@@ -333,6 +414,7 @@ function phaseTable(rows: Row[], concurrency: number): string {
     return [
       thousands(r.size),
       `${r.latencyMs} ms`,
+      modeText(r.mode),
       r.scenario,
       thousands(writes),
       `${seconds(readingMs, 2)} (${seconds(readingMcfMs, 2)} / ${seconds(readingNbMs, 2)})`,
@@ -350,14 +432,29 @@ function phaseTable(rows: Row[], concurrency: number): string {
 }
 
 async function main(): Promise<void> {
-  const { sizes, latencies, concurrency: given } = options();
+  const { sizes, latencies, modes, concurrency: given } = options();
   const { concurrency, why } = chooseConcurrency(sizes, latencies, given);
   log(`productImport.concurrency ${concurrency}: ${why}`);
   const failures: string[] = [];
   const simPeaks = new Map<number, number | undefined>();
   const rows: Row[] = [];
   const started = performance.now();
-  for (const size of sizes) rows.push(...(await runSize(size, latencies, concurrency, failures, simPeaks)));
+  // One PostgreSQL server for the service's runs (each configuration gets a database of its own); the
+  // CLI starts its own embedded server each time, as an operator's CLI does.
+  let server: { postgres: RunningPostgres; dir: string } | undefined;
+  if (modes.some((m) => m !== 'cli')) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'netbaron-bench-server-'));
+    server = { dir, postgres: await startEmbeddedPostgres({ dataDir: dir, maxConnections: 300 }) };
+  }
+  try {
+    for (const size of sizes)
+      rows.push(...(await runSize(size, latencies, modes, concurrency, server, failures, simPeaks)));
+  } finally {
+    if (server) {
+      await server.postgres.stop();
+      await rm(server.dir, { recursive: true, force: true });
+    }
+  }
 
   const listed = [...new Map(rows.map((r) => [r.size, r.listed])).entries()]
     .map(([size, n]) => `${thousands(size)} → ${thousands(n)}`)
@@ -377,9 +474,15 @@ async function main(): Promise<void> {
     '',
     `${FLOOR_FORMULA} With 0 ms of added latency there is no floor (—).`,
     '',
-    'Wall s = the summary’s durationMs (reading both sides, planning, storing the plan, writing, recording); ' +
-      'outside s = spawning the CLI to its exit (Node and tsx start-up, embedded PostgreSQL start and stop included). ' +
-      'Peak RSS = the summary’s peakRssMb (the connector process; PostgreSQL runs in processes of its own). ' +
+    'Run by N workers = N `serve --role worker` processes over one PostgreSQL server (started before, ' +
+      'not timed), the import queued as a job; run by CLI = `import-products --json` with its own embedded PostgreSQL. ' +
+      'Wall s = the summary’s durationMs (reading both sides, planning, storing the plan, writing, recording); ' +
+      'outside s = for workers, queuing the job to seeing its run finished in the database (pg-boss pick-up included); ' +
+      'for the CLI, spawning it to its exit (Node and tsx start-up, embedded PostgreSQL start and stop included). ' +
+      'Peak RSS = for workers, each worker process’s peak resident set during the import (Linux VmHWM, reset before ' +
+      'each import); for the CLI, the summary’s peakRssMb. PostgreSQL runs in processes of its own, not counted. ' +
+      'The order polls a worker makes (GET /orders at its start and every minute) are not the import’s and are ' +
+      'left out of the request counts. ' +
       `NetBaron listing entries per size (deleted ones included): ${listed}.`,
     '',
     '### Where the time goes',
@@ -391,8 +494,9 @@ async function main(): Promise<void> {
       'stored in PostgreSQL); writing = the first write’s arrival to the last write’s answer; rest = wall s − the three ' +
       '(start: connection row and lock; end: outcomes, links and the run recorded). ms per write × c = the time one of ' +
       'the c slots spends per write: L plus what the simulator and the executor cost. Write floor = W × L ÷ c. ' +
-      'CPU s (user + system, from /proc, Linux only): the connector process and, below it, its embedded PostgreSQL ' +
-      '(and tsx’s esbuild), last seen by a 200 ms poll, start-up included; the simulators’ process; and other processes: the rest of ' +
+      'CPU s (user + system, from /proc, Linux only): the connector (every worker process; for the CLI, its process) ' +
+      'and its PostgreSQL (the server’s processes; for the CLI, its embedded server and tsx’s esbuild, last seen by a ' +
+      '200 ms poll, start-up included); the simulators’ process; and other processes: the rest of ' +
       'the machine over the run (every other process, this script left out: a high figure means the run shared the ' +
       `${os.availableParallelism()} cores with other work and is slower than it would be alone).`,
     '',

@@ -30,6 +30,8 @@ export interface ImportRun {
    * polling /proc every 200 ms (Linux only).
    */
   cpu?: { own: number; below: number };
+  /** Run by the service: each worker process's peak resident set during this import, in MB. */
+  processPeaksMb?: number[];
 }
 
 /** CLI processes still running, stopped (SIGINT: they stop their PostgreSQL) if the benchmark fails. */

@@ -8,6 +8,7 @@ export interface LoggedRequest {
   seq: number;
   at: string;
   method: string;
+  path: string;
   durationMs: number;
 }
 
@@ -15,6 +16,8 @@ export interface RequestCounts {
   total: number;
   byMethod: Record<string, number>;
   byStatus: Record<string, number>;
+  /** Counts by `METHOD /path`. */
+  byRoute: Record<string, number>;
   /** The newest entries (the simulator keeps 5 000). */
   entries: LoggedRequest[];
 }
@@ -61,14 +64,25 @@ function controlOf(url: string): SimControl {
     requests: async () => {
       const log = (await control(url, 'GET', '/__sim/requests')) as {
         total: number;
-        counts: { byMethod: Record<string, number>; byStatus: Record<string, number> };
+        counts: {
+          byMethod: Record<string, number>;
+          byStatus: Record<string, number>;
+          byPath: Record<string, number>;
+        };
         requests: LoggedRequest[];
       };
       return {
         total: log.total,
         byMethod: log.counts.byMethod,
         byStatus: log.counts.byStatus,
-        entries: log.requests.map(({ seq, at, method, durationMs }) => ({ seq, at, method, durationMs })),
+        byRoute: log.counts.byPath,
+        entries: log.requests.map(({ seq, at, method, path, durationMs }) => ({
+          seq,
+          at,
+          method,
+          path,
+          durationMs,
+        })),
       };
     },
   };

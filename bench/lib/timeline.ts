@@ -32,6 +32,8 @@ export class Timeline {
 
   constructor(
     private readonly sims: SimProcess,
+    /** Requests that are not the import's (a worker's order polls) are left out. */
+    private readonly keep: (e: LoggedRequest) => boolean = () => true,
     private readonly everyMs = 100,
   ) {}
 
@@ -50,6 +52,7 @@ export class Timeline {
 
   add(system: 'mycashflow' | 'netbaron', counts: RequestCounts): void {
     for (const e of counts.entries) {
+      if (!this.keep(e)) continue;
       this.seen.set(`${system}:${e.seq}`, e);
       if (system === 'mycashflow' && e.method !== 'GET') this.firstWriteSeen = true;
     }
