@@ -238,8 +238,7 @@ function checkRow(row: Row, scenario: BenchScenario, changed: number): string[] 
   return failures;
 }
 
-const modeText = (mode: Mode): string =>
-  mode === 'cli' ? 'CLI' : `${mode} worker${mode === 1 ? '' : 's'}`;
+const modeText = (mode: Mode): string => (mode === 'cli' ? 'CLI' : `${mode} worker${mode === 1 ? '' : 's'}`);
 
 /** Peak resident memory: the CLI's (its summary), or each worker process's during the import. */
 const peakText = (mode: Mode, run: ImportRun): string =>

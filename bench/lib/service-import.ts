@@ -43,7 +43,9 @@ function resetPeak(pid: number | undefined): void {
 /** The PostgreSQL server's CPU seconds: the postmaster and every backend below it. */
 function postgresCpu(dataDir: string): number | undefined {
   try {
-    const postmaster = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = Number(
+      readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
     const tree = treeCpuSecondsOf(postmaster);
     return tree ? tree.own + [...tree.below.values()].reduce((a, b) => a + b, 0) : undefined;
   } catch {
@@ -62,13 +64,16 @@ export async function startServiceImporter(options: {
 }): Promise<ServiceImporter> {
   const key = randomBytes(32);
   const { url, db } = await freshDatabase(options.serverUrl, options.database);
-  const connectionId = (await new ConnectionStore(db, key).upsertFromFile(parseConnection(options.connectionFile)))
-    .id;
+  const connectionId = (
+    await new ConnectionStore(db, key).upsertFromFile(parseConnection(options.connectionFile))
+  ).id;
   const env = serveEnv(url, key, options.dataDir);
   const started: ChildProcess[] = [];
   let boss: PgBoss | undefined;
   try {
-    for (const s of await Promise.all(Array.from({ length: options.workers }, () => startServe('worker', env))))
+    for (const s of await Promise.all(
+      Array.from({ length: options.workers }, () => startServe('worker', env)),
+    ))
       started.push(s.child);
     boss = await startQueue(url, silentLogger);
   } catch (err) {
@@ -86,9 +91,9 @@ export async function startServiceImporter(options: {
       const before = pids.map((pid) => cpuSecondsOf(pid) ?? 0);
       const pgBefore = postgresCpu(options.dataDir);
       const known = new Set(
-        (await db.selectFrom('import_runs').select('id').where('connection_id', '=', connectionId).execute()).map(
-          (r) => r.id,
-        ),
+        (
+          await db.selectFrom('import_runs').select('id').where('connection_id', '=', connectionId).execute()
+        ).map((r) => r.id),
       );
       const t0 = performance.now();
       const jobId = await enqueueImport(queue, { connectionId, trigger: 'cli' });
@@ -97,7 +102,8 @@ export async function startServiceImporter(options: {
       const outsideMs = performance.now() - t0;
       const after = pids.map((pid) => cpuSecondsOf(pid) ?? 0);
       const pgAfter = postgresCpu(options.dataDir);
-      if (!row.summary) throw new Error(`the import ended "${row.status}" without a summary: ${row.error ?? ''}`);
+      if (!row.summary)
+        throw new Error(`the import ended "${row.status}" without a summary: ${row.error ?? ''}`);
       return {
         summary: row.summary as unknown as ImportSummary,
         outsideMs,
