@@ -13,7 +13,7 @@ import { startQueue } from '../../src/jobs/queue.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { freshDatabase, serveEnv, startServe } from './cluster.ts';
 import type { ImportRun, ImportSummary } from './run-import.ts';
-import { cpuSecondsOf, peakRssOf, treeCpuSecondsOf } from './sim-process.ts';
+import { peakRssOf, treeCpuSecondsOf } from './sim-process.ts';
 
 /*
  * Imports run the way the service runs them: `serve --role worker` processes over one PostgreSQL
@@ -40,16 +40,47 @@ function resetPeak(pid: number | undefined): void {
   }
 }
 
-/** The PostgreSQL server's CPU seconds: the postmaster and every backend below it. */
-function postgresCpu(dataDir: string): number | undefined {
+/** CPU seconds by pid of some processes and every process below them. */
+function treesCpu(roots: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const root of roots) {
+    const tree = treeCpuSecondsOf(root);
+    if (!tree) continue;
+    out.set(root, tree.own);
+    for (const [pid, cpu] of tree.below) out.set(pid, cpu);
+  }
+  return out;
+}
+
+/**
+ * CPU seconds some process trees use over an import. Processes come and go (a pool closes idle
+ * PostgreSQL backends), and an ended one's CPU is no longer in /proc: each one's last figure seen by a
+ * 200 ms poll is kept.
+ */
+function watchCpu(roots: () => number[]): { stop(): number } {
+  const before = treesCpu(roots());
+  const last = new Map(before);
+  const poll = () => {
+    for (const [pid, cpu] of treesCpu(roots())) last.set(pid, cpu);
+  };
+  const timer = setInterval(poll, 200).unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      poll();
+      let used = 0;
+      for (const [pid, cpu] of last) used += cpu - (before.get(pid) ?? 0);
+      return used;
+    },
+  };
+}
+
+/** The embedded PostgreSQL server's postmaster; its backends are below it. */
+function postmasterOf(dataDir: string): number[] {
   try {
-    const postmaster = Number(
-      readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0],
-    );
-    const tree = treeCpuSecondsOf(postmaster);
-    return tree ? tree.own + [...tree.below.values()].reduce((a, b) => a + b, 0) : undefined;
+    return [Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0])];
   } catch {
-    return undefined;
+    return [];
   }
 }
 
@@ -82,14 +113,15 @@ export async function startServiceImporter(options: {
     throw err;
   }
   const queue = boss;
-  const pids = started.map((c) => c.pid);
+  const pids = started.flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
 
   return {
     workers: options.workers,
     async run(): Promise<ImportRun> {
       for (const pid of pids) resetPeak(pid);
-      const before = pids.map((pid) => cpuSecondsOf(pid) ?? 0);
-      const pgBefore = postgresCpu(options.dataDir);
+      // Each worker with what runs below it (tsx's esbuild), and the PostgreSQL server.
+      const workersCpu = watchCpu(() => pids);
+      const pgCpu = watchCpu(() => postmasterOf(options.dataDir));
       const known = new Set(
         (
           await db.selectFrom('import_runs').select('id').where('connection_id', '=', connectionId).execute()
@@ -100,18 +132,15 @@ export async function startServiceImporter(options: {
       if (!jobId) throw new Error('the import was not queued: one was already queued for this store');
       const row = await finishedRun(db, connectionId, known);
       const outsideMs = performance.now() - t0;
-      const after = pids.map((pid) => cpuSecondsOf(pid) ?? 0);
-      const pgAfter = postgresCpu(options.dataDir);
+      const own = workersCpu.stop();
+      const below = pgCpu.stop();
       if (!row.summary)
         throw new Error(`the import ended "${row.status}" without a summary: ${row.error ?? ''}`);
       return {
         summary: row.summary as unknown as ImportSummary,
         outsideMs,
         processPeaksMb: pids.map((pid) => peakRssOf(pid) ?? 0),
-        cpu: {
-          own: after.reduce((n, a, i) => n + a - before[i]!, 0),
-          below: pgBefore !== undefined && pgAfter !== undefined ? pgAfter - pgBefore : 0,
-        },
+        cpu: { own, below },
       };
     },
     async close(): Promise<void> {

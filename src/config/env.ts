@@ -30,6 +30,13 @@ export const envSchema = z.object({
   ENCRYPTION_KEY: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Reverse proxies in front of the service: the client's address is then read from X-Forwarded-For. */
+  TRUST_PROXY: z.coerce
+    .number({ message: 'TRUST_PROXY must be the number of reverse proxies in front of the service (0–5)' })
+    .int('TRUST_PROXY must be a whole number (0–5)')
+    .min(0, 'TRUST_PROXY must be 0 or more')
+    .max(5, 'TRUST_PROXY must be at most 5')
+    .default(0),
 });
 
 export type Env = z.infer<typeof envSchema>;

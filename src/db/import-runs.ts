@@ -296,3 +296,36 @@ export async function saveLinks(
     }
   });
 }
+
+/**
+ * A run that could not even be planned (credentials, an unreachable side) is stored too, so that it is
+ * seen; once per job, however often the job is tried.
+ */
+export async function recordFailedStart(
+  db: Db,
+  start: { connectionId: string; dryRun: boolean; force: boolean; trigger: string; jobId: string },
+  error: string,
+): Promise<void> {
+  const existing = await db
+    .selectFrom('import_runs')
+    .select('id')
+    .where('job_id', '=', start.jobId)
+    .executeTakeFirst();
+  if (existing) return;
+  await db
+    .insertInto('import_runs')
+    .values({
+      connection_id: start.connectionId,
+      status: 'failed',
+      dry_run: start.dryRun,
+      forced: start.force,
+      settings: '{}',
+      counts: '{}',
+      guard: '{}',
+      error,
+      trigger: start.trigger,
+      job_id: start.jobId,
+      finished_at: new Date(),
+    })
+    .execute();
+}

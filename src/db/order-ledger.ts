@@ -78,7 +78,9 @@ export async function withOrderLock<T>(
 /**
  * Takes an order for sending; call it holding the order's lock (`withOrderLock`). An order whose earlier
  * attempt ended unclear (`outcome-unknown`, or `sending` left behind by a process that died) comes back
- * with that previous state, so that the caller reads NetBaron before sending again.
+ * with that previous state, so that the caller reads NetBaron before sending again. A received order
+ * whose next attempt is still ahead (NetBaron's Retry-After, the back-off) is not taken: an early job
+ * (a repeated webhook, a retry) must not send sooner than that. A person's retry clears the wait first.
  */
 export async function claimForSending(
   db: Db,
@@ -87,13 +89,14 @@ export async function claimForSending(
 ): Promise<ClaimedOrder | undefined> {
   const rows = await sql<{ order: unknown; previous_state: LedgerState; attempts: number }>`
     with prev as (
-      select state from order_ledger
+      select state, next_attempt_at from order_ledger
       where connection_id = ${key.connectionId} and order_id = ${key.orderId}
       for update skip locked)
     update order_ledger l set state = 'sending', sending_since = now(), attempts = l.attempts + 1, updated_at = now()
     from prev
     where l.connection_id = ${key.connectionId} and l.order_id = ${key.orderId}
-      and (prev.state in ('received', 'outcome-unknown', 'sending')
+      and ((prev.state = 'received' and (prev.next_attempt_at is null or prev.next_attempt_at <= now()))
+        or prev.state in ('outcome-unknown', 'sending')
         or (${options.includeWaiting} and prev.state = 'waiting'))
     returning l.order, prev.state as previous_state, l.attempts`.execute(db);
   const row = rows.rows[0];

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { importLockFree, importProducts } from '../catalog/import-products.ts';
 import { clientsFor } from '../connections/clients.ts';
 import type { ConnectionRegistry } from '../connections/registry.ts';
-import { actionTallies } from '../db/import-runs.ts';
+import { actionTallies, recordFailedStart } from '../db/import-runs.ts';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -30,37 +30,6 @@ export async function enqueueImport(
 ): Promise<string | null> {
   const data = importJobSchema.parse(job);
   return boss.send(QUEUES.importProducts, data, { singletonKey: `import:${data.connectionId}` });
-}
-
-/** A run that could not even be planned (credentials, an unreachable side) is stored too, so it is seen. */
-async function recordFailedStart(
-  db: Kysely<Database>,
-  job: ImportJob,
-  jobId: string,
-  error: string,
-): Promise<void> {
-  const existing = await db
-    .selectFrom('import_runs')
-    .select('id')
-    .where('job_id', '=', jobId)
-    .executeTakeFirst();
-  if (existing) return;
-  await db
-    .insertInto('import_runs')
-    .values({
-      connection_id: job.connectionId,
-      status: 'failed',
-      dry_run: job.dryRun,
-      forced: job.force,
-      settings: '{}',
-      counts: '{}',
-      guard: '{}',
-      error,
-      trigger: job.trigger,
-      job_id: jobId,
-      finished_at: new Date(),
-    })
-    .execute();
 }
 
 class StoppingError extends Error {
@@ -116,7 +85,7 @@ export async function startImportWorker(options: {
         if (err instanceof StoppingError) throw err;
         const message = (err as Error).message;
         logger.error('product import failed', { error: message });
-        await recordFailedStart(db, data, job.id, message);
+        await recordFailedStart(db, { ...data, jobId: job.id }, message);
         // The same label as a finished run: the store's slug (the id only if the store is gone).
         const slug = (await registry.store.byId(data.connectionId).catch(() => undefined))?.slug;
         metrics.importRun(slug ?? data.connectionId, 'failed');

@@ -94,8 +94,12 @@ export async function startOrderWorker(options: {
               const ctx = await contextFor(data.connectionId);
               if (!ctx) throw new Error(`connection ${data.connectionId} is not served by this worker`);
               const result = await sendOrder(ctx, data.orderId);
-              if (result.outcome === 'retry-later' || result.outcome === 'outcome-unknown')
-                throw new Error(result.reason);
+              // NetBaron refused in a way that passes (503, 429): the next attempt is a job of its own that
+              // starts when the ledger says the order is due (never sooner than NetBaron's Retry-After),
+              // rather than pg-boss's retry, whose back-off knows nothing of Retry-After. The poll's sweep
+              // queues it again should that job be lost.
+              if (result.outcome === 'retry-later') await enqueueExport(boss, data, 0, result.retryAt);
+              else if (result.outcome === 'outcome-unknown') throw new Error(result.reason);
             } catch (err) {
               // Failed alone, so pg-boss retries this order with back-off while the batch's others complete.
               await boss.fail(QUEUES.exportOrder, job.id, { message: (err as Error).message });

@@ -134,6 +134,15 @@ async function startAndEnsureQueues(boss: PgBoss): Promise<void> {
 }
 
 /** `priority`: higher goes first; the later orders of one store's burst get lower ones (`fairness.ts`). */
-export async function enqueueExport(boss: PgBoss, job: ExportOrderJob, priority = 0): Promise<void> {
-  await boss.send(QUEUES.exportOrder, job, { singletonKey: exportOrderKey(job), priority });
+export async function enqueueExport(
+  boss: PgBoss,
+  job: ExportOrderJob,
+  priority = 0,
+  startAfter?: Date,
+): Promise<void> {
+  await boss.send(QUEUES.exportOrder, job, {
+    singletonKey: exportOrderKey(job),
+    priority,
+    ...(startAfter ? { startAfter } : {}),
+  });
 }

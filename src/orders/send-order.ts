@@ -32,7 +32,7 @@ export type SendOutcome =
   | { outcome: 'found-already-sent'; salesOrderNumber: string }
   | { outcome: 'waiting'; reason: string }
   | { outcome: 'outcome-unknown'; reason: string }
-  | { outcome: 'retry-later'; reason: string }
+  | { outcome: 'retry-later'; reason: string; retryAt: Date }
   | { outcome: 'not-claimed' };
 
 /** Later attempts of an order that keeps failing in a way that may pass wait longer, up to an hour. */
@@ -161,7 +161,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
     // Never sooner than NetBaron asked (429/503 with Retry-After), whatever the back-off says.
     const retryAt = new Date(Date.now() + backoffDelay(retryPolicy, claimed.attempts, err.retryAfterMs));
     await settle(ctx.db, key, { state: 'received', reason, retryAt });
-    return { outcome: 'retry-later', reason };
+    return { outcome: 'retry-later', reason, retryAt };
   }
   let reason = `Order ${orderId}: ${err.message}`;
   if (err.kind === 'unknown-payment-method') {

@@ -20,6 +20,8 @@ export interface AppContext {
   metrics: Metrics;
   /** Send the Secure attribute on cookies (the service is reached over https). */
   cookieSecure: boolean;
+  /** Reverse proxies in front (`TRUST_PROXY`): how the client's address is found. */
+  trustedProxies: number;
   /** The service as MyCashflow reaches it, for webhook subscriptions. */
   publicUrl: string;
   metricsToken?: string;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { receiveOrder } from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
+import { clientAddress } from './http/client-address.ts';
 
 export const WEBHOOK_PATH = /^\/hooks\/mycashflow\/([a-z0-9][a-z0-9-]*)$/;
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -29,6 +30,8 @@ export interface ReceiverOptions {
   /** Called once the order is stored (also for a repeated delivery): queues its export. */
   onReceived(connectionId: string, orderId: number): Promise<void>;
   logger: Logger;
+  /** Reverse proxies in front (`TRUST_PROXY`), for the sender's address in the log. */
+  trustedProxies?: number;
 }
 
 const sameText = (a: string, b: string): boolean => {
@@ -72,7 +75,7 @@ export function createWebhookReceiver(options: ReceiverOptions) {
   const { logger } = options;
   return async (req: IncomingMessage, res: ServerResponse, slug: string): Promise<void> => {
     // Taken now: once a body has been refused the socket may be gone.
-    const remoteAddress = req.socket.remoteAddress;
+    const remoteAddress = clientAddress(req, options.trustedProxies ?? 0);
     const refuse = (status: number, reason: string) => {
       logger.warn('webhook delivery refused', {
         connection: slug,

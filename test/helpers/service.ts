@@ -26,7 +26,7 @@ export interface TestService {
  * admin password and every log line kept for inspection. Stopped when the file ends.
  */
 export async function startTestService(
-  options: { pollCron?: string; database?: TestDatabase; dataDir?: string } = {},
+  options: { pollCron?: string; database?: TestDatabase; dataDir?: string; trustProxy?: number } = {},
 ): Promise<TestService & { database: TestDatabase }> {
   // A restart in a test passes the first service's database and folder (its key file) again.
   const testDb = options.database ?? (await createTestDatabase());
@@ -41,6 +41,7 @@ export async function startTestService(
       HOST: '127.0.0.1',
       ADMIN_PASSWORD,
       COOKIE_SECURE: 'auto',
+      TRUST_PROXY: options.trustProxy ?? 0,
     },
     logger,
     database: { db, mode: 'shared', url: testDb.url, appliedMigrations: [], close: () => db.destroy() },

@@ -311,6 +311,28 @@ export interface StoreStateDoc {
 export const storeState = (sims: RunningSimulators) =>
   control<StoreStateDoc>(`${sims.mycashflow.url}/__sim/state`);
 
+/**
+ * The delivery the store would send for an order to the receiver at `hookUrl`: the order with the
+ * subscription's expands, and the uuid header. For repeating a delivery as MyCashflow may.
+ */
+export async function storeDelivery(
+  sims: RunningSimulators,
+  hookUrl: string,
+  orderId: number,
+): Promise<{ headers: Record<string, string>; body: string }> {
+  const { webhooks } = await storeState(sims);
+  const subscription = webhooks.find((w) => w.url === hookUrl)!;
+  const res = await fetch(
+    `${sims.mycashflow.url}/api/v1/orders/${orderId}?expand=${subscription.expands.join(',')}`,
+    { headers: { Authorization: MCF_AUTH, Accept: 'application/json' } },
+  );
+  const { data } = (await res.json()) as { data: unknown };
+  return {
+    headers: { 'Content-Type': 'application/json', 'X-MyCashflow-Webhook-Uuid': subscription.uuid },
+    body: JSON.stringify({ topic: 'order.created', uuid: subscription.uuid, data }),
+  };
+}
+
 export interface WebhookDeliveryDoc {
   uuid: string;
   url: string;

@@ -4,7 +4,7 @@ import {
   createWorkerHarness,
   ledgerEvents,
   ledgerRows,
-  MCF_AUTH,
+  storeDelivery,
   netbaronCounts,
   netbaronOrders,
   placeOrder,
@@ -83,24 +83,10 @@ describe('the order-export worker, webhook intake', () => {
     await setFaults(sims, 'netbaron', [{ path: '/ws/salesorder', method: 'PUT', latencyMs: 300 }]);
     const order = await placeOrder(sims);
     // The delivery exactly as the simulator sends it: the order with the subscription's expands.
-    const res = await fetch(
-      `${sims.mycashflow.url}/api/v1/orders/${order.id}?expand=${subscription.expands.join(',')}`,
-      {
-        headers: {
-          Authorization: MCF_AUTH,
-          Accept: 'application/json',
-        },
-      },
-    );
-    const { data } = (await res.json()) as { data: unknown };
-    const body = JSON.stringify({ topic: 'order.created', uuid: subscription.uuid, data });
+    const delivery = await storeDelivery(sims, worker.hookUrl, order.id);
     const answers = await Promise.all(
       [1, 2, 3].map(async () => {
-        const r = await fetch(worker.hookUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-MyCashflow-Webhook-Uuid': subscription.uuid },
-          body,
-        });
+        const r = await fetch(worker.hookUrl, { method: 'POST', ...delivery });
         return { status: r.status, body: (await r.json()) as { orderId: number; duplicate: boolean } };
       }),
     );

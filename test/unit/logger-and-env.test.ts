@@ -39,7 +39,13 @@ describe('environment', () => {
       PORT: 4000,
       HOST: '127.0.0.1',
       COOKIE_SECURE: 'auto',
+      TRUST_PROXY: 0,
     });
+    expect(readEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(() => readEnv({ TRUST_PROXY: 'yes' })).toThrow(
+      /TRUST_PROXY must be the number of reverse proxies/,
+    );
+    expect(() => readEnv({ TRUST_PROXY: '9' })).toThrow(/TRUST_PROXY must be at most 5/);
     expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
     expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres/);
     expect(readEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();

@@ -2,6 +2,7 @@ import { randomToken } from '../../security/tokens.ts';
 import type { AppContext } from '../app-context.ts';
 import { ADMIN_USER, checkAdminPassword } from '../auth/admin-users.ts';
 import { cookie, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE } from '../auth/sessions.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { formText, HttpError, parseCookies } from '../http/request.ts';
 import { redirect, sendHtml, type Route } from '../http/router.ts';
 import { html } from '../views/html.ts';
@@ -58,7 +59,7 @@ export function authRoutes(app: AppContext): Route[] {
       path: '/sign-in',
       access: 'public',
       handler: async ({ req, res, form, logger }) => {
-        const who = req.socket.remoteAddress ?? 'unknown';
+        const who = clientAddress(req, app.trustedProxies);
         const verdict = app.limiter.check(who);
         if (!verdict.allowed) {
           res.setHeader('Retry-After', String(verdict.retryAfterSeconds));

@@ -7,6 +7,7 @@ import { createWebhookReceiver, type ReceiverOptions } from '../webhook-receiver
 export function webhookRoutes(app: AppContext): Route[] {
   const options: Omit<ReceiverOptions, 'logger'> = {
     db: app.db,
+    trustedProxies: app.trustedProxies,
     connectionFor: (slug) => app.webhookFor(slug),
     onReceived: async (connectionId, orderId) => {
       await enqueueExport(app.boss, { connectionId, orderId }, app.exportPriority(connectionId));
