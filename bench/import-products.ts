@@ -279,7 +279,12 @@ async function prepare(
   // Warm-up against an empty catalog: initialises and migrates the embedded cluster, so that no
   // measured run pays for initdb.
   await sims.netbaron.putState({ ...scenario.netbaron, products: [] });
-  await runCli(ROOT, ['check', '--config', configFile, '--json'], dataDir);
+  try {
+    await runCli(ROOT, ['check', '--config', configFile, '--json'], dataDir);
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     runOne: () => runImport(ROOT, configFile, dataDir),
     close: () => rm(dataDir, { recursive: true, force: true }),
