@@ -7,7 +7,6 @@
  * `received_at`; sustained = orders in NetBaron ÷ (last `ReceivedAt` − first `received_at`).
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +17,7 @@ import { ConnectionStore } from '../src/connections/connection-store.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { netbaronSalesOrders, orderBodies, placeAtRate } from './export-load.ts';
 import { distribution, msText } from './export-stats.ts';
-import { freshDatabase, serveEnv, startServe } from './lib/cluster.ts';
+import { freshDatabase, serveEnv, startServe, stopServe } from './lib/cluster.ts';
 import { markdownTable } from './lib/format.ts';
 import { peakRssOf, startSimProcess } from './lib/sim-process.ts';
 
@@ -127,10 +126,7 @@ try {
         rss: [web, ...workers].map((p) => String(peakRssOf(p.child.pid) ?? '—')).join(' · '),
       });
     }
-    for (const p of [web, ...workers]) {
-      p.child.kill('SIGTERM');
-      await once(p.child, 'exit');
-    }
+    await stopServe([web, ...workers].map((p) => p.child));
     await db.destroy();
   }
 } finally {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { descendantsOf, peakRssOf, scanProcesses } from './lib/sim-process.ts';
+import { peakRssOf, treeCpuSecondsOf } from './lib/sim-process.ts';
 
 export interface WorkerProcess {
   /** The receiver's URL as the worker subscribed it. */
@@ -102,21 +102,6 @@ export async function startWorker(root: string, configFile: string, dataDir: str
       clearInterval(poll);
     },
   };
-}
-
-/**
- * CPU seconds of a live process (own) and of everything below it. Unlike a sum over live processes
- * alone, `below` includes children that have already ended and been reaped (their parent's cutime and
- * cstime): PostgreSQL backends come and go with the connection pools.
- */
-export function treeCpuSecondsOf(pid: number | undefined): { own: number; below: number } | undefined {
-  if (pid === undefined) return undefined;
-  const procs = scanProcesses();
-  const root = procs?.get(pid);
-  if (!procs || !root) return undefined;
-  let below = root.reaped;
-  for (const p of descendantsOf(procs, pid)) below += procs.get(p)!.self + procs.get(p)!.reaped;
-  return { own: root.self, below };
 }
 
 /**

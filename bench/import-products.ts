@@ -135,8 +135,8 @@ const FLOOR_FORMULA =
   'time, hence max(). Ratio = wall time from the summary (durationMs) ÷ floor.';
 
 /**
- * The import's own traffic: a worker also polls MyCashflow for orders (at its start and once a minute),
- * which is not the import's and is left out of the counts and the timeline.
+ * The import's own request counts: a worker also polls MyCashflow for orders (at its start and once a
+ * minute), which is not the import's (the timeline leaves those requests out by ORDER_ROUTE too).
  */
 function importTraffic(counts: RequestCounts): RequestCounts {
   const byMethod = { ...counts.byMethod };
@@ -148,7 +148,7 @@ function importTraffic(counts: RequestCounts): RequestCounts {
     if (byMethod[method] === 0) delete byMethod[method];
     total -= n;
   }
-  return { ...counts, total, byMethod, entries: counts.entries.filter((e) => !ORDER_ROUTE.test(e.path)) };
+  return { ...counts, total, byMethod };
 }
 const ORDER_ROUTE = /\/orders(\/|$)/;
 

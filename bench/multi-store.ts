@@ -19,7 +19,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { enqueueImport } from '../src/jobs/import-jobs.ts';
 import { startQueue } from '../src/jobs/queue.ts';
 import { silentLogger } from '../src/observability/logger.ts';
-import { freshDatabase, serveEnv, startServe } from './lib/cluster.ts';
+import { freshDatabase, serveEnv, startServe, stopServe } from './lib/cluster.ts';
 import { markdownTable, seconds, thousands } from './lib/format.ts';
 import { buildScenario, connectionFile } from './lib/scenario.ts';
 import { peakRssOf } from './lib/sim-process.ts';
@@ -159,10 +159,7 @@ try {
       `${workerCount} worker(s): ${result.completed}/${STORES} completed in ${result.lastS.toFixed(1)} s\n`,
     );
     await boss.stop({ graceful: false, wait: true });
-    for (const w of workers) {
-      w.child.kill('SIGTERM');
-      await once(w.child, 'exit');
-    }
+    await stopServe(workers.map((w) => w.child));
     await db.destroy();
   }
 } finally {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Kysely } from 'kysely';
@@ -60,4 +61,16 @@ export function startServe(
       reject(new Error(`serve --role ${role} exited at start (code ${String(code)})`)),
     );
   });
+}
+
+/** SIGTERM to each `serve` process, resolved when all have exited. */
+export async function stopServe(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }),
+  );
 }

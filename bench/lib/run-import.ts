@@ -72,17 +72,12 @@ export async function runCli(
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   let polled: number | undefined;
-  let own: number | undefined;
-  // Descendants come and go (PostgreSQL stops before the CLI exits): each one's last figure is kept.
-  const below = new Map<number, number>();
+  // The last figure before the exit: PostgreSQL, stopped and reaped by then, is in the CLI's `below`.
+  let cpu: { own: number; below: number } | undefined;
   const poll = setInterval(() => {
     const now = peakRssOf(child.pid);
     if (now !== undefined) polled = Math.max(polled ?? 0, now);
-    const tree = treeCpuSecondsOf(child.pid);
-    if (tree) {
-      own = tree.own;
-      for (const [pid, cpu] of tree.below) below.set(pid, cpu);
-    }
+    cpu = treeCpuSecondsOf(child.pid) ?? cpu;
   }, 200);
   const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   clearInterval(poll);
@@ -95,7 +90,7 @@ export async function runCli(
     stdout,
     outsideMs,
     ...(polled === undefined ? {} : { polledPeakRssMb: polled }),
-    ...(own === undefined ? {} : { cpu: { own, below: [...below.values()].reduce((a, b) => a + b, 0) } }),
+    ...(cpu === undefined ? {} : { cpu }),
   };
 }
 

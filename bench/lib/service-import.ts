@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -11,7 +10,7 @@ import type { Database } from '../../src/db/schema.ts';
 import { enqueueImport } from '../../src/jobs/import-jobs.ts';
 import { startQueue } from '../../src/jobs/queue.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
-import { freshDatabase, serveEnv, startServe } from './cluster.ts';
+import { freshDatabase, serveEnv, startServe, stopServe } from './cluster.ts';
 import type { ImportRun, ImportSummary } from './run-import.ts';
 import { peakRssOf, treeCpuSecondsOf } from './sim-process.ts';
 
@@ -40,39 +39,12 @@ function resetPeak(pid: number | undefined): void {
   }
 }
 
-/** CPU seconds by pid of some processes and every process below them. */
-function treesCpu(roots: number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const root of roots) {
-    const tree = treeCpuSecondsOf(root);
-    if (!tree) continue;
-    out.set(root, tree.own);
-    for (const [pid, cpu] of tree.below) out.set(pid, cpu);
-  }
-  return out;
-}
-
-/**
- * CPU seconds some process trees use over an import. Processes come and go (a pool closes idle
- * PostgreSQL backends), and an ended one's CPU is no longer in /proc: each one's last figure seen by a
- * 200 ms poll is kept.
- */
-function watchCpu(roots: () => number[]): { stop(): number } {
-  const before = treesCpu(roots());
-  const last = new Map(before);
-  const poll = () => {
-    for (const [pid, cpu] of treesCpu(roots())) last.set(pid, cpu);
-  };
-  const timer = setInterval(poll, 200).unref();
-  return {
-    stop() {
-      clearInterval(timer);
-      poll();
-      let used = 0;
-      for (const [pid, cpu] of last) used += cpu - (before.get(pid) ?? 0);
-      return used;
-    },
-  };
+/** CPU seconds of processes and of everything below them, backends that ended included. */
+function cpuOfTrees(pids: number[]): number {
+  return pids.reduce((n, pid) => {
+    const tree = treeCpuSecondsOf(pid);
+    return tree ? n + tree.own + tree.below : n;
+  }, 0);
 }
 
 /** The embedded PostgreSQL server's postmaster; its backends are below it. */
@@ -108,20 +80,21 @@ export async function startServiceImporter(options: {
       started.push(s.child);
     boss = await startQueue(url, silentLogger);
   } catch (err) {
-    for (const child of started) child.kill('SIGTERM');
+    await stopServe(started);
     await db.destroy();
     throw err;
   }
   const queue = boss;
   const pids = started.flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
+  const postmaster = postmasterOf(options.dataDir);
 
   return {
     workers: options.workers,
     async run(): Promise<ImportRun> {
       for (const pid of pids) resetPeak(pid);
       // Each worker with what runs below it (tsx's esbuild), and the PostgreSQL server.
-      const workersCpu = watchCpu(() => pids);
-      const pgCpu = watchCpu(() => postmasterOf(options.dataDir));
+      const workersCpu = cpuOfTrees(pids);
+      const pgCpu = cpuOfTrees(postmaster);
       const known = new Set(
         (
           await db.selectFrom('import_runs').select('id').where('connection_id', '=', connectionId).execute()
@@ -132,8 +105,8 @@ export async function startServiceImporter(options: {
       if (!jobId) throw new Error('the import was not queued: one was already queued for this store');
       const row = await finishedRun(db, connectionId, known);
       const outsideMs = performance.now() - t0;
-      const own = workersCpu.stop();
-      const below = pgCpu.stop();
+      const own = cpuOfTrees(pids) - workersCpu;
+      const below = cpuOfTrees(postmaster) - pgCpu;
       if (!row.summary)
         throw new Error(`the import ended "${row.status}" without a summary: ${row.error ?? ''}`);
       return {
@@ -145,10 +118,7 @@ export async function startServiceImporter(options: {
     },
     async close(): Promise<void> {
       await queue.stop({ graceful: false, wait: true });
-      for (const child of started) {
-        child.kill('SIGTERM');
-        if (child.exitCode === null) await once(child, 'exit');
-      }
+      await stopServe(started);
       await db.destroy();
     },
   };

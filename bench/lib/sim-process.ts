@@ -165,17 +165,19 @@ export function descendantsOf(procs: Map<number, ProcInfo>, pid: number): number
 }
 
 /**
- * CPU seconds of a live process and of each process below it (for the CLI: the embedded PostgreSQL
- * server and its backends, the esbuild service of tsx), by pid, from one scan of `/proc`.
+ * CPU seconds of a live process (own) and of everything below it. Unlike a sum over live processes
+ * alone, `below` includes children that have already ended and been reaped (their parent's cutime and
+ * cstime): PostgreSQL backends come and go with the connection pools, and an embedded server stopped
+ * before its parent exits is counted too.
  */
-export function treeCpuSecondsOf(
-  pid: number | undefined,
-): { own: number; below: Map<number, number> } | undefined {
+export function treeCpuSecondsOf(pid: number | undefined): { own: number; below: number } | undefined {
   if (pid === undefined) return undefined;
   const procs = scanProcesses();
   const root = procs?.get(pid);
   if (!procs || !root) return undefined;
-  return { own: root.self, below: new Map(descendantsOf(procs, pid).map((p) => [p, procs.get(p)!.self])) };
+  let below = root.reaped;
+  for (const p of descendantsOf(procs, pid)) below += procs.get(p)!.self + procs.get(p)!.reaped;
+  return { own: root.self, below };
 }
 
 /** CPU seconds the whole machine has been busy (every process, every core), from `/proc/stat`. */

@@ -27,6 +27,8 @@ export interface ConnectionRecord {
   credentialsUnreadable: boolean;
 }
 
+export type AssembledRecord = Assembled & { record: ConnectionRecord };
+
 type Row = {
   id: string;
   slug: string;
@@ -102,17 +104,32 @@ export class ConnectionStore {
   }
 
   /** The runnable connection (credentials included) for the clients, or what is still missing. */
-  async assemble(id: string): Promise<(Assembled & { record: ConnectionRecord }) | undefined> {
-    return this.assembleWhere('id', id);
+  async assemble(id: string): Promise<AssembledRecord | undefined> {
+    const row = await this.select().where('id', '=', id).executeTakeFirst();
+    return row && this.assembled(row);
   }
 
-  async assembleBySlug(slug: string): Promise<(Assembled & { record: ConnectionRecord }) | undefined> {
-    return this.assembleWhere('slug', slug);
+  async assembleBySlug(slug: string): Promise<AssembledRecord | undefined> {
+    const row = await this.select().where('slug', '=', slug).executeTakeFirst();
+    return row && this.assembled(row);
   }
 
-  private async assembleWhere(column: 'id' | 'slug', value: string) {
-    const row = await this.select().where(column, '=', value).executeTakeFirst();
+  /**
+   * As `assemble`, but `unchanged`, with nothing opened or parsed, while the row's `updated_at` is still
+   * `since` (every change of settings or credentials moves it): a job's look-up of a connection whose
+   * clients it already holds then costs one read and no decryption.
+   */
+  async assembleIfChanged(
+    id: string,
+    since: Date | undefined,
+  ): Promise<AssembledRecord | 'unchanged' | undefined> {
+    const row = await this.select().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
+    if (since && row.updated_at.getTime() === since.getTime()) return 'unchanged';
+    return this.assembled(row);
+  }
+
+  private assembled(row: Row): AssembledRecord {
     const opened = this.open(row);
     const record = this.record(row, opened);
     return { ...assembleConnection(row.slug, row.name, record.settings, opened.secrets), record };

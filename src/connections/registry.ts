@@ -28,7 +28,7 @@ export class ConnectionNotReady extends Error {
  * `updated_at`), so a saved password takes effect in every job of this process without a restart.
  */
 export class ConnectionRegistry {
-  private readonly cache = new Map<string, { updatedAt: number; runtime: RuntimeConnection }>();
+  private readonly cache = new Map<string, { updatedAt: Date; runtime: RuntimeConnection }>();
 
   constructor(
     readonly store: ConnectionStore,
@@ -37,12 +37,12 @@ export class ConnectionRegistry {
 
   /** The connection ready to run, undefined when it does not exist; throws `ConnectionNotReady`. */
   async get(id: string): Promise<RuntimeConnection | undefined> {
-    const assembled = await this.store.assemble(id);
+    const cached = this.cache.get(id);
+    const assembled = await this.store.assembleIfChanged(id, cached?.updatedAt);
+    if (assembled === 'unchanged') return cached!.runtime;
     if (!assembled) return undefined;
     if (!assembled.ok) throw new ConnectionNotReady(assembled.record.slug, assembled.missing);
-    const updatedAt = assembled.record.updatedAt.getTime();
-    const cached = this.cache.get(id);
-    if (cached && cached.updatedAt === updatedAt) return cached.runtime;
+    const updatedAt = assembled.record.updatedAt;
     const logger = this.logger.child({ connection: assembled.record.slug });
     const runtime = {
       id,

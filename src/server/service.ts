@@ -34,8 +34,8 @@ export type ServiceEnv = Pick<
   | 'ENCRYPTION_KEY'
   | 'METRICS_TOKEN'
   | 'COOKIE_SECURE'
-> &
-  Partial<Pick<Env, 'TRUST_PROXY'>>;
+  | 'TRUST_PROXY'
+>;
 
 export interface ServiceOptions {
   env: ServiceEnv;
@@ -181,7 +181,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       get publicUrl() {
         return publicUrl;
       },
-      trustedProxies: env.TRUST_PROXY ?? 0,
+      trustedProxies: env.TRUST_PROXY,
       metricsToken: env.METRICS_TOKEN,
       // This process's workers at once, and every other worker process through the database.
       wakeOrderWorkers: () => {

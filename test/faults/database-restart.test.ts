@@ -120,7 +120,14 @@ describe('the database restarting in the middle of a run', () => {
     expect(database.appliedMigrations.length).toBeGreaterThan(0);
     serviceDir = await mkdtemp(path.join(tmpdir(), 'nb-restart-service-'));
     service = await startService({
-      env: { DATA_DIR: serviceDir, PORT: 0, HOST: '127.0.0.1', ADMIN_PASSWORD, COOKIE_SECURE: 'auto' },
+      env: {
+        DATA_DIR: serviceDir,
+        PORT: 0,
+        HOST: '127.0.0.1',
+        ADMIN_PASSWORD,
+        COOKIE_SECURE: 'auto',
+        TRUST_PROXY: 0,
+      },
       logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
       database,
     });

@@ -8,6 +8,7 @@ import type { RunningSimulators } from '../../simulators/scenario.ts';
 import { ensureWebhookSubscription } from '../../src/orders/webhook-subscription.ts';
 import { connectionFileFor, startStoreSims, startTestService, type TestService } from '../helpers/service.ts';
 import {
+  CUSTOMER,
   ledgerEvents,
   ledgerRows,
   placeOrder,
@@ -81,15 +82,7 @@ function orderSpec(rng: () => number, tag: string, index: number): OrderSpec {
 
 async function placeSpec(sims: RunningSimulators, spec: OrderSpec): Promise<PlacedOrder> {
   return placeOrder(sims, {
-    customer_information: {
-      first_name: 'Åsa',
-      last_name: 'Öberg',
-      street_address: 'Kotitie 3',
-      postal_code: '00200',
-      city: 'Helsinki',
-      country: 'FI',
-      email: spec.email,
-    },
+    customer_information: { ...CUSTOMER, email: spec.email },
     payment_method_id: spec.paymentMethodId,
     products: spec.lines,
   });

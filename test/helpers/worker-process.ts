@@ -273,21 +273,24 @@ export interface PlacedOrder {
   payment_method_id: number;
 }
 
+/** The customer of the orders `placeOrder` places. */
+export const CUSTOMER = {
+  first_name: 'Åsa',
+  last_name: 'Öberg',
+  street_address: 'Kotitie 3',
+  postal_code: '00200',
+  city: 'Helsinki',
+  country: 'FI',
+  email: 'asa@example.com',
+};
+
 /** A checkout in the store (`POST /__sim/orders`); the simulator then delivers `order.created` itself. */
 export async function placeOrder(
   sims: RunningSimulators,
   overrides: Record<string, unknown> = {},
 ): Promise<PlacedOrder> {
   const { data } = await control<{ data: PlacedOrder }>(`${sims.mycashflow.url}/__sim/orders`, 'POST', {
-    customer_information: {
-      first_name: 'Åsa',
-      last_name: 'Öberg',
-      street_address: 'Kotitie 3',
-      postal_code: '00200',
-      city: 'Helsinki',
-      country: 'FI',
-      email: 'asa@example.com',
-    },
+    customer_information: CUSTOMER,
     payment_method_id: 2,
     shipping_method_id: 1,
     shipping_costs: 5.9,
