@@ -125,7 +125,11 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         return;
       }
       const message = err instanceof Error ? err.message : String(err);
-      buffer.push({ id: claimed.id, status: 'failed', error: message });
+      // The store's status and the error's class: the inbox groups failed writes by them.
+      const failure = isRemoteError(err)
+        ? { status: err.status ?? null, kind: err.kind }
+        : { kind: 'internal' };
+      buffer.push({ id: claimed.id, status: 'failed', error: message, result: { failure } });
       problems.push({
         kind: 'write-failed',
         code: action.code,

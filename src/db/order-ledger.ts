@@ -103,11 +103,12 @@ export async function claimForSending(
   return row ? { order: row.order, previousState: row.previous_state, attempts: row.attempts } : undefined;
 }
 
+/** `cause`: the encoded `OrderCause` (`src/orders/order-cause.ts`), which the inbox groups by. */
 type Settled =
   | { state: 'sent'; salesOrderNumber: string; answer: string }
-  | { state: 'waiting'; reason: string }
-  | { state: 'outcome-unknown'; reason: string }
-  | { state: 'received'; reason: string; retryAt: Date };
+  | { state: 'waiting'; reason: string; cause: string }
+  | { state: 'outcome-unknown'; reason: string; cause: string }
+  | { state: 'received'; reason: string; cause: string; retryAt: Date };
 
 export async function settle(db: Db, key: LedgerKey, outcome: Settled): Promise<void> {
   await db
@@ -115,6 +116,7 @@ export async function settle(db: Db, key: LedgerKey, outcome: Settled): Promise<
     .set({
       state: outcome.state,
       reason: outcome.state === 'sent' ? null : outcome.reason,
+      cause: outcome.state === 'sent' ? null : outcome.cause,
       sending_since: null,
       updated_at: new Date(),
       next_attempt_at: outcome.state === 'received' ? outcome.retryAt : null,
@@ -224,6 +226,8 @@ export async function retryOrder(
         when prev.state = 'waiting' and prev.sent_document is not null then 'outcome-unknown'
         when prev.state = 'waiting' then 'received'
         else prev.state end,
+      -- The cause was the one fixed: a retried order that stays unsent is judged by what happens next.
+      cause = case when prev.state = 'waiting' then null else l.cause end,
       next_attempt_at = null, updated_at = now()
     from prev
     where l.connection_id = ${key.connectionId} and l.order_id = ${key.orderId} and prev.state <> 'sent'

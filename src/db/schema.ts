@@ -84,6 +84,8 @@ export interface OrderLedgerTable {
   order: Json;
   order_created_at: NullableTime;
   reason: string | null;
+  /** Why it is not in NetBaron, as a code the inbox groups by (`src/orders/order-cause.ts`). */
+  cause: ColumnType<string | null, string | null | undefined, string | null>;
   sent_document: string | null;
   sales_order_number: string | null;
   netbaron_answer: string | null;

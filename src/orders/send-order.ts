@@ -16,6 +16,7 @@ import type { NetBaronClient } from '../netbaron/client.ts';
 import { writeSalesOrder, type NbSalesOrder } from '../netbaron/wire/salesorder.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { mapOrder } from './map-order.ts';
+import { encodeCause, type OrderCause } from './order-cause.ts';
 import type { StoreLookups } from './store-lookups.ts';
 
 export interface SendContext {
@@ -56,7 +57,7 @@ async function readBack(ctx: SendContext, key: LedgerKey): Promise<SendOutcome |
     found = await ctx.nb.findSalesOrders(String(key.orderId));
   } catch (err) {
     const reason = `Order ${key.orderId}: NetBaron could not be asked whether it already has the order (${(err as Error).message}).`;
-    await settle(ctx.db, key, { state: 'outcome-unknown', reason });
+    await settle(ctx.db, key, { state: 'outcome-unknown', reason, cause: 'read-back-failed' });
     return { outcome: 'outcome-unknown', reason };
   }
   if (found.length === 0) return 'absent';
@@ -70,7 +71,7 @@ async function readBack(ctx: SendContext, key: LedgerKey): Promise<SendOutcome |
     return { outcome: 'found-already-sent', salesOrderNumber: number };
   }
   const reason = `Order ${key.orderId}: NetBaron already holds ${found.length} orders with this identifier (${found.map((f) => f.salesOrderNumber).join(', ')}); remove the extra ones in NetBaron. Nothing more is sent.`;
-  await settle(ctx.db, key, { state: 'waiting', reason });
+  await settle(ctx.db, key, { state: 'waiting', reason, cause: 'duplicates-in-netbaron' });
   return { outcome: 'waiting', reason };
 }
 
@@ -120,7 +121,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   const parsed = orderSchema.safeParse(claimed.order);
   if (!parsed.success) {
     const reason = `Order ${orderId}: MyCashflow's order could not be read (${z.prettifyError(parsed.error)}).`;
-    await settle(ctx.db, key, { state: 'waiting', reason });
+    await settle(ctx.db, key, { state: 'waiting', reason, cause: 'order-data' });
     return { outcome: 'waiting', reason };
   }
   const order = parsed.data;
@@ -131,7 +132,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   ]);
   const mapped = mapOrder({ order, paymentMethodName, shippingMethodName, version, settings: ctx.settings });
   if (!mapped.ok) {
-    await settle(ctx.db, key, { state: 'waiting', reason: mapped.reason });
+    await settle(ctx.db, key, { state: 'waiting', reason: mapped.reason, cause: 'order-data' });
     return { outcome: 'waiting', reason: mapped.reason };
   }
   await recordSentDocument(ctx.db, key, writeSalesOrder(mapped.salesOrder));
@@ -153,21 +154,28 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   const err = result;
   if (err.disposition === 'outcome-unknown') {
     const reason = `Order ${orderId}: ${err.message}`;
-    await settle(ctx.db, key, { state: 'outcome-unknown', reason });
+    await settle(ctx.db, key, { state: 'outcome-unknown', reason, cause: 'outcome-unknown' });
     return { outcome: 'outcome-unknown', reason };
   }
   if (err.disposition === 'retryable') {
     const reason = `Order ${orderId}: ${err.message}`;
     // Never sooner than NetBaron asked (429/503 with Retry-After), whatever the back-off says.
     const retryAt = new Date(Date.now() + backoffDelay(retryPolicy, claimed.attempts, err.retryAfterMs));
-    await settle(ctx.db, key, { state: 'received', reason, retryAt });
+    const cause = encodeCause({ kind: 'retry-later', error: err.kind });
+    await settle(ctx.db, key, { state: 'received', reason, cause, retryAt });
     return { outcome: 'retry-later', reason, retryAt };
   }
   let reason = `Order ${orderId}: ${err.message}`;
+  let cause: OrderCause = {
+    kind: 'netbaron-refused',
+    error: err.kind,
+    ...(err.remoteCode ? { code: err.remoteCode } : {}),
+  };
   if (err.kind === 'unknown-payment-method') {
     const names = await ctx.nb.listPaymentMethods().catch(() => undefined);
     reason = paymentReason(orderId, mapped.salesOrder.paymentMethodText, names);
+    cause = { kind: 'payment-method', name: mapped.salesOrder.paymentMethodText };
   }
-  await settle(ctx.db, key, { state: 'waiting', reason });
+  await settle(ctx.db, key, { state: 'waiting', reason, cause: encodeCause(cause) });
   return { outcome: 'waiting', reason };
 }

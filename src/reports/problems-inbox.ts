@@ -1,131 +1,31 @@
 import { sql, type Kysely } from 'kysely';
-import type { ProblemKind } from '../catalog/plan.ts';
 import type { Database } from '../db/schema.ts';
+import {
+  connectionGroups,
+  groupCatalogProblems,
+  groupOrderProblems,
+  ITEMS_SHOWN,
+  sortGroups,
+  type CatalogFinding,
+  type FailedWrite,
+  type OrderProblemRow,
+  type ProblemGroup,
+  type RunFacts,
+} from './problem-groups.ts';
 
-export interface InboxProblem {
-  /** Stable identity of the problem while its cause lasts. */
-  key: string;
-  severity: 'error' | 'warning';
-  title: string;
-  detail: string;
-  since: Date | null;
-  /** Where to look or act, relative to the connection's pages. */
-  link?: string;
-}
-
-const TITLES: Record<ProblemKind, (code: string) => string> = {
-  'duplicate-code-in-store': (c) => `Product code ${c} is used more than once in the store`,
-  'duplicate-code-in-netbaron': (c) => `Product code ${c} is used more than once in NetBaron`,
-  'invalid-netbaron-data': (c) => `NetBaron product ${c} could not be read`,
-  'invalid-store-data': (c) => `Store product ${c} could not be read`,
-  'missing-price': (c) => `NetBaron product ${c} has no price`,
-  'missing-name': (c) => `NetBaron product ${c} has no name`,
-  'unknown-vat-rate': (c) => `NetBaron product ${c} has a VAT rate the store does not accept`,
-  'negative-quantity': (c) => `NetBaron product ${c} has a negative stock balance`,
-  'fractional-quantity': (c) => `NetBaron product ${c} has a fractional stock balance`,
-  'invalid-quantity': (c) => `NetBaron product ${c} has an unreadable stock balance`,
-  'variation-missing-in-store': (c) => `Variation ${c} is missing in the store`,
-  'selected-product-not-found': (c) => `Selected product ${c} is not in the store`,
-  'stock-on-variations': (c) => `Product ${c} keeps its stock on its variations`,
-  'write-failed': (c) => `Product ${c} could not be written to the store`,
-};
-
-/** Notices that need no action: shown as warnings, not errors. */
-const WARNINGS = new Set<string>(['negative-quantity', 'fractional-quantity', 'stock-on-variations']);
+type Db = Kysely<Database>;
 
 /** An order not sent this long after it arrived is a problem even while it is still being retried. */
-const UNSENT_AFTER_MINUTES = 15;
+export const UNSENT_AFTER_MINUTES = 15;
 
 /**
- * The connection's open problems, derived from the current state rather than stored: the last import's
- * findings, the orders that wait, the settings still missing. A problem therefore closes itself as soon
- * as its cause is gone: the next import no longer finds the duplicate, the order is sent.
+ * The orders that need attention: waiting, outcome unknown, or unsent for too long. Without their
+ * reason texts (a long outage may leave thousands); those of the orders shown are read afterwards.
  */
-export async function openProblems(
-  db: Kysely<Database>,
-  connectionId: string,
-  missingSettings: string[],
-  credentialsUnreadable = false,
-): Promise<InboxProblem[]> {
-  const problems: InboxProblem[] = [];
-  if (credentialsUnreadable) {
-    problems.push({
-      key: 'credentials-key',
-      severity: 'error',
-      title: 'The saved passwords cannot be opened',
-      detail:
-        "They were sealed with another encryption key than this service's (ENCRYPTION_KEY or DATA_DIR/encryption.key was changed or lost). Enter the API key and the NetBaron passwords again in the settings.",
-      since: null,
-      link: '/settings',
-    });
-  }
-  if (missingSettings.length > 0) {
-    problems.push({
-      key: 'settings',
-      severity: 'error',
-      title: 'The connection is not complete',
-      detail: `Set ${missingSettings.join(', ')} in the settings. Until then nothing is imported or exported.`,
-      since: null,
-      link: '/settings',
-    });
-  }
-
-  const lastRun = await db
-    .selectFrom('import_runs')
-    .select(['id', 'status', 'error', 'guard', 'created_at', 'dry_run'])
-    .where('connection_id', '=', connectionId)
-    .where('status', '!=', 'abandoned')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (lastRun) {
-    const runLink = `/runs/${lastRun.id}`;
-    if (lastRun.status === 'failed' || lastRun.status === 'interrupted') {
-      problems.push({
-        key: `run-${lastRun.status}`,
-        severity: 'error',
-        title:
-          lastRun.status === 'failed'
-            ? 'The last product import failed'
-            : 'The last product import did not finish',
-        detail: `${lastRun.error ?? 'No reason was recorded.'} The next import resumes or starts again.`,
-        since: lastRun.created_at,
-        link: runLink,
-      });
-    }
-    if (lastRun.status === 'blocked') {
-      const reasons = (lastRun.guard as { reasons?: string[] } | null)?.reasons ?? [];
-      problems.push({
-        key: 'run-blocked',
-        severity: 'error',
-        title: 'The last product import stopped before writing anything',
-        detail: `${reasons.join(' ')} Check the plan; if it is right, run the import with "Write anyway".`,
-        since: lastRun.created_at,
-        link: runLink,
-      });
-    }
-    const found = await db
-      .selectFrom('import_problems')
-      .select(['kind', 'code', 'reason'])
-      .where('run_id', '=', lastRun.id)
-      .orderBy('id')
-      .limit(500)
-      .execute();
-    for (const p of found) {
-      problems.push({
-        key: `product:${p.kind}:${p.code}`,
-        severity: WARNINGS.has(p.kind) ? 'warning' : 'error',
-        title: TITLES[p.kind as ProblemKind]?.(p.code) ?? `Product ${p.code}`,
-        detail: p.reason,
-        since: lastRun.created_at,
-        link: runLink,
-      });
-    }
-  }
-
-  const orders = await db
+export async function orderProblemRows(db: Db, connectionId: string): Promise<OrderProblemRow[]> {
+  const rows = await db
     .selectFrom('order_ledger')
-    .select(['order_id', 'state', 'reason', 'received_at', 'updated_at'])
+    .select(['order_id', 'state', 'cause', 'received_at'])
     .where('connection_id', '=', connectionId)
     .where((eb) =>
       eb.or([
@@ -136,27 +36,128 @@ export async function openProblems(
         ]),
       ]),
     )
-    .orderBy('order_id')
-    .limit(500)
     .execute();
-  for (const o of orders) {
-    const id = o.order_id;
-    const title =
-      o.state === 'waiting'
-        ? `Order ${id} is waiting`
-        : o.state === 'outcome-unknown'
-          ? `Order ${id}: not known whether NetBaron received it`
-          : `Order ${id} has not been sent yet`;
-    problems.push({
-      key: `order:${id}`,
-      severity: 'error',
-      title,
-      detail:
-        o.reason ??
-        `It arrived ${UNSENT_AFTER_MINUTES}+ minutes ago and is still being retried: NetBaron or MyCashflow may be unreachable (the order's history says which).`,
-      since: o.received_at,
-      link: `/orders/${id}`,
-    });
-  }
-  return problems;
+  return rows.map((r) => ({ ...r, reason: null }));
 }
+
+async function withReasons(db: Db, connectionId: string, groups: ProblemGroup[]): Promise<void> {
+  const ids = groups.flatMap((g) => g.items.map((i) => i.label));
+  if (ids.length === 0) return;
+  const rows = await db
+    .selectFrom('order_ledger')
+    .select(['order_id', 'reason'])
+    .where('connection_id', '=', connectionId)
+    .where('order_id', 'in', ids)
+    .execute();
+  const reasons = new Map(rows.map((r) => [r.order_id, r.reason]));
+  for (const g of groups)
+    for (const item of g.items) {
+      const reason = reasons.get(item.label);
+      if (reason) item.detail = reason;
+    }
+}
+
+const RUN_FACTS = ['id', 'status', 'error', 'guard', 'created_at'] as const;
+
+/** The runs the inbox reads: the newest full run (its findings) and the newest that wrote. */
+async function inboxRuns(db: Db, connectionId: string) {
+  const [findingsRun, writeRun] = await Promise.all([
+    db
+      .selectFrom('import_runs')
+      .select(RUN_FACTS)
+      .where('connection_id', '=', connectionId)
+      .where('status', '!=', 'abandoned')
+      .where('trigger', '!=', 'retry')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    db
+      .selectFrom('import_runs')
+      .select(RUN_FACTS)
+      .where('connection_id', '=', connectionId)
+      .where('status', '!=', 'abandoned')
+      .where('dry_run', '=', false)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  return { findingsRun, writeRun };
+}
+
+/** The first findings of each kind, with each kind's total: a run may report 100 000 of one kind. */
+async function runFindings(db: Db, runId: string): Promise<CatalogFinding[]> {
+  const { rows } = await sql<{ kind: string; code: string; reason: string; total: string }>`
+    select kind, code, reason, total from (
+      select kind, code, reason, count(*) over (partition by kind) as total,
+        row_number() over (partition by kind order by id) as rn
+      from import_problems where run_id = ${runId} and kind <> 'write-failed') p
+    where rn <= ${ITEMS_SHOWN}
+    order by kind, rn`.execute(db);
+  return rows.map((r) => ({ ...r, total: Number(r.total) }));
+}
+
+/** The run's failed writes, the first of each kind and status, with each one's total. */
+export async function failedWrites(
+  db: Db,
+  runId: string,
+  limitPerCause = ITEMS_SHOWN,
+): Promise<FailedWrite[]> {
+  const { rows } = await sql<{
+    code: string;
+    kind: string;
+    error: string | null;
+    status: number | null;
+    total: string;
+  }>`
+    select code, kind, error, status, total from (
+      select code, kind, error, (result->'failure'->>'status')::int as status,
+        count(*) over (partition by kind, result->'failure'->>'status') as total,
+        row_number() over (partition by kind, result->'failure'->>'status' order by seq) as rn
+      from import_actions where run_id = ${runId} and status = 'failed') a
+    where rn <= ${limitPerCause}
+    order by kind, status, rn`.execute(db);
+  return rows.map((r) => ({
+    code: r.code,
+    kind: r.kind,
+    error: r.error,
+    ...(r.status === null ? {} : { status: r.status }),
+    total: Number(r.total),
+  }));
+}
+
+/**
+ * The connection's open problems as groups, one per cause, derived from the current state rather than
+ * stored: a group closes itself as soon as its cause is gone (the next import no longer finds the
+ * duplicate, the orders are sent).
+ */
+export async function openProblemGroups(
+  db: Db,
+  connectionId: string,
+  missingSettings: readonly string[],
+  credentialsUnreadable = false,
+): Promise<ProblemGroup[]> {
+  const [{ findingsRun, writeRun }, orderRows] = await Promise.all([
+    inboxRuns(db, connectionId),
+    orderProblemRows(db, connectionId),
+  ]);
+  const [findings, failed] = await Promise.all([
+    findingsRun ? runFindings(db, findingsRun.id) : [],
+    writeRun ? failedWrites(db, writeRun.id) : [],
+  ]);
+  const orderGroups = groupOrderProblems(orderRows, UNSENT_AFTER_MINUTES);
+  await withReasons(db, connectionId, orderGroups);
+  return sortGroups([
+    ...connectionGroups(missingSettings, credentialsUnreadable),
+    ...orderGroups,
+    ...groupCatalogProblems({
+      findingsRun: findingsRun as RunFacts | undefined,
+      findings,
+      writeRun: writeRun as RunFacts | undefined,
+      failedWrites: failed,
+    }),
+  ]);
+}
+
+/** What the navigation counts: the groups that need a person (notices are not counted). */
+export const actionableCount = (groups: readonly ProblemGroup[]): number =>
+  groups.filter((g) => g.severity === 'error').length;

@@ -1,7 +1,14 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulators } from '../../simulators/scenario.ts';
-import { launchBrowser, poll, type TestBrowser } from '../helpers/browser.ts';
+import {
+  clickAndLoad as clickAndLoadIn,
+  launchBrowser,
+  poll,
+  problemBadge as badgeOf,
+  textOf as text,
+  type TestBrowser,
+} from '../helpers/browser.ts';
 import { MCF_USER, NB_ORDERS_PASSWORD, NB_PRODUCTS_PASSWORD } from '../helpers/scenarios.ts';
 import {
   ADMIN_PASSWORD,
@@ -37,6 +44,9 @@ let sims: RunningSimulators;
 let b: TestBrowser;
 let page: Page;
 let base: string;
+
+const clickAndLoad = (target: Locator) => clickAndLoadIn(page, target);
+const problemBadge = () => badgeOf(page);
 
 /** What the progress box of an import showed, each time it changed (see `recordProgress`). */
 interface ProgressSeen {
@@ -103,19 +113,9 @@ async function simPut(url: string, path: string, body: unknown): Promise<void> {
 const storeProducts = async (): Promise<StoreProduct[]> =>
   (await simState<{ products: StoreProduct[] }>(sims.mycashflow.url)).products;
 
-/** Clicks something that loads a new page (a form's submit button, a link) and waits for that page. */
-async function clickAndLoad(target: Locator): Promise<void> {
-  const loaded = page.waitForEvent('load');
-  await target.click();
-  await loaded;
-}
-
 async function visit(path: string): Promise<void> {
   await page.goto(`${t.url}${path}`);
 }
-
-const text = async (target: Locator): Promise<string> =>
-  ((await target.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 const pathOf = (p: Page): string => new URL(p.url()).pathname;
 
@@ -132,12 +132,6 @@ const fact = (heading: string): Locator =>
     .locator('table.facts tr')
     .filter({ has: page.locator('th', { hasText: new RegExp(`^${heading}$`) }) })
     .locator('td');
-
-/** The number on the Problems tab (0 when the tab shows no badge). */
-async function problemBadge(): Promise<number> {
-  const badge = page.locator('nav.tabs a', { hasText: 'Problems' }).locator('.badge');
-  return (await badge.count()) === 0 ? 0 : Number(await text(badge));
-}
 
 async function expectNoCredentialsInPage(): Promise<void> {
   const markup = await page.content();
@@ -360,7 +354,7 @@ describe('the admin web app in Chromium', () => {
 
   it('retries a waiting order once its payment method exists, and its problem closes itself', async () => {
     const order = await placeOrder(sims, { payment_method_id: 3 });
-    const title = `Order ${order.id} is waiting`;
+    const title = 'Payment method "Klarna" is unknown to NetBaron (1 order waits)';
 
     await visit(`${base}/problems`);
     const problem = page.locator('section.problem', { hasText: title });
@@ -373,7 +367,7 @@ describe('the admin web app in Chromium', () => {
       { timeoutMs: 15_000, everyMs: 250 },
     );
     expect(await text(problem.locator('h3'))).toBe(title);
-    expect(await text(problem)).toContain('Klarna');
+    expect(await text(problem.locator('.fix'))).toContain('named exactly "Klarna" in NetBaron');
     const badgeBefore = await problemBadge();
     // The only problem of this connection: the import before found none.
     expect(badgeBefore).toBe(1);
@@ -386,7 +380,8 @@ describe('the admin web app in Chromium', () => {
       payment_methods: [...nb.payment_methods, 'Klarna'],
     });
 
-    await clickAndLoad(problem.getByRole('link', { name: 'Open' }));
+    await problem.locator('summary').click();
+    await clickAndLoad(problem.getByRole('link', { name: String(order.id), exact: true }));
     expect(pathOf(page)).toBe(`${base}/orders/${order.id}`);
     expect(await text(page.getByRole('heading', { level: 1 }))).toBe(`Order ${order.id}`);
     expect(await text(fact('State'))).toContain('waiting');

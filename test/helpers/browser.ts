@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll } from 'vitest';
 
 /*
@@ -89,4 +89,28 @@ export async function poll<T>(
       );
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** An element's text with runs of white space made one space, as a person reads it. */
+export const textOf = async (target: Locator): Promise<string> =>
+  ((await target.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+/** Clicks something that loads a new page (a form's submit button, a link) and waits for that page. */
+export async function clickAndLoad(page: Page, target: Locator): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await target.click();
+  await loaded;
+}
+
+/** Signs in to the admin app at `serviceUrl` with the given password. */
+export async function signIn(page: Page, serviceUrl: string, password: string): Promise<void> {
+  await page.goto(`${serviceUrl}/sign-in`);
+  await page.getByLabel('Admin password').fill(password);
+  await clickAndLoad(page, page.getByRole('button', { name: 'Sign in' }));
+}
+
+/** The number on a connection's Problems tab (0 when the tab shows no badge). */
+export async function problemBadge(page: Page): Promise<number> {
+  const badge = page.locator('nav.tabs a', { hasText: 'Problems' }).locator('.badge');
+  return (await badge.count()) === 0 ? 0 : Number(await textOf(badge));
 }

@@ -27,6 +27,7 @@ describe('retrying an order from the ledger', () => {
       await settle(db, key, {
         state: 'waiting',
         reason: 'NetBaron already holds 2 orders with this identifier',
+        cause: 'duplicates-in-netbaron',
       });
       return key;
     };

@@ -1,5 +1,6 @@
 import type { ConnectionRecord } from '../../connections/connection-store.ts';
-import { openProblems, type InboxProblem } from '../../reports/problems-inbox.ts';
+import type { ProblemGroup } from '../../reports/problem-groups.ts';
+import { actionableCount, openProblemGroups } from '../../reports/problems-inbox.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpError } from '../http/request.ts';
 import type { RequestContext } from '../http/router.ts';
@@ -10,7 +11,8 @@ export interface ConnectionPage {
   record: ConnectionRecord;
   /** Settings still to fill in before the connection can run (the page's words). */
   missing: string[];
-  problems: InboxProblem[];
+  /** The open problem groups (`openProblemGroups`), for the badge and the pages that show them. */
+  problems: ProblemGroup[];
   /** The page around a body, with this connection's tabs. */
   page(title: string, tab: PageOptions['tab'], body: Html): Html;
 }
@@ -22,7 +24,7 @@ export async function connectionPage(app: AppContext, ctx: RequestContext): Prom
   if (!assembled) throw new HttpError(404, 'There is no such connection.');
   const { record } = assembled;
   const missing = assembled.ok ? [] : assembled.missing;
-  const problems = await openProblems(app.db, record.id, missing, record.credentialsUnreadable);
+  const problems = await openProblemGroups(app.db, record.id, missing, record.credentialsUnreadable);
   return {
     record,
     missing,
@@ -34,7 +36,7 @@ export async function connectionPage(app: AppContext, ctx: RequestContext): Prom
           session: ctx.session,
           connection: { slug: record.slug, name: record.name },
           tab,
-          problemCount: problems.filter((p) => p.severity === 'error').length,
+          problemCount: actionableCount(problems),
         },
         body,
       ),

@@ -2,7 +2,7 @@ import { ledgerStateCounts } from '../../db/order-ledger.ts';
 import { slugFromName } from '../../config/connection-file.ts';
 import { describeSchedule } from '../../connections/schedule.ts';
 import { activeImportRun, listRuns } from '../../db/run-history.ts';
-import { openProblems } from '../../reports/problems-inbox.ts';
+import { actionableCount, openProblemGroups } from '../../reports/problems-inbox.ts';
 import type { AppContext } from '../app-context.ts';
 import { formText, HttpError } from '../http/request.ts';
 import { redirect, sendHtml, type Route } from '../http/router.ts';
@@ -24,8 +24,8 @@ export function connectionRoutes(app: AppContext): Route[] {
           connections.map(async (c) => {
             const assembled = await app.store.assemble(c.id);
             const missing = assembled && !assembled.ok ? assembled.missing : [];
-            const problems = (await openProblems(app.db, c.id, missing, c.credentialsUnreadable)).filter(
-              (p) => p.severity === 'error',
+            const problems = actionableCount(
+              await openProblemGroups(app.db, c.id, missing, c.credentialsUnreadable),
             );
             const [lastRun] = await listRuns(app.db, c.id, 1);
             const orders = await ledgerStateCounts(app.db, c.id);
@@ -59,7 +59,7 @@ export function connectionRoutes(app: AppContext): Route[] {
                           <td class="num">${orders.sent}</td>
                           <td class="num">${orders.waiting + orders['outcome-unknown']}</td>
                           <td class="num">
-                            <a href="/connections/${c.slug}/problems">${problems.length}</a>
+                            <a href="/connections/${c.slug}/problems">${problems}</a>
                           </td>
                         </tr>`,
                     )}
@@ -101,7 +101,7 @@ export function connectionRoutes(app: AppContext): Route[] {
         const runs = await listRuns(app.db, cp.record.id, 5);
         const active = await activeImportRun(app.db, cp.record.id);
         const orders = await ledgerStateCounts(app.db, cp.record.id);
-        const errors = cp.problems.filter((p) => p.severity === 'error');
+        const openGroups = actionableCount(cp.problems);
         const body = html`<h1>${cp.record.name}</h1>
           ${cp.missing.length ? html`<p class="notice warn">Not ready: set ${cp.missing.join(', ')} in the <a href="${base}/settings">settings</a>.</p>` : ''}
           <div class="cards">
@@ -114,7 +114,7 @@ export function connectionRoutes(app: AppContext): Route[] {
               <a href="${base}/orders?state=waiting">orders waiting</a>
             </div>
             <div class="card">
-              <div class="figure">${errors.length}</div>
+              <div class="figure">${openGroups}</div>
               <a href="${base}/problems">open problems</a>
             </div>
             <div class="card">

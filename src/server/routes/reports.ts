@@ -2,16 +2,22 @@ import { runPreflight } from '../../catalog/preflight.ts';
 import type { ConnectionRecord } from '../../connections/connection-store.ts';
 import { ConnectionNotReady, type RuntimeConnection } from '../../connections/registry.ts';
 import { isRemoteError } from '../../http/remote-error.ts';
+import { retryOrder, type LedgerKey } from '../../db/order-ledger.ts';
+import { burstPriority } from '../../jobs/fairness.ts';
+import { enqueueExport } from '../../jobs/queue.ts';
+import { ordersOfGroup } from '../../reports/problem-groups.ts';
+import { orderProblemRows } from '../../reports/problems-inbox.ts';
 import { readStockReport } from '../../reports/read-stock.ts';
 import type { AppContext } from '../app-context.ts';
-import { HttpError } from '../http/request.ts';
-import { sendHtml, type RequestContext, type Route } from '../http/router.ts';
+import { formText, HttpError } from '../http/request.ts';
+import { redirect, sendHtml, type RequestContext, type Route } from '../http/router.ts';
 import { checkPage } from '../views/pages/check.ts';
 import { problemsPage } from '../views/pages/problems.ts';
 import type { Reading } from '../views/pages/reading.ts';
 import type { Html } from '../views/html.ts';
+import { csrfField } from '../views/layout.ts';
 import { stockPage } from '../views/pages/stock.ts';
-import { connectionBase, connectionPage } from './common.ts';
+import { connectionBase, connectionOf, connectionPage } from './common.ts';
 
 /**
  * Reads a report from both systems when the merchant asked for it (`?run=1`). A connection not ready yet
@@ -60,6 +66,17 @@ function readingRoute<T>(
   };
 }
 
+/** What the last bulk retry did, from the redirect's query: the count of orders actually queued. */
+function retriedNotice(params: URLSearchParams): string | undefined {
+  const raw = params.get('retried');
+  if (raw === null || !/^\d{1,9}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  if (n === 0) return 'No order needed retrying: they had been sent or retried meanwhile.';
+  return n === 1
+    ? '1 order was queued again. It leaves this list once NetBaron has it.'
+    : `${n} orders were queued again. They leave this list once NetBaron has them.`;
+}
+
 export function reportRoutes(app: AppContext): Route[] {
   return [
     {
@@ -68,8 +85,40 @@ export function reportRoutes(app: AppContext): Route[] {
       access: 'admin',
       handler: async (ctx) => {
         const cp = await connectionPage(app, ctx);
-        const body = problemsPage({ base: connectionBase(cp.record), problems: cp.problems });
+        const body = problemsPage({
+          base: connectionBase(cp.record),
+          groups: cp.problems,
+          csrf: csrfField(ctx.session),
+          notice: retriedNotice(ctx.url.searchParams),
+        });
         sendHtml(ctx.res, 200, cp.page('Problems', 'problems', body));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/connections/:slug/problems/retry-orders',
+      access: 'admin',
+      // The bulk action of an order group: the group is worked out again now, so the button retries the
+      // orders that still have that cause, not those the page showed a while ago.
+      handler: async (ctx) => {
+        const record = await connectionOf(app, ctx);
+        const key = formText(ctx.form, 'group');
+        const orderIds = ordersOfGroup(await orderProblemRows(app.db, record.id), key);
+        let queued = 0;
+        for (const [position, orderId] of orderIds.entries()) {
+          const orderKey: LedgerKey = { connectionId: record.id, orderId };
+          const result = await retryOrder(app.db, orderKey, 'admin page (problem group)');
+          if (result?.outcome !== 'due-again') continue;
+          await enqueueExport(app.boss, orderKey, burstPriority(position));
+          queued += 1;
+        }
+        app.wakeOrderWorkers?.();
+        ctx.logger.info('orders of a problem group queued again', {
+          connection: record.slug,
+          group: key,
+          queued,
+        });
+        redirect(ctx.res, `${connectionBase(record)}/problems?retried=${queued}`);
       },
     },
     readingRoute(

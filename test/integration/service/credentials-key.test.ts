@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConnectionStore } from '../../../src/connections/connection-store.ts';
-import { openProblems } from '../../../src/reports/problems-inbox.ts';
+import { openProblemGroups } from '../../../src/reports/problems-inbox.ts';
 import { MCF_USER, NB_PRODUCTS_PASSWORD } from '../../helpers/scenarios.ts';
 import { connectionFileFor, startStoreSims } from '../../helpers/service.ts';
 import { createTestDatabase } from '../../helpers/test-database.ts';
@@ -22,9 +22,9 @@ describe('credentials sealed with a key the service no longer has', () => {
     expect((await after.list()).map((c) => c.slug)).toEqual(['alpha']);
     const assembled = await after.assemble(record.id);
     expect(assembled?.ok).toBe(false);
-    const problems = await openProblems(db, record.id, [], record.credentialsUnreadable);
+    const problems = await openProblemGroups(db, record.id, [], record.credentialsUnreadable);
     expect(problems[0]).toMatchObject({
-      key: 'credentials-key',
+      key: 'connection:credentials-key',
       title: 'The saved passwords cannot be opened',
     });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../../src/catalog/preflight.ts';
-import type { InboxProblem } from '../../../src/reports/problems-inbox.ts';
+import type { ProblemGroup } from '../../../src/reports/problem-groups.ts';
 import type { StockReportWithWarnings } from '../../../src/reports/read-stock.ts';
-import type { Html } from '../../../src/server/views/html.ts';
+import { html, type Html } from '../../../src/server/views/html.ts';
 import { checkPage } from '../../../src/server/views/pages/check.ts';
 import { problemsPage } from '../../../src/server/views/pages/problems.ts';
 import { stockPage } from '../../../src/server/views/pages/stock.ts';
@@ -15,36 +15,59 @@ const EVIL = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 
 describe('problemsPage', () => {
-  const problems: InboxProblem[] = [
+  const groups: ProblemGroup[] = [
     {
-      key: 'order:5',
+      key: `orders:payment-method:${EVIL}`,
+      area: 'orders',
       severity: 'error',
-      title: `Order 5 is waiting ${EVIL}`,
-      detail: `payment method "${EVIL}"`,
+      title: `Payment method "${EVIL}" is unknown to NetBaron (2 orders wait)`,
+      fix: `Add a payment method named exactly "${EVIL}" in NetBaron, then retry these orders.`,
+      count: 2,
+      items: [
+        { label: '5', link: '/orders/5', detail: `payment method "${EVIL}"` },
+        { label: '6', link: '/orders/6' },
+      ],
       since: new Date('2026-11-20T10:00:00Z'),
-      link: '/orders/5',
+      action: {
+        label: 'Retry these 2 orders',
+        path: '/problems/retry-orders',
+        fields: { group: `orders:x` },
+      },
     },
     {
-      key: 'product:negative-quantity:A1',
+      key: 'catalog:negative-quantity',
+      area: 'catalog',
       severity: 'warning',
-      title: 'NetBaron product A1 has a negative stock balance',
-      detail: 'Written as 0.',
+      title: '1 NetBaron product has a negative stock balance',
+      fix: 'The store got 0.',
+      count: 1,
+      items: [{ label: 'A1', detail: 'Written as 0.' }],
       since: null,
+      link: '/runs/4',
     },
   ];
+  const csrf = html`<input type="hidden" name="_csrf" value="t" />`;
 
-  it('shows each problem as a block, errors marked, with an escaped title and detail and a link', () => {
-    const page = norm(problemsPage({ base: BASE, problems }));
-    expect(page).toContain('<section class="problem error">');
-    expect(page).toContain('<section class="problem">');
+  it('shows each group with its fix, its items folded, escaped text, and its bulk action', () => {
+    const page = norm(problemsPage({ base: BASE, groups, csrf }));
+    expect(page).toContain('<h2>Orders</h2>');
+    expect(page).toContain('<h2>Products</h2>');
+    expect(page.indexOf('<h2>Orders</h2>')).toBeLessThan(page.indexOf('<h2>Products</h2>'));
+    expect(page).toMatch(/<section class="problem error"[^>]*>/);
     expect(page).not.toContain(EVIL);
-    expect(page.split(ESCAPED)).toHaveLength(3);
-    expect(page).toContain(`<a href="${BASE}/orders/5">Open</a>`);
+    expect(page.split(ESCAPED).length).toBeGreaterThanOrEqual(4);
+    expect(page).toContain('<summary>The 2 orders</summary>');
+    expect(page).toContain(`<a href="${BASE}/orders/5">5</a>`);
+    expect(page).toContain(`action="${BASE}/problems/retry-orders"`);
+    expect(page).toContain('<input type="hidden" name="group" value="orders:x" />');
+    expect(page).toContain('>Retry these 2 orders</button>');
+    expect(page).toContain(`<a href="${BASE}/runs/4">Open</a>`);
     expect(page).toContain('closes itself');
   });
 
-  it('says so when nothing is open', () => {
-    expect(norm(problemsPage({ base: BASE, problems: [] }))).toContain(
+  it('shows no action without a session, and says so when nothing is open', () => {
+    expect(norm(problemsPage({ base: BASE, groups }))).not.toContain('<form');
+    expect(norm(problemsPage({ base: BASE, groups: [] }))).toContain(
       '<p class="notice ok">No open problems.</p>',
     );
   });
