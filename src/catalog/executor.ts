@@ -48,6 +48,7 @@ export interface ExecuteResult {
 
 const BATCH = 200;
 const FLUSH_EVERY = 25;
+const FLUSH_AFTER_MS = 1000;
 /** Claims of one action before a failure that might pass is taken as final for this run. */
 const MAX_ATTEMPTS = 5;
 
@@ -84,7 +85,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const buffer: ActionOutcome[] = [];
   const problems: Problem[] = [];
 
+  let lastFlush = Date.now();
   const flush = async () => {
+    lastFlush = Date.now();
     const outcomes = buffer.splice(0, buffer.length);
     const found = problems.splice(0, problems.length);
     await recordOutcomes(db, outcomes);
@@ -138,7 +141,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       completed += 1;
       failed += 1;
     }
-    if (buffer.length >= FLUSH_EVERY) await flush();
+    // In batches for speed, but at least each second: the progress others read is the database's.
+    if (buffer.length >= FLUSH_EVERY || Date.now() - lastFlush >= FLUSH_AFTER_MS) await flush();
   };
 
   try {

@@ -7,6 +7,7 @@ import {
   ensureConnection,
   findResumableRun,
   finishRun,
+  hasUnfinishedRun,
   loadLinkedCodes,
   runProblems,
   saveLinks,
@@ -42,16 +43,44 @@ export interface ImportOptions {
   onStage?: (stage: string) => void;
   signal?: AbortSignal;
   /** Recorded with the run: what started it, and the job that carries it (the admin page follows it). */
-  trigger?: 'cli' | 'manual' | 'schedule';
+  trigger?: 'cli' | 'manual' | 'schedule' | 'retry';
   jobId?: string;
+  /**
+   * "Retry failed": plan only these codes of that run, against both systems as they are now, and write
+   * what is still needed.
+   */
+  retry?: { runId: string; codes: string[] };
+  /** Resume this run, which a person cancelled (its page's "Resume"). */
+  resumeRunId?: string;
 }
+
+/** The reason an `AbortSignal` carries when a person cancelled the import (not a shutdown). */
+export const CANCELLED_BY_PERSON = 'cancelled';
+
+/** Thrown when the import was stopped before its plan was stored: nothing was written. */
+export class ImportStopped extends Error {
+  override name = 'ImportStopped';
+  constructor(readonly cancelled: boolean) {
+    super(
+      cancelled
+        ? 'the import was cancelled before it wrote anything'
+        : 'the import was stopped before it wrote anything',
+    );
+  }
+}
+
+const cancelledBy = (signal: AbortSignal | undefined): boolean =>
+  Boolean(signal?.aborted) && signal?.reason === CANCELLED_BY_PERSON;
 
 export interface ImportSummary {
   runId: string;
   connection: string;
-  status: 'completed' | 'interrupted' | 'blocked' | 'dry-run';
+  /** `completed-with-failures`: every action was tried and `failed` writes failed (retry them). */
+  status: 'completed' | 'completed-with-failures' | 'interrupted' | 'cancelled' | 'blocked' | 'dry-run';
   dryRun: boolean;
   resumed: boolean;
+  /** A retry run: the run whose failed writes it retried. */
+  retryOf?: string;
   created: number;
   updated: number;
   unchanged: number;
@@ -80,7 +109,7 @@ const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024
 /** An unfinished run older than this is not resumed: its plan is stale, so a new one is made. */
 const RESUME_WITHIN_HOURS = 24;
 
-export async function readStoreCatalog(mcf: MyCashflowClient): Promise<StoreCatalog> {
+export async function readStoreCatalog(mcf: MyCashflowClient, signal?: AbortSignal): Promise<StoreCatalog> {
   const versions = [];
   for await (const v of mcf.listVersions()) versions.push(v.id);
   const products = [];
@@ -96,11 +125,16 @@ export async function readStoreCatalog(mcf: MyCashflowClient): Promise<StoreCata
       }),
   })) {
     for (const p of page.items) products.push(storeProductFrom(p));
+    if (signal?.aborted) break;
   }
   return { versions, products, unreadable };
 }
 
-export async function readNetBaronListing(nb: NetBaronClient, marketplace: string): Promise<NetBaronListing> {
+export async function readNetBaronListing(
+  nb: NetBaronClient,
+  marketplace: string,
+  signal?: AbortSignal,
+): Promise<NetBaronListing> {
   const listing: NetBaronListing = { products: [], invalid: [], complete: false };
   for await (const page of nb.productPages({
     marketplace: nbMarketplaceId(marketplace),
@@ -111,6 +145,8 @@ export async function readNetBaronListing(nb: NetBaronClient, marketplace: strin
     onInvalidItem: (item) => listing.invalid.push(item),
   })) {
     listing.products.push(...page.items);
+    // Stopped while reading: the listing is incomplete, and the caller plans nothing from it.
+    if (signal?.aborted) return listing;
   }
   listing.complete = true;
   return listing;
@@ -151,151 +187,210 @@ async function withConnectionLock<T>(db: Kysely<Database>, slug: string, fn: () 
   });
 }
 
+/** Where a run stands before its writes: a fresh plan, a resumed one, or a plan that ends here. */
+interface Prepared {
+  runId: string;
+  resumed: boolean;
+  counts: PlanCounts;
+  linked: string[];
+  removed: string[];
+  totalActions: number;
+  alreadyCompleted: number;
+  guard: Pick<GuardVerdict, 'ok' | 'reasons'>;
+}
+
+type RunContext = ImportOptions & { connectionId: string; slug: string; started: number; logger: Logger };
+
+const requestsOf = (o: ImportOptions) => ({
+  mycashflow: { ...o.mcf.stats.byMethod },
+  netbaron: { ...o.nb.stats.byMethod },
+});
+
+async function resumeRun(ctx: RunContext): Promise<Prepared | undefined> {
+  const { db, connectionId } = ctx;
+  if (ctx.dryRun || ctx.retry) return undefined;
+  const run = await findResumableRun(db, connectionId, RESUME_WITHIN_HOURS, ctx.resumeRunId);
+  if (!run) return undefined;
+  await attachJob(db, run.id, ctx.jobId);
+  const tallies = await actionTallies(db, run.id);
+  const totalActions = tallies.reduce((n, t) => n + t.n, 0);
+  const alreadyCompleted = tallies
+    .filter((t) => t.status === 'done' || t.status === 'failed')
+    .reduce((n, t) => n + t.n, 0);
+  ctx.logger.info('resuming an interrupted import', { runId: run.id, totalActions, alreadyCompleted });
+  ctx.onStage?.(`Resuming run ${run.id}: ${totalActions - alreadyCompleted} of ${totalActions} actions left`);
+  return {
+    runId: run.id,
+    resumed: true,
+    counts: run.counts as PlanCounts,
+    guard: run.guard as GuardVerdict,
+    linked: run.linked_codes,
+    removed: run.removed_codes,
+    totalActions,
+    alreadyCompleted,
+  };
+}
+
+/** Reads both sides and plans; a plan that is only shown (preview, blocked) ends the run here. */
+async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
+  const { db, connectionId, nb, mcf, connection } = ctx;
+  const settings = connection.productImport;
+  if (ctx.retry) {
+    // A retry must not overtake an unfinished run: that run holds the plan the failures belong beside.
+    if (await hasUnfinishedRun(db, connectionId, RESUME_WITHIN_HOURS))
+      throw new Error(
+        'an unfinished import of this store must finish first; fetch all products to resume it, then retry what still fails',
+      );
+  } else {
+    await abandonStaleRuns(db, connectionId);
+  }
+  ctx.onStage?.('Reading NetBaron and the store');
+  const [listing, store, linkedBefore] = await Promise.all([
+    readNetBaronListing(nb, connection.netbaron.marketplace, ctx.signal),
+    readStoreCatalog(mcf, ctx.signal),
+    loadLinkedCodes(db, connectionId),
+  ]);
+  if (ctx.signal?.aborted) throw new ImportStopped(cancelledBy(ctx.signal));
+  ctx.onStage?.('Planning');
+  const plan = planImport({
+    netbaron: listing,
+    store,
+    settings,
+    linkedCodes: linkedBefore,
+    ...(ctx.retry ? { onlyCodes: new Set(ctx.retry.codes) } : {}),
+  });
+  const guard = evaluateGuards(plan, settings.guards);
+  const status = ctx.dryRun ? 'dry-run' : !guard.ok && !ctx.force ? 'blocked' : 'running';
+  const runId = await storePlannedRun(
+    db,
+    {
+      connectionId,
+      status,
+      dryRun: Boolean(ctx.dryRun),
+      forced: Boolean(ctx.force),
+      settings,
+      counts: plan.counts,
+      guard,
+      linkedCodes: plan.linkedCodes,
+      removedCodes: plan.removedCodes,
+      trigger: ctx.trigger,
+      jobId: ctx.jobId,
+      ...(ctx.retry ? { retryOf: ctx.retry.runId, scope: ctx.retry.codes } : {}),
+    },
+    plan.actions,
+    plan.problems,
+  );
+  if (status === 'running')
+    return {
+      runId,
+      resumed: false,
+      counts: plan.counts,
+      guard,
+      linked: plan.linkedCodes,
+      removed: plan.removedCodes,
+      totalActions: plan.actions.length,
+      alreadyCompleted: 0,
+    };
+  const summary: ImportSummary = {
+    runId,
+    connection: ctx.slug,
+    status,
+    dryRun: Boolean(ctx.dryRun),
+    resumed: false,
+    ...(ctx.retry ? { retryOf: ctx.retry.runId } : {}),
+    created: plan.counts.create,
+    updated: plan.counts.update,
+    unchanged: plan.counts.unchanged,
+    hidden: plan.counts.hide,
+    deleted: plan.counts.delete,
+    variationsDeleted: plan.counts.deleteVariation,
+    failed: 0,
+    problems: plan.problems,
+    guard: { ok: guard.ok, reasons: guard.reasons },
+    requests: requestsOf(ctx),
+    durationMs: Date.now() - ctx.started,
+    peakRssMb: peakRssMb(),
+  };
+  await finishRun(db, runId, status, summary);
+  return { summary, actions: plan.actions };
+}
+
 /** "Fetch all products": read both sides, plan, guard, then carry the plan out (or resume one). */
 export async function importProducts(options: ImportOptions): Promise<ImportReport> {
-  const { db, connection, mcf, nb } = options;
-  const logger = options.logger ?? silentLogger;
-  const started = Date.now();
+  const { db, connection, mcf } = options;
   const slug = slugOf(connection);
-  const settings = connection.productImport;
   const connectionId = await ensureConnection(db, slug, connection.name);
+  const ctx: RunContext = {
+    ...options,
+    connectionId,
+    slug,
+    started: Date.now(),
+    logger: options.logger ?? silentLogger,
+  };
 
   return withConnectionLock(db, slug, async () => {
-    let runId: string;
-    let resumed = false;
-    let counts: PlanCounts;
-    let linked: string[];
-    let removed: string[];
-    let totalActions: number;
-    let alreadyCompleted = 0;
-    let guardVerdict: Pick<GuardVerdict, 'ok' | 'reasons'>;
-
-    const resumable = options.dryRun
-      ? undefined
-      : await findResumableRun(db, connectionId, RESUME_WITHIN_HOURS);
-    if (resumable) {
-      runId = resumable.id;
-      resumed = true;
-      if (options.jobId) await attachJob(db, runId, options.jobId);
-      counts = resumable.counts as PlanCounts;
-      guardVerdict = resumable.guard as GuardVerdict;
-      linked = resumable.linked_codes;
-      removed = resumable.removed_codes;
-      const tallies = await actionTallies(db, runId);
-      totalActions = tallies.reduce((n, t) => n + t.n, 0);
-      alreadyCompleted = tallies
-        .filter((t) => t.status === 'done' || t.status === 'failed')
-        .reduce((n, t) => n + t.n, 0);
-      logger.info('resuming an interrupted import', { runId, totalActions, alreadyCompleted });
-      options.onStage?.(
-        `Resuming run ${runId}: ${totalActions - alreadyCompleted} of ${totalActions} actions left`,
-      );
-    } else {
-      await abandonStaleRuns(db, connectionId);
-      options.onStage?.('Reading NetBaron and the store');
-      const [listing, store, linkedBefore] = await Promise.all([
-        readNetBaronListing(nb, connection.netbaron.marketplace),
-        readStoreCatalog(mcf),
-        loadLinkedCodes(db, connectionId),
-      ]);
-      options.onStage?.('Planning');
-      const plan = planImport({ netbaron: listing, store, settings, linkedCodes: linkedBefore });
-      const guard = evaluateGuards(plan, settings.guards);
-      const status = options.dryRun ? 'dry-run' : !guard.ok && !options.force ? 'blocked' : 'running';
-      runId = await storePlannedRun(
-        db,
-        {
-          connectionId,
-          status,
-          dryRun: Boolean(options.dryRun),
-          forced: Boolean(options.force),
-          settings,
-          counts: plan.counts,
-          guard,
-          linkedCodes: plan.linkedCodes,
-          removedCodes: plan.removedCodes,
-          trigger: options.trigger,
-          jobId: options.jobId,
-        },
-        plan.actions,
-        plan.problems,
-      );
-      if (status !== 'running') {
-        const summary: ImportSummary = {
-          runId,
-          connection: slug,
-          status,
-          dryRun: Boolean(options.dryRun),
-          resumed: false,
-          created: plan.counts.create,
-          updated: plan.counts.update,
-          unchanged: plan.counts.unchanged,
-          hidden: plan.counts.hide,
-          deleted: plan.counts.delete,
-          variationsDeleted: plan.counts.deleteVariation,
-          failed: 0,
-          problems: plan.problems,
-          guard: { ok: guard.ok, reasons: guard.reasons },
-          requests: { mycashflow: { ...mcf.stats.byMethod }, netbaron: { ...nb.stats.byMethod } },
-          durationMs: Date.now() - started,
-          peakRssMb: peakRssMb(),
-        };
-        await finishRun(db, runId, status, summary);
-        return { summary, actions: plan.actions };
-      }
-      counts = plan.counts;
-      guardVerdict = guard;
-      linked = plan.linkedCodes;
-      removed = plan.removedCodes;
-      totalActions = plan.actions.length;
-    }
+    const prepared = (await resumeRun(ctx)) ?? (await planRun(ctx));
+    if ('summary' in prepared) return prepared;
+    const { runId } = prepared;
 
     const outcome = await executeRun({
       db,
       runId,
       mcf,
-      concurrency: settings.concurrency,
-      totalActions,
-      alreadyCompleted,
-      logger: logger.child({ runId }),
+      concurrency: connection.productImport.concurrency,
+      totalActions: prepared.totalActions,
+      alreadyCompleted: prepared.alreadyCompleted,
+      logger: ctx.logger.child({ runId }),
       onProgress: options.onProgress,
       signal: options.signal,
     });
-    if (outcome.status === 'completed') await saveLinks(db, connectionId, runId, linked, removed);
 
     const tallies = await actionTallies(db, runId);
     const done = (kind: string) => tallies.find((t) => t.kind === kind && t.status === 'done')?.n ?? 0;
+    const failed = tallies.filter((t) => t.status === 'failed').reduce((n, t) => n + t.n, 0);
+    const status: ImportSummary['status'] =
+      outcome.status === 'completed'
+        ? failed > 0
+          ? 'completed-with-failures'
+          : 'completed'
+        : cancelledBy(options.signal)
+          ? 'cancelled'
+          : 'interrupted';
+    if (outcome.status === 'completed')
+      await saveLinks(db, connectionId, runId, prepared.linked, prepared.removed);
     const problems = (await runProblems(db, runId)).map((p) => ({
       kind: p.kind as Problem['kind'],
       code: p.code,
       reason: p.reason,
       ...(p.places ? { places: p.places } : {}),
     }));
+    const { guard } = prepared;
     const summary: ImportSummary = {
       runId,
       connection: slug,
-      status: outcome.status,
+      status,
       dryRun: false,
-      resumed,
+      resumed: prepared.resumed,
+      ...(options.retry ? { retryOf: options.retry.runId } : {}),
       created: done('create-product'),
       updated: await updatedCodeCount(db, runId),
-      unchanged: counts.unchanged,
+      unchanged: prepared.counts.unchanged,
       hidden: done('hide-product'),
       deleted: done('delete-product'),
       variationsDeleted: done('delete-variation'),
-      failed: tallies.filter((t) => t.status === 'failed').reduce((n, t) => n + t.n, 0),
+      failed,
       problems,
-      guard: {
-        ok: guardVerdict.ok,
-        reasons: guardVerdict.reasons,
-        ...(guardVerdict.ok ? {} : { forced: true }),
-      },
-      requests: { mycashflow: { ...mcf.stats.byMethod }, netbaron: { ...nb.stats.byMethod } },
-      durationMs: Date.now() - started,
+      guard: { ok: guard.ok, reasons: guard.reasons, ...(guard.ok ? {} : { forced: true }) },
+      requests: requestsOf(options),
+      durationMs: Date.now() - ctx.started,
       peakRssMb: peakRssMb(),
-      ...(outcome.reason ? { interruptedBecause: outcome.reason } : {}),
+      ...(status === 'cancelled'
+        ? { interruptedBecause: 'cancelled by you; resume it from its page' }
+        : outcome.reason
+          ? { interruptedBecause: outcome.reason }
+          : {}),
     };
-    await finishRun(db, runId, outcome.status, summary, outcome.reason);
+    await finishRun(db, runId, status, summary, status === 'interrupted' ? outcome.reason : undefined);
     return { summary };
   });
 }

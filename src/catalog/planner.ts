@@ -21,6 +21,8 @@ export interface PlanInput {
   settings: ProductImportSettings;
   /** Codes that earlier runs matched or created and that are still linked. */
   linkedCodes: ReadonlySet<string>;
+  /** A retry of failed writes: only these codes are planned (within the mode's own scope). */
+  onlyCodes?: ReadonlySet<string>;
 }
 
 type Place =
@@ -62,11 +64,24 @@ function scopeOf(
   index: Map<string, Place[]>,
   problems: Problem[],
 ): Set<string> | undefined {
+  const modeScope = modeScopeOf(input, index, problems);
+  const only = input.onlyCodes;
+  if (!only) return modeScope;
+  return new Set([...only].filter((code) => modeScope === undefined || modeScope.has(code)));
+}
+
+function modeScopeOf(
+  input: PlanInput,
+  index: Map<string, Place[]>,
+  problems: Problem[],
+): Set<string> | undefined {
   if (input.settings.mode !== 'update-existing') return undefined;
   const scope = new Set<string>();
   for (const code of input.settings.updateOnly) {
     const places = index.get(code);
     if (!places) {
+      // A retry of other codes does not report the selection again.
+      if (input.onlyCodes && !input.onlyCodes.has(code)) continue;
       problems.push({
         kind: 'selected-product-not-found',
         code,

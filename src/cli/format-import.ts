@@ -65,6 +65,11 @@ export function formatSummary(s: ImportSummary): string {
       ...s.guard.reasons.map((r) => `- ${r}`),
       'Run again with --force to write anyway.',
     );
+  if (s.status === 'completed-with-failures')
+    out.push(
+      '',
+      `${s.failed} ${s.failed === 1 ? 'write' : 'writes'} failed (see Problems). Run the import again to retry them, or use "Retry failed" on the run's page in the admin app.`,
+    );
   if (s.interruptedBecause)
     out.push('', `Interrupted: ${s.interruptedBecause}. Run the same command again to resume.`);
   return out.join('\n');

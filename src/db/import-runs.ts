@@ -45,9 +45,12 @@ export interface NewRun {
   guard: unknown;
   linkedCodes: string[];
   removedCodes: string[];
-  /** What started the run: `cli`, `manual` (the admin page) or `schedule`. */
+  /** What started the run: `cli`, `manual` (the admin page), `schedule` or `retry`. */
   trigger?: string;
   jobId?: string;
+  /** A retry of another run's failed writes, limited to these codes. */
+  retryOf?: string;
+  scope?: string[];
 }
 
 /** The run, its planned actions and its problems, in one transaction: a plan is stored whole or not at all. */
@@ -72,6 +75,8 @@ export async function storePlannedRun(
         removed_codes: JSON.stringify(run.removedCodes),
         trigger: run.trigger ?? 'cli',
         job_id: run.jobId ?? null,
+        retry_of: run.retryOf ?? null,
+        scope: run.scope ? JSON.stringify(run.scope) : null,
         ...(run.status === 'running' ? {} : { finished_at: new Date() }),
       })
       .returning('id')
@@ -125,21 +130,93 @@ export async function addProblems(db: Db, runId: string, problems: Problem[]): P
     .execute();
 }
 
-/** The newest unfinished run of the connection, when it is recent enough to be worth resuming. */
-export async function findResumableRun(db: Db, connectionId: string, maxAgeHours: number) {
+/**
+ * The newest unfinished run of the connection, when it is recent enough to be worth resuming. A run a
+ * person cancelled is resumed only when asked for by its id (its page's "Resume").
+ */
+export async function findResumableRun(
+  db: Db,
+  connectionId: string,
+  maxAgeHours: number,
+  cancelledRunId?: string,
+) {
   return db
     .selectFrom('import_runs')
     .selectAll()
     .where('connection_id', '=', connectionId)
-    .where('status', 'in', ['running', 'interrupted'])
+    .where((eb) =>
+      cancelledRunId
+        ? eb.and([eb('status', '=', 'cancelled'), eb('id', '=', cancelledRunId)])
+        : eb('status', 'in', ['running', 'interrupted']),
+    )
     .where('created_at', '>', sql<Date>`now() - make_interval(hours => ${maxAgeHours})`)
     .orderBy('id', 'desc')
     .executeTakeFirst();
 }
 
-/** A resumed run is followed through the job that resumed it. */
-export async function attachJob(db: Db, runId: string, jobId: string): Promise<void> {
-  await db.updateTable('import_runs').set({ job_id: jobId }).where('id', '=', runId).execute();
+/** Whether a run of the connection is unfinished (running or stopped by a failure), so not to be overtaken. */
+export async function hasUnfinishedRun(db: Db, connectionId: string, maxAgeHours: number): Promise<boolean> {
+  return (await findResumableRun(db, connectionId, maxAgeHours)) !== undefined;
+}
+
+/** The codes of a run's failed writes, optionally of one kind of write and one store status. */
+export async function failedCodes(
+  db: Db,
+  runId: string,
+  only: { kind?: string; status?: number } = {},
+): Promise<string[]> {
+  let query = db
+    .selectFrom('import_actions')
+    .select('code')
+    .distinct()
+    .where('run_id', '=', runId)
+    .where('status', '=', 'failed');
+  if (only.kind) query = query.where('kind', '=', only.kind);
+  if (only.status !== undefined)
+    query = query.where(sql<string>`result->'failure'->>'status'`, '=', String(only.status));
+  return (await query.orderBy('code').execute()).map((r) => r.code);
+}
+
+/** A blocked plan a person threw away: it no longer asks for attention. */
+export async function discardBlockedRun(db: Db, connectionId: string, runId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('import_runs')
+    .set({ status: 'discarded' })
+    .where('connection_id', '=', connectionId)
+    .where('id', '=', runId)
+    .where('status', '=', 'blocked')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A person asked to stop the import this job carries; whichever process runs it sees this. */
+export async function requestCancel(db: Db, jobId: string): Promise<void> {
+  await db
+    .insertInto('import_cancel_requests')
+    .values({ job_id: jobId })
+    .onConflict((oc) => oc.column('job_id').doNothing())
+    .execute();
+}
+
+export async function cancelRequested(db: Db, jobId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('import_cancel_requests')
+    .select('job_id')
+    .where('job_id', '=', jobId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A resumed run is followed through the job that resumed it, and is running again from now: whoever
+ * follows the job must not read the stop it was resumed from as its end.
+ */
+export async function attachJob(db: Db, runId: string, jobId: string | undefined): Promise<void> {
+  await db
+    .updateTable('import_runs')
+    .set({ ...(jobId ? { job_id: jobId } : {}), status: 'running', finished_at: null })
+    .where('id', '=', runId)
+    .execute();
 }
 
 export async function abandonStaleRuns(db: Db, connectionId: string): Promise<void> {
@@ -305,6 +382,7 @@ export async function recordFailedStart(
   db: Db,
   start: { connectionId: string; dryRun: boolean; force: boolean; trigger: string; jobId: string },
   error: string,
+  status: Extract<RunStatus, 'failed' | 'cancelled'> = 'failed',
 ): Promise<void> {
   const existing = await db
     .selectFrom('import_runs')
@@ -316,7 +394,7 @@ export async function recordFailedStart(
     .insertInto('import_runs')
     .values({
       connection_id: start.connectionId,
-      status: 'failed',
+      status,
       dry_run: start.dryRun,
       forced: start.force,
       settings: '{}',

@@ -5,8 +5,14 @@ import type { Database } from './schema.ts';
 type Db = Kysely<Database>;
 
 /** The admin page's reading of import runs; every query is scoped to one connection. */
-export async function listRuns(db: Db, connectionId: string, limit: number, offset = 0) {
-  return db
+export async function listRuns(
+  db: Db,
+  connectionId: string,
+  limit: number,
+  offset = 0,
+  options: { writesOnly?: boolean } = {},
+) {
+  let query = db
     .selectFrom('import_runs')
     .select([
       'id',
@@ -20,11 +26,9 @@ export async function listRuns(db: Db, connectionId: string, limit: number, offs
       'created_at',
       'finished_at',
     ])
-    .where('connection_id', '=', connectionId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
+    .where('connection_id', '=', connectionId);
+  if (options.writesOnly) query = query.where('dry_run', '=', false).where('status', '!=', 'abandoned');
+  return query.orderBy('id', 'desc').limit(limit).offset(offset).execute();
 }
 
 export async function findRun(db: Db, connectionId: string, runId: string) {
@@ -40,13 +44,15 @@ export async function findRun(db: Db, connectionId: string, runId: string) {
 export async function runActions(
   db: Db,
   runId: string,
-  options: { kind?: string; limit: number; offset: number },
+  options: { kind?: string; status?: string; code?: string; limit: number; offset: number },
 ): Promise<Array<{ seq: number; status: string; error: string | null; action: PlannedAction }>> {
   let query = db
     .selectFrom('import_actions')
     .select(['seq', 'status', 'error', 'action'])
     .where('run_id', '=', runId);
   if (options.kind) query = query.where('kind', '=', options.kind);
+  if (options.status) query = query.where('status', '=', options.status as 'failed');
+  if (options.code) query = query.where('code', '=', options.code);
   const rows = await query.orderBy('seq').limit(options.limit).offset(options.offset).execute();
   return rows.map((r) => ({
     seq: r.seq,
@@ -77,4 +83,68 @@ export async function activeImportRun(db: Db, connectionId: string) {
     .where('status', '=', 'running')
     .orderBy('id', 'desc')
     .executeTakeFirst();
+}
+
+/** How many actions of a run match a filter, for the run page's pages. */
+export async function countActions(
+  db: Db,
+  runId: string,
+  options: { kind?: string; status?: string; code?: string },
+): Promise<number> {
+  let query = db
+    .selectFrom('import_actions')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('run_id', '=', runId);
+  if (options.kind) query = query.where('kind', '=', options.kind);
+  if (options.status) query = query.where('status', '=', options.status as 'failed');
+  if (options.code) query = query.where('code', '=', options.code);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/** The retries of a run's failed writes, oldest first, with their outcome. */
+export async function retriesOf(db: Db, connectionId: string, runId: string) {
+  return db
+    .selectFrom('import_runs')
+    .select(['id', 'status', 'summary', 'created_at'])
+    .where('connection_id', '=', connectionId)
+    .where('retry_of', '=', runId)
+    .orderBy('id')
+    .execute();
+}
+
+/** The newest run that wrote or meant to (no preview), whose failures are the ones still to mend. */
+export async function newestWriteRunId(db: Db, connectionId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('import_runs')
+    .select('id')
+    .where('connection_id', '=', connectionId)
+    .where('dry_run', '=', false)
+    .where('status', '!=', 'abandoned')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * A preview recent enough to confirm "Fetch all products" with: made within `maxAgeMinutes`, after the
+ * settings last changed, and with no import run since (whose writes would make its counts stale).
+ */
+export async function freshPreview(
+  db: Db,
+  connectionId: string,
+  options: { maxAgeMinutes: number; settingsChangedAt: Date },
+) {
+  const latest = await db
+    .selectFrom('import_runs')
+    .select(['id', 'dry_run', 'status', 'created_at'])
+    .where('connection_id', '=', connectionId)
+    .where('status', '!=', 'abandoned')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest || !latest.dry_run || latest.status !== 'dry-run') return undefined;
+  if (latest.created_at < options.settingsChangedAt) return undefined;
+  if (Date.now() - latest.created_at.getTime() > options.maxAgeMinutes * 60_000) return undefined;
+  return latest;
 }

@@ -17,8 +17,22 @@ export interface ConnectionsTable {
 type Json<T = unknown> = ColumnType<T, string, string>;
 type NullableJson<T = unknown> = ColumnType<T | null, string | null | undefined, string | null>;
 
+/**
+ * `completed-with-failures`: every action was tried and some writes failed (retry them from the run);
+ * `cancelled`: stopped by a person, resumable from its page; `discarded`: a blocked plan a person threw
+ * away; `abandoned`: an unfinished run a newer plan replaced.
+ */
 export type RunStatus =
-  'running' | 'completed' | 'interrupted' | 'blocked' | 'failed' | 'dry-run' | 'abandoned';
+  | 'running'
+  | 'completed'
+  | 'completed-with-failures'
+  | 'interrupted'
+  | 'cancelled'
+  | 'blocked'
+  | 'discarded'
+  | 'failed'
+  | 'dry-run'
+  | 'abandoned';
 export type ActionStatus = 'pending' | 'in-progress' | 'done' | 'failed';
 
 export interface ImportRunsTable {
@@ -37,8 +51,17 @@ export interface ImportRunsTable {
   /** `cli`, `manual` (the admin page) or `schedule`. */
   trigger: ColumnType<string, string | undefined, string>;
   job_id: string | null;
+  /** A retry run: the run whose failed writes it retries. */
+  retry_of: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A retry run: the only codes it planned for. */
+  scope: NullableJson<string[]>;
   created_at: Timestamp;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ImportCancelRequestsTable {
+  job_id: string;
+  requested_at: Timestamp;
 }
 
 export interface ImportActionsTable {
@@ -145,6 +168,7 @@ export interface Database {
   import_runs: ImportRunsTable;
   import_actions: ImportActionsTable;
   import_problems: ImportProblemsTable;
+  import_cancel_requests: ImportCancelRequestsTable;
   product_links: ProductLinksTable;
   order_ledger: OrderLedgerTable;
   order_events: OrderEventsTable;

@@ -1,10 +1,21 @@
 import { sql, type Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { z } from 'zod';
-import { importLockFree, importProducts } from '../catalog/import-products.ts';
+import {
+  CANCELLED_BY_PERSON,
+  ImportStopped,
+  importLockFree,
+  importProducts,
+} from '../catalog/import-products.ts';
 import { clientsFor } from '../connections/clients.ts';
 import type { ConnectionRegistry } from '../connections/registry.ts';
-import { actionTallies, recordFailedStart } from '../db/import-runs.ts';
+import {
+  actionTallies,
+  cancelRequested,
+  failedCodes,
+  recordFailedStart,
+  requestCancel,
+} from '../db/import-runs.ts';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -15,7 +26,13 @@ export const importJobSchema = z
     connectionId: z.string().min(1),
     dryRun: z.boolean().default(false),
     force: z.boolean().default(false),
-    trigger: z.enum(['manual', 'schedule', 'cli']).default('manual'),
+    trigger: z.enum(['manual', 'schedule', 'cli', 'retry']).default('manual'),
+    /** "Retry failed": the run whose failed writes to retry, optionally only those of one kind and status. */
+    retryOf: z.string().regex(/^\d+$/).optional(),
+    retryKind: z.string().optional(),
+    retryStatus: z.number().int().optional(),
+    /** "Resume" of a run a person cancelled. */
+    resumeRunId: z.string().regex(/^\d+$/).optional(),
   })
   .strict();
 export type ImportJob = z.infer<typeof importJobSchema>;
@@ -34,6 +51,34 @@ export async function enqueueImport(
 
 class StoppingError extends Error {
   override name = 'StoppingError';
+}
+
+/** How often a running import looks for a person's "Cancel" (which may come through any process). */
+const CANCEL_CHECK_MS = 1000;
+
+/**
+ * One stop signal for a job's import: the process stopping (the run is handed on) or a person's cancel
+ * (the run ends `cancelled`, resumable from its page), told apart by the signal's reason.
+ */
+function stopSignalFor(db: Kysely<Database>, jobId: string, processStopping?: AbortSignal) {
+  const controller = new AbortController();
+  const onStop = () => controller.abort('stopping');
+  processStopping?.addEventListener('abort', onStop, { once: true });
+  if (processStopping?.aborted) onStop();
+  const timer = setInterval(() => {
+    void cancelRequested(db, jobId)
+      .then((yes) => {
+        if (yes && !controller.signal.aborted) controller.abort(CANCELLED_BY_PERSON);
+      })
+      .catch(() => undefined);
+  }, CANCEL_CHECK_MS);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearInterval(timer);
+      processStopping?.removeEventListener('abort', onStop);
+    },
+  };
 }
 
 export async function startImportWorker(options: {
@@ -59,6 +104,16 @@ export async function startImportWorker(options: {
         if (!runtime) return { skipped: 'the connection no longer exists' };
         // Clients of its own: a run's request counts are the run's alone.
         const { mcf, nb } = clientsFor(runtime.connection, logger);
+        const retry = data.retryOf
+          ? {
+              runId: data.retryOf,
+              codes: await failedCodes(db, data.retryOf, {
+                kind: data.retryKind,
+                status: data.retryStatus,
+              }),
+            }
+          : undefined;
+        const stop = stopSignalFor(db, job.id, options.signal);
         const report = await importProducts({
           db,
           connection: runtime.connection,
@@ -69,8 +124,10 @@ export async function startImportWorker(options: {
           trigger: data.trigger,
           jobId: job.id,
           logger,
-          signal: options.signal,
-        });
+          signal: stop.signal,
+          ...(retry ? { retry } : {}),
+          ...(data.resumeRunId ? { resumeRunId: data.resumeRunId } : {}),
+        }).finally(stop.dispose);
         if (report.summary.status === 'interrupted' && options.signal?.aborted) {
           // This process is stopping: failing the job hands it to another worker, which resumes the run.
           throw new StoppingError('this worker stopped during the import; another worker resumes it');
@@ -83,6 +140,13 @@ export async function startImportWorker(options: {
         return { runId: report.summary.runId, status: report.summary.status };
       } catch (err) {
         if (err instanceof StoppingError) throw err;
+        if (err instanceof ImportStopped) {
+          if (!err.cancelled)
+            throw new StoppingError('this worker stopped while reading; another worker starts again');
+          logger.info('product import cancelled before it wrote anything');
+          await recordFailedStart(db, { ...data, jobId: job.id }, err.message, 'cancelled');
+          return { cancelled: true };
+        }
         const message = (err as Error).message;
         logger.error('product import failed', { error: message });
         await recordFailedStart(db, { ...data, jobId: job.id }, message);
@@ -169,6 +233,12 @@ export interface ImportJobStatus {
   done: number;
   total: number;
   failed: number;
+  /** Whole percent of the actions done (0 until there is a plan). */
+  percent: number;
+  /** Seconds left at the pace so far; absent until there is a pace. */
+  etaSeconds?: number;
+  /** Whether "Cancel" can still stop it. */
+  cancellable: boolean;
   runId?: string;
   runStatus?: string;
 }
@@ -178,9 +248,26 @@ const FINISHED: Record<string, string> = {
   'dry-run': 'Preview ready: nothing was written',
   blocked: 'Stopped before writing: the plan needs a look',
   interrupted: 'Interrupted; the next import resumes it',
+  cancelled: 'Cancelled: nothing was left half-written, and the run can be resumed from its page',
+  discarded: 'Discarded',
   failed: 'The import failed',
   abandoned: 'Abandoned',
 };
+
+const idle = { done: 0, total: 0, failed: 0, percent: 0 };
+
+/** When the writes of a run began and how many have ended since, for its pace. */
+async function paceOf(db: Kysely<Database>, runId: string) {
+  const row = await db
+    .selectFrom('import_actions')
+    .select([
+      sql<Date | null>`min(updated_at) filter (where status in ('done', 'failed'))`.as('first'),
+      sql<string>`count(*) filter (where status in ('done', 'failed'))`.as('ended'),
+    ])
+    .where('run_id', '=', runId)
+    .executeTakeFirstOrThrow();
+  return { first: row.first, ended: Number(row.ended) };
+}
 
 /** Where an import job stands, read from the database only (any process may be running it). */
 export async function importJobStatus(
@@ -200,25 +287,40 @@ export async function importJobStatus(
     const total = tallies.reduce((n, t) => n + t.n, 0);
     const failed = tallies.filter((t) => t.status === 'failed').reduce((n, t) => n + t.n, 0);
     const done = tallies.filter((t) => t.status === 'done').reduce((n, t) => n + t.n, 0) + failed;
-    if (run.status === 'running')
+    const percent = total > 0 ? Math.floor((done * 100) / total) : 0;
+    if (run.status === 'running') {
+      const pace = await paceOf(db, run.id);
+      const elapsed = pace.first ? (Date.now() - pace.first.getTime()) / 1000 : 0;
+      const etaSeconds =
+        pace.ended > 0 && elapsed > 0 ? Math.round(((total - done) * elapsed) / pace.ended) : undefined;
+      const stopping = await cancelRequested(db, jobId);
       return {
         state: 'running',
-        stage: 'Writing to the store',
+        stage: stopping ? 'Cancelling: stopping after the writes in progress' : 'Writing to the store',
         done,
         total,
         failed,
+        percent,
+        ...(etaSeconds === undefined || stopping ? {} : { etaSeconds }),
+        cancellable: !stopping,
         runId: run.id,
         runStatus: run.status,
       };
+    }
+    const planOnly = run.status === 'dry-run' || run.status === 'blocked';
     return {
       state: run.status === 'failed' ? 'failed' : 'done',
       stage:
         run.status === 'failed' && run.error
           ? `The import failed: ${run.error}`
-          : (FINISHED[run.status] ?? run.status),
-      done: run.status === 'dry-run' || run.status === 'blocked' ? 0 : done,
-      total: run.status === 'dry-run' || run.status === 'blocked' ? 0 : total,
+          : run.status === 'completed-with-failures'
+            ? `Import completed with ${failed} ${failed === 1 ? 'failure' : 'failures'}`
+            : (FINISHED[run.status] ?? run.status),
+      done: planOnly ? 0 : done,
+      total: planOnly ? 0 : total,
       failed,
+      percent: planOnly ? 100 : percent,
+      cancellable: false,
       runId: run.id,
       runStatus: run.status,
     };
@@ -226,21 +328,41 @@ export async function importJobStatus(
   const job = await boss.getJobById<ImportJob>(QUEUES.importProducts, jobId, { includeArchive: true });
   if (!job || job.data.connectionId !== connectionId) return undefined;
   if (job.state === 'created' || job.state === 'retry')
-    return { state: 'queued', stage: 'Waiting for a worker to start', done: 0, total: 0, failed: 0 };
-  if (job.state === 'active')
+    return { state: 'queued', stage: 'Waiting for a worker to start', ...idle, cancellable: true };
+  if (job.state === 'active') {
+    const stopping = await cancelRequested(db, jobId);
     return {
       state: 'running',
-      stage: 'Reading NetBaron and the store, then planning',
-      done: 0,
-      total: 0,
-      failed: 0,
+      stage: stopping
+        ? 'Cancelling: stopping once the reading ends, before anything is written'
+        : 'Reading NetBaron and the store, then planning',
+      ...idle,
+      cancellable: !stopping,
+    };
+  }
+  if (job.state === 'cancelled')
+    return {
+      state: 'done',
+      stage: 'Cancelled before it started: nothing was written',
+      ...idle,
+      cancellable: false,
     };
   const output = job.output as { skipped?: string } | null;
   return {
     state: 'failed',
     stage: output?.skipped ?? `The import job ended (${job.state})`,
-    done: 0,
-    total: 0,
-    failed: 0,
+    ...idle,
+    cancellable: false,
   };
+}
+
+/**
+ * A person's "Cancel": a job still waiting is withdrawn; a running one is asked to stop, which its
+ * process does between two writes (nothing half-written), leaving the run resumable.
+ */
+export async function cancelImport(boss: PgBoss, db: Kysely<Database>, jobId: string): Promise<void> {
+  await requestCancel(db, jobId);
+  const job = await boss.getJobById<ImportJob>(QUEUES.importProducts, jobId);
+  if (job && (job.state === 'created' || job.state === 'retry'))
+    await boss.cancel(QUEUES.importProducts, jobId);
 }

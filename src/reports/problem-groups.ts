@@ -344,6 +344,16 @@ function writeFix(status: number | undefined): string {
   return 'MyCashflow could not take these writes. Retry these codes; they are planned again against both systems as they are now.';
 }
 
+const writeFailedKey = (kind: string, status: number | undefined): string =>
+  `catalog:write-failed:${kind}${status ? `:${status}` : ''}`;
+
+/** The failed writes a group of them stands for (its bulk action retries those only). */
+export function writeFailuresOfGroup(key: string): { kind: string; status?: number } | undefined {
+  const match = /^catalog:write-failed:([a-z-]+)(?::(\d{3}))?$/.exec(key);
+  if (!match) return undefined;
+  return { kind: match[1]!, ...(match[2] ? { status: Number(match[2]) } : {}) };
+}
+
 /** The run's own state, the findings of its plan and its failed writes, one group per cause. */
 export function groupCatalogProblems(input: {
   /** The newest run whose findings count (the newest full run, preview or not). */
@@ -392,7 +402,7 @@ export function groupCatalogProblems(input: {
     }
     const failedByCause = new Map<string, FailedWrite[]>();
     for (const f of input.failedWrites) {
-      const key = `catalog:write-failed:${f.kind}${f.status ? `:${f.status}` : ''}`;
+      const key = writeFailedKey(f.kind, f.status);
       const list = failedByCause.get(key);
       if (list) list.push(f);
       else failedByCause.set(key, [f]);

@@ -67,7 +67,8 @@ async function inboxRuns(db: Db, connectionId: string) {
       .select(RUN_FACTS)
       .where('connection_id', '=', connectionId)
       .where('status', '!=', 'abandoned')
-      .where('trigger', '!=', 'retry')
+      // A run limited to some codes (a retry) finds only their problems: the full run's findings stand.
+      .where('scope', 'is', null)
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst(),

@@ -295,8 +295,14 @@ describe('the admin web app in Chromium', () => {
     });
     try {
       await visit(base);
-      progress.length = 0;
+      // "Fetch all products" asks first, with the counts of the preview made a moment ago.
       await clickAndLoad(page.getByRole('button', { name: 'Fetch all products' }));
+      expect(pathOf(page)).toMatch(new RegExp(`^${base}/runs/\\d+$`));
+      const confirm = page.locator('#confirm');
+      expect(await text(confirm.getByRole('heading', { level: 2 }))).toBe('Fetch all products?');
+      expect(await text(confirm)).toMatch(/would create 1, update \d+, hide 0 and delete 0/);
+      progress.length = 0;
+      await clickAndLoad(confirm.getByRole('button', { name: 'Write these changes' }));
       const progressPath = pathOf(page);
       expect(progressPath).toMatch(new RegExp(`^${base}/imports/[^/]+$`));
       expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Fetch all products');

@@ -112,6 +112,8 @@ export interface Scenario {
   versions?: McfVersionId[];
   settings?: ProductImportSettings;
   linked?: string[];
+  /** A retry: only these codes are planned. */
+  only?: string[];
 }
 
 export function catalog(products: StoreProduct[], versions: McfVersionId[] = VERSIONS): StoreCatalog {
@@ -124,6 +126,7 @@ export function planOf(s: Scenario): Plan {
     store: catalog(s.store ?? [], s.versions),
     settings: s.settings ?? settings(),
     linkedCodes: new Set(s.linked ?? []),
+    ...(s.only ? { onlyCodes: new Set(s.only) } : {}),
   });
 }
 

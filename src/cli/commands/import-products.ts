@@ -47,7 +47,9 @@ export function registerImportProductsCommand(program: Command): void {
           if (summary.problems.length) console.log(`\nProblems:\n${formatProblems(summary.problems)}`);
           console.log(`\n${formatSummary(summary)}`);
         }
-        if (summary.status === 'blocked' || summary.status === 'interrupted') process.exitCode = 2;
+        // Done, but a person is needed: a guard stopped it, it was interrupted, or writes failed.
+        if (['blocked', 'interrupted', 'cancelled', 'completed-with-failures'].includes(summary.status))
+          process.exitCode = 2;
       }).finally(() => bar.done());
     });
 }

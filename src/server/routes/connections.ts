@@ -9,7 +9,7 @@ import { redirect, sendHtml, type Route } from '../http/router.ts';
 import { stateBadge, when } from '../views/format.ts';
 import { html } from '../views/html.ts';
 import { csrfField, layout } from '../views/layout.ts';
-import { runsTable } from '../views/pages/runs.ts';
+import { runBadge, runsTable } from '../views/pages/runs.ts';
 import { connectionBase, connectionPage } from './common.ts';
 
 export function connectionRoutes(app: AppContext): Route[] {
@@ -54,7 +54,7 @@ export function connectionRoutes(app: AppContext): Route[] {
                           <td><a href="/connections/${c.slug}">${c.name}</a></td>
                           <td>${missing.length ? stateBadge('not-ready') : stateBadge('ready')}</td>
                           <td>
-                            ${lastRun ? html`${stateBadge(lastRun.status)} ${when(lastRun.created_at)}` : '—'}
+                            ${lastRun ? html`<a href="/connections/${c.slug}/runs/${lastRun.id}">${runBadge(lastRun)}</a> ${when(lastRun.created_at)}` : '—'}
                           </td>
                           <td class="num">${orders.sent}</td>
                           <td class="num">${orders.waiting + orders['outcome-unknown']}</td>
@@ -99,6 +99,7 @@ export function connectionRoutes(app: AppContext): Route[] {
         const cp = await connectionPage(app, ctx);
         const base = connectionBase(cp.record);
         const runs = await listRuns(app.db, cp.record.id, 5);
+        const [lastWrite] = await listRuns(app.db, cp.record.id, 1, 0, { writesOnly: true });
         const active = await activeImportRun(app.db, cp.record.id);
         const orders = await ledgerStateCounts(app.db, cp.record.id);
         const openGroups = actionableCount(cp.problems);
@@ -121,11 +122,21 @@ export function connectionRoutes(app: AppContext): Route[] {
               <div class="figure">${describeSchedule(cp.record.settings.schedule)}</div>
               automatic product updates
             </div>
+            ${
+              lastWrite
+                ? html`<div class="card">
+                    <div class="figure">${runBadge(lastWrite)}</div>
+                    <a href="${base}/runs/${lastWrite.id}">last product import</a>,
+                    ${when(lastWrite.created_at)}
+                  </div>`
+                : ''
+            }
           </div>
           <h2>Fetch all products</h2>
           <p>
             Reads every marketplace product from NetBaron and the whole store, then creates, updates, hides or
-            deletes products by your settings. The preview shows the plan, field by field, and writes nothing.
+            deletes products by your settings. The preview shows the plan, field by field, and writes nothing;
+            "Fetch all products" shows what a preview counted and asks before it writes.
           </p>
           ${active?.job_id ? html`<p class="notice warn">An import is running now. <a href="${base}/imports/${active.job_id}">Follow it</a>.</p>` : ''}
           <div class="actions">
@@ -139,7 +150,10 @@ export function connectionRoutes(app: AppContext): Route[] {
               </button>
             </form>
             <form method="post" action="${base}/imports" class="inline">
-              ${csrfField(ctx.session)}<button type="submit" ${cp.missing.length ? html` disabled` : ''}>
+              ${csrfField(ctx.session)}<input type="hidden" name="intent" value="confirm" /><button
+                type="submit"
+                ${cp.missing.length ? html` disabled` : ''}
+              >
                 Fetch all products
               </button>
             </form>

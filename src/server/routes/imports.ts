@@ -1,16 +1,59 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runProblems } from '../../db/import-runs.ts';
-import { actionKindCounts, findRun, listRuns, runActions } from '../../db/run-history.ts';
-import { enqueueImport, importJobStatus, type ImportJobStatus } from '../../jobs/import-jobs.ts';
 import type { Problem } from '../../catalog/plan.ts';
+import type { ConnectionRecord } from '../../connections/connection-store.ts';
+import { discardBlockedRun, runProblems } from '../../db/import-runs.ts';
+import {
+  actionKindCounts,
+  countActions,
+  findRun,
+  freshPreview,
+  listRuns,
+  newestWriteRunId,
+  retriesOf,
+  runActions,
+} from '../../db/run-history.ts';
+import {
+  cancelImport,
+  enqueueImport,
+  importJobStatus,
+  type ImportJob,
+  type ImportJobStatus,
+} from '../../jobs/import-jobs.ts';
+import { writeFailuresOfGroup } from '../../reports/problem-groups.ts';
 import type { AppContext } from '../app-context.ts';
 import { formText, HttpError } from '../http/request.ts';
-import { redirect, SECURITY_HEADERS, sendHtml, type Route } from '../http/router.ts';
+import { redirect, SECURITY_HEADERS, sendHtml, type RequestContext, type Route } from '../http/router.ts';
 import { html } from '../views/html.ts';
-import { progressBody, runBody, runsTable } from '../views/pages/runs.ts';
+import { progressBody, runBody, runPageQuery, runsTable } from '../views/pages/runs.ts';
 import { connectionBase, connectionOf, connectionPage } from './common.ts';
 
 const PAGE_SIZE = 200;
+
+/** A preview younger than this confirms "Fetch all products" without reading both systems again. */
+const PREVIEW_FRESH_MINUTES = 10;
+
+async function queueImport(
+  app: AppContext,
+  ctx: RequestContext,
+  record: ConnectionRecord,
+  job: Omit<ImportJob, 'connectionId' | 'trigger'> & { trigger?: ImportJob['trigger'] },
+): Promise<void> {
+  const jobId = await enqueueImport(app.boss, { connectionId: record.id, trigger: 'manual', ...job });
+  if (!jobId)
+    throw new HttpError(
+      409,
+      'An import of this connection is already waiting to start. Follow it on the overview page.',
+    );
+  ctx.logger.info('product import queued from the admin page', { connection: record.slug, jobId, ...job });
+  redirect(ctx.res, `${connectionBase(record)}/imports/${jobId}${job.dryRun ? '?preview=1' : ''}`);
+}
+
+/** A run id from the path, checked to belong to this connection. */
+async function runOf(app: AppContext, ctx: RequestContext, record: ConnectionRecord) {
+  const run = await findRun(app.db, record.id, ctx.params.runId ?? '');
+  if (!run) throw new HttpError(404, 'There is no such run for this connection.');
+  return run;
+}
 
 export function importRoutes(app: AppContext): Route[] {
   return [
@@ -20,26 +63,73 @@ export function importRoutes(app: AppContext): Route[] {
       access: 'admin',
       handler: async (ctx) => {
         const record = await connectionOf(app, ctx);
-        const dryRun = formText(ctx.form, 'dry_run') === '1';
-        const force = formText(ctx.form, 'force') === '1';
-        const jobId = await enqueueImport(app.boss, {
-          connectionId: record.id,
-          dryRun,
-          force,
-          trigger: 'manual',
+        const resumeRunId = formText(ctx.form, 'resume_run');
+        if (/^\d{1,18}$/.test(resumeRunId))
+          return queueImport(app, ctx, record, { dryRun: false, force: false, resumeRunId });
+        // "Fetch all products" asks first, with the counts of a preview: a fresh one, or one made now.
+        if (formText(ctx.form, 'intent') === 'confirm') {
+          const preview = await freshPreview(app.db, record.id, {
+            maxAgeMinutes: PREVIEW_FRESH_MINUTES,
+            settingsChangedAt: record.updatedAt,
+          });
+          if (preview) return redirect(ctx.res, `${connectionBase(record)}/runs/${preview.id}#confirm`);
+          return queueImport(app, ctx, record, { dryRun: true, force: false });
+        }
+        return queueImport(app, ctx, record, {
+          dryRun: formText(ctx.form, 'dry_run') === '1',
+          force: formText(ctx.form, 'force') === '1',
         });
-        if (!jobId)
+      },
+    },
+    {
+      method: 'POST',
+      path: '/connections/:slug/imports/:jobId/cancel',
+      access: 'admin',
+      handler: async (ctx) => {
+        const record = await connectionOf(app, ctx);
+        const jobId = ctx.params.jobId ?? '';
+        const status = await importJobStatus(app.boss, app.db, record.id, jobId);
+        if (!status) throw new HttpError(404, 'There is no such import.');
+        if (status.cancellable) await cancelImport(app.boss, app.db, jobId);
+        ctx.logger.info('product import cancel requested', { connection: record.slug, jobId });
+        redirect(ctx.res, `${connectionBase(record)}/imports/${jobId}`);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/connections/:slug/runs/:runId/retry-failed',
+      access: 'admin',
+      handler: async (ctx) => {
+        const record = await connectionOf(app, ctx);
+        const run = await runOf(app, ctx, record);
+        if ((await newestWriteRunId(app.db, record.id)) !== run.id)
           throw new HttpError(
             409,
-            'An import of this connection is already waiting to start. Follow it on the overview page.',
+            'A newer import has run since this one: retry what still fails from the newest run instead.',
           );
-        ctx.logger.info('product import queued from the admin page', {
-          connection: record.slug,
-          jobId,
-          dryRun,
-          force,
+        const group = formText(ctx.form, 'group');
+        const only = group ? writeFailuresOfGroup(group) : undefined;
+        if (group && !only) throw new HttpError(400, 'That is not a group of failed writes.');
+        return queueImport(app, ctx, record, {
+          dryRun: false,
+          force: false,
+          trigger: 'retry',
+          retryOf: run.id,
+          ...(only ? { retryKind: only.kind } : {}),
+          ...(only?.status !== undefined ? { retryStatus: only.status } : {}),
         });
-        redirect(ctx.res, `${connectionBase(record)}/imports/${jobId}${dryRun ? '?preview=1' : ''}`);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/connections/:slug/runs/:runId/discard',
+      access: 'admin',
+      handler: async (ctx) => {
+        const record = await connectionOf(app, ctx);
+        const run = await runOf(app, ctx, record);
+        const discarded = await discardBlockedRun(app.db, record.id, run.id);
+        ctx.logger.info('blocked import discarded', { connection: record.slug, runId: run.id, discarded });
+        redirect(ctx.res, `${connectionBase(record)}/runs/${run.id}`);
       },
     },
     {
@@ -55,7 +145,12 @@ export function importRoutes(app: AppContext): Route[] {
           cp.page(
             'Import',
             'overview',
-            progressBody(base, ctx.params.jobId!, ctx.url.searchParams.get('preview') === '1'),
+            progressBody({
+              base,
+              jobId: ctx.params.jobId!,
+              dryRun: ctx.url.searchParams.get('preview') === '1',
+              session: ctx.session,
+            }),
           ),
         );
       },
@@ -149,23 +244,21 @@ export function importRoutes(app: AppContext): Route[] {
       access: 'admin',
       handler: async (ctx) => {
         const cp = await connectionPage(app, ctx);
-        const run = await findRun(app.db, cp.record.id, ctx.params.runId!);
-        if (!run) throw new HttpError(404, 'There is no such run for this connection.');
-        const kindParam = ctx.url.searchParams.get('kind') ?? undefined;
-        const page = Math.max(1, Number.parseInt(ctx.url.searchParams.get('page') ?? '1', 10) || 1);
+        const run = await runOf(app, ctx, cp.record);
+        const query = runPageQuery(ctx.url.searchParams);
         const kinds = await actionKindCounts(app.db, run.id);
-        const kind = kinds.some((k) => k.kind === kindParam) ? kindParam : undefined;
-        const actions = await runActions(app.db, run.id, {
-          kind,
-          limit: PAGE_SIZE,
-          offset: (page - 1) * PAGE_SIZE,
-        });
-        const problems = (await runProblems(app.db, run.id)).map((p): Problem => ({
-          kind: p.kind as Problem['kind'],
-          code: p.code,
-          reason: p.reason,
-          ...(p.places ? { places: p.places } : {}),
-        }));
+        const filter = {
+          kind: kinds.some((k) => k.kind === query.kind) ? query.kind : undefined,
+          status: query.failed ? 'failed' : undefined,
+          code: query.code,
+        };
+        const [actions, shown, problems, retries, newest] = await Promise.all([
+          runActions(app.db, run.id, { ...filter, limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
+          countActions(app.db, run.id, filter),
+          runProblems(app.db, run.id),
+          retriesOf(app.db, cp.record.id, run.id),
+          newestWriteRunId(app.db, cp.record.id),
+        ]);
         sendHtml(
           ctx.res,
           200,
@@ -175,12 +268,20 @@ export function importRoutes(app: AppContext): Route[] {
             runBody({
               base: connectionBase(cp.record),
               run,
-              problems,
+              problems: problems.map((p): Problem => ({
+                kind: p.kind as Problem['kind'],
+                code: p.code,
+                reason: p.reason,
+                ...(p.places ? { places: p.places } : {}),
+              })),
               actions,
               kinds,
-              kind,
-              page,
+              filter: { ...filter, failed: query.failed },
+              shown,
+              page: query.page,
               pageSize: PAGE_SIZE,
+              retries,
+              isNewestWrite: newest === run.id,
               session: ctx.session,
             }),
           ),

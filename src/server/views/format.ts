@@ -18,6 +18,15 @@ export function duration(ms: number | undefined | null): string {
 export const euros = (cents: number | null | undefined): string =>
   cents === null || cents === undefined ? '—' : `${formatCents(cents as Cents)} €`;
 
-export function stateBadge(state: string): Html {
-  return html`<span class="state state-${state.replace(/[^a-z-]/g, '')}">${state}</span>`;
+export function stateBadge(state: string, label = state): Html {
+  return html`<span class="state state-${state.replace(/[^a-z-]/g, '')}">${label}</span>`;
+}
+
+/** A run's status, with the number of failed writes when some failed: "completed with 3 failures". */
+export function runStateBadge(status: string, failed: number): Html {
+  const label =
+    status === 'completed-with-failures'
+      ? `completed with ${failed} ${failed === 1 ? 'failure' : 'failures'}`
+      : status;
+  return stateBadge(status, label);
 }

@@ -1,6 +1,6 @@
 import type { FieldChange, PlannedAction, Problem } from '../../../catalog/plan.ts';
 import type { Session } from '../../auth/sessions.ts';
-import { duration, stateBadge, when } from '../format.ts';
+import { duration, runStateBadge, stateBadge, when } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 
@@ -30,7 +30,12 @@ interface SummaryShape {
   interruptedBecause?: string;
 }
 
-const TRIGGERS: Record<string, string> = { manual: 'Admin page', schedule: 'Schedule', cli: 'Command line' };
+const TRIGGERS: Record<string, string> = {
+  manual: 'Admin page',
+  schedule: 'Schedule',
+  cli: 'Command line',
+  retry: 'Retry of failed',
+};
 const KIND_WORDS: Record<string, string> = {
   'create-product': 'Create product',
   'update-product': 'Update product',
@@ -56,9 +61,15 @@ const FIELD_WORDS: Record<FieldChange['field'], string> = {
 
 const summaryOf = (run: RunRow): SummaryShape => (run.summary ?? {}) as SummaryShape;
 
-export function runKindLabel(run: Pick<RunRow, 'dry_run' | 'forced'>): string {
-  return run.dry_run ? 'Preview (dry run)' : run.forced ? 'Import (written anyway)' : 'Import';
+export function runKindLabel(run: Pick<RunRow, 'dry_run' | 'forced'> & { trigger?: string }): string {
+  if (run.dry_run) return 'Preview (dry run)';
+  if (run.trigger === 'retry') return 'Retry of failed writes';
+  return run.forced ? 'Import (written anyway)' : 'Import';
 }
+
+/** A run's status as the merchant reads it: how many writes failed is part of it. */
+export const runBadge = (run: Pick<RunRow, 'status' | 'summary'>) =>
+  runStateBadge(run.status, summaryOf(run as RunRow).failed ?? 0);
 
 export function runsTable(base: string, runs: RunRow[]): Html {
   if (runs.length === 0) return html`<p class="muted">No product import has run yet.</p>`;
@@ -85,7 +96,7 @@ export function runsTable(base: string, runs: RunRow[]): Html {
           <td>${when(r.created_at)}</td>
           <td>${runKindLabel(r)}</td>
           <td>${TRIGGERS[r.trigger] ?? r.trigger}</td>
-          <td>${stateBadge(r.status)}</td>
+          <td>${runBadge(r)}</td>
           <td class="num">${s.created ?? '—'}</td>
           <td class="num">${s.updated ?? '—'}</td>
           <td class="num">
@@ -107,71 +118,210 @@ function change(c: FieldChange): Html {
   </li>`;
 }
 
+export interface RunPageQuery {
+  kind?: string;
+  /** Only the failed actions. */
+  failed: boolean;
+  code?: string;
+  /** 1-based. */
+  page: number;
+}
+
+/** The run page's filters from its query string; anything malformed falls back to no filter. */
+export function runPageQuery(params: URLSearchParams): RunPageQuery {
+  const page = Number(params.get('page') ?? '1');
+  const code = params.get('code')?.trim();
+  const kind = params.get('kind') ?? undefined;
+  return {
+    ...(kind && /^[a-z-]{1,40}$/.test(kind) ? { kind } : {}),
+    failed: params.get('status') === 'failed',
+    ...(code && code.length <= 200 ? { code } : {}),
+    page: Number.isSafeInteger(page) && page >= 1 ? page : 1,
+  };
+}
+
+export interface RetryRow {
+  id: string;
+  status: string;
+  summary: unknown;
+  created_at: Date;
+}
+
 export interface RunView {
   base: string;
   run: RunRow;
   problems: Problem[];
   actions: Array<{ seq: number; status: string; error: string | null; action: PlannedAction }>;
   kinds: Array<{ kind: string; n: number }>;
-  kind?: string;
+  filter: { kind?: string; failed: boolean; code?: string };
+  /** Actions matching the filter. */
+  shown: number;
   page: number;
   pageSize: number;
+  /** Runs that retried this run's failed writes. */
+  retries: RetryRow[];
+  /** Whether this is the connection's newest run that wrote: only its failures can be retried. */
+  isNewestWrite: boolean;
   session?: Session;
+}
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function confirmBox(v: RunView, counts: Record<string, number> | undefined, s: SummaryShape): Html {
+  const c = counts ?? {};
+  const deletes = (c.delete ?? 0) + (c.deleteVariation ?? 0);
+  const nothing = (c.create ?? 0) + (c.update ?? 0) + (c.hide ?? 0) + deletes === 0;
+  return html`<section class="notice confirm" id="confirm" aria-labelledby="confirm-title">
+    <h2 id="confirm-title">Fetch all products?</h2>
+    <p>This is a preview: nothing was written.</p>
+    <p>
+      ${
+        nothing
+          ? 'This preview found nothing to write: the store already matches NetBaron.'
+          : html`By this preview, fetching all products would <strong>create ${c.create ?? 0}</strong>,
+              <strong>update ${c.update ?? 0}</strong>, <strong>hide ${c.hide ?? 0}</strong> and
+              <strong>delete ${deletes}</strong> (products and variations).`
+      }
+    </p>
+    ${
+      s.guard && !s.guard.ok
+        ? html`<p class="notice warn">
+            The safety limits would stop it before writing: ${s.guard.reasons.join(' ')}
+          </p>`
+        : ''
+    }
+    <p class="hint">
+      Preview made ${when(v.run.created_at)}. The import reads both systems again when it starts, so the
+      counts can differ a little if either changed since.
+    </p>
+    <div class="actions">
+      <form method="post" action="${v.base}/imports" class="inline">
+        ${csrfField(v.session)}<button type="submit">Write these changes</button>
+      </form>
+      <a class="button secondary" href="${v.base}">Not now</a>
+    </div>
+  </section>`;
+}
+
+function blockedBox(v: RunView, s: SummaryShape): Html {
+  return html`<div class="notice error">
+    <p><strong>The import stopped before writing anything:</strong></p>
+    <ul>
+      ${(s.guard?.reasons ?? []).map((r) => html`<li>${r}</li>`)}
+    </ul>
+    <p>Check the plan below. Discard it if it is not what you want; write it anyway only if it is.</p>
+    <div class="actions">
+      <form method="post" action="${v.base}/runs/${v.run.id}/discard" class="inline">
+        ${csrfField(v.session)}<button type="submit">Discard this plan</button>
+      </form>
+      <form
+        method="post"
+        action="${v.base}/imports"
+        class="inline"
+        data-confirm="Write this import to the store even though it exceeds the safety limits?"
+      >
+        ${csrfField(v.session)}<input type="hidden" name="force" value="1" /><button
+          type="submit"
+          class="secondary danger"
+        >
+          Write anyway
+        </button>
+      </form>
+    </div>
+  </div>`;
+}
+
+function failuresBox(v: RunView, failed: number): Html {
+  const link = `${v.base}/runs/${v.run.id}?status=failed`;
+  return html`<div class="notice warn" id="failures">
+    <p>
+      <strong>${count(failed, 'write', 'writes')} failed.</strong> Everything else was written. The failed
+      codes keep their old values in the store. <a href="${link}">Show the failed writes</a>.
+    </p>
+    ${
+      v.isNewestWrite
+        ? html`<form method="post" action="${v.base}/runs/${v.run.id}/retry-failed" class="actions">
+            ${csrfField(v.session)}<button type="submit">Retry failed</button>
+            <span class="hint"
+              >Plans only these codes again, against both systems as they are now, and writes what is still
+              needed.</span
+            >
+          </form>`
+        : html`<p class="hint">A newer import has run since: retry from the newest run.</p>`
+    }
+  </div>`;
+}
+
+function retriesList(v: RunView): Html {
+  if (v.retries.length === 0) return html``;
+  return html`<h2>Retries of the failed writes</h2>
+    <ul>
+      ${v.retries.map((r) => {
+        const s = (r.summary ?? {}) as SummaryShape;
+        return html`<li>
+          <a href="${v.base}/runs/${r.id}">Run #${r.id}</a>, ${when(r.created_at)}: ${runBadge(r)}
+          ${r.summary ? `(${s.updated ?? 0} updated, ${s.created ?? 0} created, ${s.failed ?? 0} failed)` : ''}
+        </li>`;
+      })}
+    </ul>`;
 }
 
 export function runBody(v: RunView): Html {
   const s = summaryOf(v.run);
-  const counts = (v.run as unknown as { counts?: Record<string, number> }).counts;
-  const isPlanOnly = v.run.status === 'dry-run' || v.run.status === 'blocked';
+  const run = v.run as RunRow & { counts?: Record<string, number>; retry_of?: string | null };
+  const counts = run.counts;
+  const isPlanOnly = run.status === 'dry-run' || run.status === 'blocked' || run.status === 'discarded';
   const total = v.kinds.reduce((n, k) => n + k.n, 0);
-  const shown = v.kind ? (v.kinds.find((k) => k.kind === v.kind)?.n ?? 0) : total;
-  const pages = Math.max(1, Math.ceil(shown / v.pageSize));
-  const link = (kind: string | undefined, page: number) =>
-    `${v.base}/runs/${v.run.id}?${new URLSearchParams({ ...(kind ? { kind } : {}), page: String(page) })}`;
-  return html`<h1>${runKindLabel(v.run)} #${v.run.id} ${stateBadge(v.run.status)}</h1>
+  const pages = Math.max(1, Math.ceil(v.shown / v.pageSize));
+  const failed = s.failed ?? 0;
+  const link = (filter: { kind?: string; failed?: boolean; code?: string }, page = 1) =>
+    `${v.base}/runs/${run.id}?${new URLSearchParams({
+      ...(filter.kind ? { kind: filter.kind } : {}),
+      ...(filter.failed ? { status: 'failed' } : {}),
+      ...(filter.code ? { code: filter.code } : {}),
+      ...(page > 1 ? { page: String(page) } : {}),
+    })}`;
+  const figure = (planned: number | undefined, written: number | undefined) =>
+    isPlanOnly ? (planned ?? 0) : (written ?? 0);
+  const filtered = Boolean(v.filter.kind || v.filter.failed || v.filter.code);
+  return html`<h1>${runKindLabel(run)} #${run.id} ${runBadge(run)}</h1>
     <p class="muted">
       Started
-      ${when(v.run.created_at)}${v.run.finished_at ? html`, finished ${when(v.run.finished_at)}` : ''}${s.durationMs !== undefined ? html`, took ${duration(s.durationMs)}` : ''}.
+      ${when(run.created_at)}${run.finished_at ? html`, finished ${when(run.finished_at)}` : ''}${s.durationMs !== undefined ? html`, took ${duration(s.durationMs)}` : ''}.
+      ${run.retry_of ? html`It retried the failed writes of <a href="${v.base}/runs/${run.retry_of}">run #${run.retry_of}</a>.` : ''}
     </p>
-    ${v.run.error ? html`<p class="notice error">${v.run.error}</p>` : ''}
-    ${s.interruptedBecause ? html`<p class="notice warn">Interrupted: ${s.interruptedBecause}</p>` : ''}
+    ${run.error ? html`<p class="notice error">${run.error}</p>` : ''}
     ${
-      v.run.status === 'blocked'
-        ? html`<div class="notice error">
-            <p><strong>The import stopped before writing anything:</strong></p>
-            <ul>
-              ${(s.guard?.reasons ?? []).map((r) => html`<li>${r}</li>`)}
-            </ul>
-            <p>Check the plan below. If it is what you want, write it anyway.</p>
-            <form
-              method="post"
-              action="${v.base}/imports"
-              data-confirm="Write this import to the store even though it exceeds the safety limits?"
-            >
-              ${csrfField(v.session)}<input type="hidden" name="force" value="1" /><button type="submit">
-                Write anyway
-              </button>
-            </form>
+      run.status === 'cancelled'
+        ? html`<div class="notice warn">
+            <p>You cancelled this import. What was written stays; nothing was left half-written.</p>
+            ${
+              v.isNewestWrite
+                ? html`<form method="post" action="${v.base}/imports" class="actions">
+                    ${csrfField(v.session)}<input type="hidden" name="resume_run" value="${run.id}" /><button
+                      type="submit"
+                    >
+                      Resume this import
+                    </button>
+                  </form>`
+                : ''
+            }
           </div>`
-        : ''
+        : s.interruptedBecause
+          ? html`<p class="notice warn">Interrupted: ${s.interruptedBecause}</p>`
+          : ''
     }
-    ${
-      v.run.status === 'dry-run'
-        ? html`<div class="actions">
-            <p>This is a preview: nothing was written.</p>
-            <form method="post" action="${v.base}/imports">
-              ${csrfField(v.session)}<button type="submit">Fetch all products now</button>
-            </form>
-          </div>`
-        : ''
-    }
+    ${run.status === 'blocked' ? blockedBox(v, s) : ''}
+    ${run.status === 'discarded' ? html`<p class="notice">You discarded this plan: nothing was written.</p>` : ''}
+    ${run.status === 'dry-run' ? confirmBox(v, counts, s) : ''}
+    ${failed > 0 && !isPlanOnly ? failuresBox(v, failed) : ''}
     <div class="cards">
       <div class="card">
-        <div class="figure">${isPlanOnly ? (counts?.create ?? 0) : (s.created ?? 0)}</div>
+        <div class="figure">${figure(counts?.create, s.created)}</div>
         ${isPlanOnly ? 'to create' : 'created'}
       </div>
       <div class="card">
-        <div class="figure">${isPlanOnly ? (counts?.update ?? 0) : (s.updated ?? 0)}</div>
+        <div class="figure">${figure(counts?.update, s.updated)}</div>
         ${isPlanOnly ? 'to update' : 'updated'}
       </div>
       <div class="card">
@@ -179,15 +329,23 @@ export function runBody(v: RunView): Html {
         unchanged
       </div>
       <div class="card">
-        <div class="figure">${isPlanOnly ? (counts?.hide ?? 0) : (s.hidden ?? 0)}</div>
+        <div class="figure">${figure(counts?.hide, s.hidden)}</div>
         ${isPlanOnly ? 'to hide' : 'hidden'}
       </div>
       <div class="card">
         <div class="figure">
-          ${isPlanOnly ? (counts?.delete ?? 0) + (counts?.deleteVariation ?? 0) : (s.deleted ?? 0) + (s.variationsDeleted ?? 0)}
+          ${figure((counts?.delete ?? 0) + (counts?.deleteVariation ?? 0), (s.deleted ?? 0) + (s.variationsDeleted ?? 0))}
         </div>
         ${isPlanOnly ? 'to delete' : 'deleted'}
       </div>
+      ${
+        isPlanOnly
+          ? ''
+          : html`<div class="card${failed > 0 ? ' card-failed' : ''}">
+              <div class="figure">${failed}</div>
+              ${failed > 0 ? html`<a href="${link({ failed: true })}">failed</a>` : 'failed'}
+            </div>`
+      }
       <div class="card">
         <div class="figure">${v.problems.length}</div>
         problems
@@ -211,6 +369,7 @@ export function runBody(v: RunView): Html {
           </p>`
         : ''
     }
+    ${retriesList(v)}
     <h2>Problems</h2>
     ${
       v.problems.length === 0
@@ -236,13 +395,17 @@ export function runBody(v: RunView): Html {
           </table>`
     }
     <h2>${isPlanOnly ? 'The plan' : 'What was written'}</h2>
-    <p>
-      ${html`<a href="${link(undefined, 1)}" ${!v.kind ? html` aria-current="page"` : ''}>All (${total})</a>`}
-      ${v.kinds.map((k) => html` · <a href="${link(k.kind, 1)}" ${v.kind === k.kind ? html` aria-current="page"` : ''}>${KIND_WORDS[k.kind] ?? k.kind} (${k.n})</a>`)}
+    <p class="filters">
+      ${html`<a href="${link({})}" ${!filtered ? html` aria-current="page"` : ''}>All (${total})</a>`}
+      ${v.kinds.map((k) => html` · <a href="${link({ kind: k.kind })}" ${v.filter.kind === k.kind && !v.filter.failed ? html` aria-current="page"` : ''}>${KIND_WORDS[k.kind] ?? k.kind} (${k.n})</a>`)}
+      ${failed > 0 ? html` · <a href="${link({ failed: true })}" ${v.filter.failed ? html` aria-current="page"` : ''}>Failed (${failed})</a>` : ''}
     </p>
+    ${v.filter.code ? html`<p>Only code <strong>${v.filter.code}</strong>. <a href="${link({})}">Show all</a></p>` : ''}
     ${
       v.actions.length === 0
-        ? html`<p class="muted">Nothing to write.</p>`
+        ? html`<p class="muted">
+            ${v.page > pages ? `There is no page ${v.page}: there are ${pages}.` : 'Nothing to write.'}
+          </p>`
         : html`<table class="plan">
             <thead>
               <tr>
@@ -279,25 +442,40 @@ export function runBody(v: RunView): Html {
       pages > 1
         ? html`<p>
             Page ${v.page} of ${pages}.
-            ${v.page > 1 ? html`<a href="${link(v.kind, v.page - 1)}">Previous</a> ` : ''}${
-              v.page < pages ? html`<a href="${link(v.kind, v.page + 1)}">Next</a>` : ''
+            ${v.page > 1 ? html`<a href="${link(v.filter, v.page - 1)}">Previous</a> ` : ''}${
+              v.page < pages ? html`<a href="${link(v.filter, v.page + 1)}">Next</a>` : ''
             }
           </p>`
         : ''
     }`;
 }
 
-export function progressBody(base: string, jobId: string, dryRun: boolean): Html {
-  return html`<h1>${dryRun ? 'Preview (dry run)' : 'Fetch all products'}</h1>
+export interface ProgressView {
+  base: string;
+  jobId: string;
+  dryRun: boolean;
+  session?: Session;
+}
+
+export function progressBody(v: ProgressView): Html {
+  return html`<h1>${v.dryRun ? 'Preview (dry run)' : 'Fetch all products'}</h1>
     <div
       class="progress"
-      data-progress-url="${base}/imports/${jobId}/events"
+      data-progress-url="${v.base}/imports/${v.jobId}/events"
       data-state="running"
       id="import-progress"
     >
-      <p data-progress-label>Starting…</p>
-      <progress></progress>
-      <p class="muted" data-progress-counts></p>
+      <p data-progress-label id="progress-label">Starting…</p>
+      <progress aria-labelledby="progress-label" aria-describedby="progress-counts"></progress>
+      <p class="muted" id="progress-counts" aria-live="polite">
+        <span data-progress-counts></span> <span data-progress-detail></span>
+      </p>
+      <form method="post" action="${v.base}/imports/${v.jobId}/cancel" class="actions" data-progress-cancel>
+        ${csrfField(v.session)}<button type="submit" class="secondary">Cancel</button>
+        <span class="hint"
+          >Stops between two writes: nothing is left half-written, and the run can be resumed.</span
+        >
+      </form>
     </div>
     <p class="hint">
       You can leave this page: the import goes on, and its result appears under Product imports.
