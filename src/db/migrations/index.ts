@@ -5,6 +5,7 @@ import * as m0003 from './0003-order-ledger.ts';
 import * as m0004 from './0004-webhook-subscriptions.ts';
 import * as m0005 from './0005-service.ts';
 import * as m0006 from './0006-export-from.ts';
+import * as m0007 from './0007-order-search.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-webhook-subscriptions': m0004,
   '0005-service': m0005,
   '0006-export-from': m0006,
+  '0007-order-search': m0007,
 };
