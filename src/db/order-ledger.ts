@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { NO_SEARCH, whereSearchFinds, type OrderSearch } from './order-list.ts';
 import type { Database, LedgerState } from './schema.ts';
 
 type Db = Kysely<Database>;
@@ -254,31 +255,27 @@ export const LEDGER_STATES: readonly LedgerState[] = [
   'outcome-unknown',
 ];
 
-/** How many orders of the connection are in each state (zero for a state none is in). */
-export async function ledgerStateCounts(db: Db, connectionId: string): Promise<Record<LedgerState, number>> {
-  const rows = await db
-    .selectFrom('order_ledger')
-    .select(['state', sql<string>`count(*)`.as('n')])
-    .where('connection_id', '=', connectionId)
+/**
+ * How many of the connection's orders (of those the search finds, when one is given) are in each state;
+ * zero for a state none is in.
+ */
+export async function ledgerStateCounts(
+  db: Db,
+  connectionId: string,
+  search: OrderSearch = NO_SEARCH,
+): Promise<Record<LedgerState, number>> {
+  const rows = await whereSearchFinds(
+    db
+      .selectFrom('order_ledger')
+      .select(['state', sql<string>`count(*)`.as('n')])
+      .where('connection_id', '=', connectionId),
+    search,
+  )
     .groupBy('state')
     .execute();
   const counts = Object.fromEntries(LEDGER_STATES.map((s) => [s, 0])) as Record<LedgerState, number>;
   for (const r of rows) counts[r.state] = Number(r.n);
   return counts;
-}
-
-/** One page of the connection's ledger, newest order first (MyCashflow's order ids only grow). */
-export async function ledgerPage(
-  db: Db,
-  connectionId: string,
-  options: { state?: LedgerState; offset: number; limit: number },
-) {
-  let query = db
-    .selectFrom('order_ledger')
-    .select(['order_id', 'state', 'received_at', 'sent_at', 'sales_order_number', 'reason'])
-    .where('connection_id', '=', connectionId);
-  if (options.state) query = query.where('state', '=', options.state);
-  return query.orderBy('order_id', 'desc').offset(options.offset).limit(options.limit).execute();
 }
 
 export async function pollCursor(db: Db, connectionId: string): Promise<Date | undefined> {

@@ -118,6 +118,10 @@ export interface OrderLedgerTable {
   next_attempt_at: NullableTime;
   sent_at: NullableTime;
   updated_at: Timestamp;
+  /** Generated (0007): customer names, company and product codes in lower case, for the list's search. */
+  search_text: ColumnType<string, never, never>;
+  /** Generated (0007): `order_created_at`, or `received_at` for an order that carried no time. */
+  placed_at: ColumnType<Date, never, never>;
 }
 
 export interface OrderEventsTable {

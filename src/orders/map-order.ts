@@ -29,7 +29,8 @@ export function helsinkiDate(iso: string): string | undefined {
   }).format(time);
 }
 
-const joinName = (first?: string | null, last?: string | null): string =>
+/** A person's name from its parts, either of which may be missing. */
+export const joinName = (first?: string | null, last?: string | null): string =>
   [first, last]
     .filter((p) => p && p.trim())
     .join(' ')

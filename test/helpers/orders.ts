@@ -44,3 +44,68 @@ export function exampleOrder(overrides: Partial<NbSalesOrder> = {}): NbSalesOrde
     ...overrides,
   };
 }
+
+/** A row of an order's tax summary as the API serves it. */
+export const taxRow = (tax_rate: number, total: number, total_tax: number, total_without_tax: number) => ({
+  tax_rate,
+  total,
+  total_tax,
+  total_without_tax,
+});
+
+/** The reference's example order (`netbaron-ws.md` §15.7) as MyCashflow's API would serve it. */
+export function apiOrder(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 10023,
+    created_at: '2025-03-14T10:15:00+02:00',
+    version_id: 2,
+    payment_method_id: 2,
+    shipping_method_id: 1,
+    customer_information: {
+      company: null,
+      vat_code: null,
+      first_name: 'Maija',
+      last_name: 'Meikäläinen',
+      street_address: 'Esimerkkikatu 1',
+      postal_code: '00100',
+      city: 'Helsinki',
+      country: 'FI',
+      phone: '+358401234567',
+      email: 'maija@example.com',
+    },
+    shipping_address: {
+      first_name: 'Maija',
+      last_name: 'Meikäläinen',
+      street_address: 'Kotitie 2',
+      postal_code: '02100',
+      city: 'Espoo',
+      country: 'FI',
+    },
+    different_shipping_address: true,
+    subtotal: 49.8,
+    shipping_costs: 5.9,
+    payment_costs: 2.9,
+    discount: 0,
+    total: 58.6,
+    status: 'open',
+    products: [
+      {
+        id: 55501,
+        product_code: 'TS-100-M',
+        product_name: 'T-paita',
+        model_name: 'M',
+        quantity: 2,
+        unit_price: 24.9,
+        vat_rate: 25.5,
+      },
+    ],
+    tax_summary: {
+      subtotal: [taxRow(25.5, 49.8, 10.12, 39.68)],
+      discount: [],
+      shipping_costs: [taxRow(25.5, 5.9, 1.2, 4.7)],
+      payment_costs: [taxRow(25.5, 2.9, 0.59, 2.31)],
+      total: [taxRow(25.5, 58.6, 11.91, 46.69)],
+    },
+    ...overrides,
+  };
+}

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseXmlDocument } from '../../src/netbaron/wire/xml.ts';
+import { parseXmlDocument, unescapeXml } from '../../src/netbaron/wire/xml.ts';
 import { parseProductsPage, readProduct } from '../../src/netbaron/wire/products.ts';
 import {
   parsePaymentMethods,
   parseSalesOrdersResponse,
+  readPaymentMethodText,
+  readSalesOrder,
   writeSalesOrder,
+  type NbSalesOrder,
 } from '../../src/netbaron/wire/salesorder.ts';
 import { exampleOrder } from '../helpers/orders.ts';
 
@@ -56,6 +59,79 @@ describe('sales order XML', () => {
     const methods =
       '<PaymentMethodsResponse><PaymentMethods><PaymentMethod><Name>Lasku </Name></PaymentMethod></PaymentMethods></PaymentMethodsResponse>';
     expect(parsePaymentMethods(methods)).toEqual(['Lasku ']);
+  });
+});
+
+describe('sales order XML read back', () => {
+  /** The order as the writer takes it (the example's rows also carry their gross, which is not written). */
+  const plain = (o: NbSalesOrder): NbSalesOrder => ({
+    ...o,
+    rows: o.rows.map((r) => {
+      const { gross: _gross, ...written } = r as typeof r & { gross?: number };
+      return written;
+    }),
+  });
+
+  it('reads what the writer wrote: every party, row and total, money exact in cents', () => {
+    const order = plain(exampleOrder());
+    const read = readSalesOrder(writeSalesOrder(order));
+    expect(read).toEqual(order);
+    expect(read.totals).toEqual({ vatExcluded: 4669, vat: 1191, vatIncluded: 5860 });
+    expect(read.rows[0]).toMatchObject({ quantity: 2, unitPriceVatIncluded: 2490, vatRate: 2550 });
+  });
+
+  it('gives back the same document when written again, with optional parts absent', () => {
+    for (const order of [
+      exampleOrder({ seller: undefined, buyerPhone: undefined }),
+      exampleOrder({ seller: { organisationName: 'Pikku & "Puoti"' } }),
+      exampleOrder({ buyer: { identifier: 'FI12345678', ...exampleOrder().buyer } }),
+      exampleOrder({ buyerContactPersonName: 'Åsa <Öhman> €', paymentMethodText: ' Lasku ', rows: [] }),
+    ]) {
+      const xml = writeSalesOrder(order);
+      expect(writeSalesOrder(readSalesOrder(xml))).toBe(xml);
+    }
+    expect(readSalesOrder(writeSalesOrder(exampleOrder({ rows: [] }))).rows).toEqual([]);
+  });
+
+  it('keeps codes as text and reads negative amounts (a discount row)', () => {
+    const xml = writeSalesOrder(exampleOrder())
+      .replace(
+        '<ArticleIdentifier>TS-100-M</ArticleIdentifier>',
+        '<ArticleIdentifier>00123</ArticleIdentifier>',
+      )
+      .replace(
+        '<UnitPriceVatIncludedAmount>2.90</UnitPriceVatIncludedAmount>',
+        '<UnitPriceVatIncludedAmount>-2.90</UnitPriceVatIncludedAmount>',
+      );
+    const read = readSalesOrder(xml);
+    expect(read.rows[0]!.articleIdentifier).toBe('00123');
+    expect(read.rows[2]!.unitPriceVatIncluded).toBe(-290);
+  });
+
+  it('reads the payment method alone, as written, markup and all', () => {
+    for (const name of ['Lasku', ' Kortti & "Mobile" <Pay> ', 'Äänimaksu €', ''])
+      expect(readPaymentMethodText(writeSalesOrder(exampleOrder({ paymentMethodText: name })))).toBe(name);
+    expect(readPaymentMethodText('<SalesOrder/>')).toBeUndefined();
+    expect(unescapeXml('&#228;&#xE4;&amp;lt;&#x110000;')).toBe('ää&lt;&#x110000;');
+  });
+
+  it('refuses what is not a sales order, or money that is not exact', () => {
+    expect(() => readSalesOrder('<SalesOrdersResponse/>')).toThrow(/SalesOrder element missing/);
+    expect(() => readSalesOrder('<SalesOrder><oops></SalesOrder>')).toThrow(/malformed XML/);
+    const xml = writeSalesOrder(exampleOrder());
+    expect(() =>
+      readSalesOrder(xml.replace('<RowVatAmount>10.12</RowVatAmount>', '<RowVatAmount>10,12</RowVatAmount>')),
+    ).toThrow();
+    expect(() =>
+      readSalesOrder(
+        xml.replace('<RowVatAmount>10.12</RowVatAmount>', '<RowVatAmount>10.123</RowVatAmount>'),
+      ),
+    ).toThrow();
+    expect(() =>
+      readSalesOrder(
+        xml.replace('<OrderedQuantity>2</OrderedQuantity>', '<OrderedQuantity>2.5</OrderedQuantity>'),
+      ),
+    ).toThrow(/whole number/);
   });
 });
 

@@ -5,6 +5,7 @@ import * as m0003 from './0003-order-ledger.ts';
 import * as m0004 from './0004-webhook-subscriptions.ts';
 import * as m0005 from './0005-service.ts';
 import * as m0006 from './0006-export-from.ts';
+import * as m0007 from './0007-order-search.ts';
 import * as m0008 from './0008-order-cause.ts';
 import * as m0010 from './0010-run-controls.ts';
 
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004-webhook-subscriptions': m0004,
   '0005-service': m0005,
   '0006-export-from': m0006,
+  '0007-order-search': m0007,
   '0008-order-cause': m0008,
   '0010-run-controls': m0010,
 };

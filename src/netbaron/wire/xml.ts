@@ -19,6 +19,17 @@ export function escapeXml(text: string): string {
   );
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The text of an element as `escapeXml` wrote it (and character references), back to what it says. */
+export function unescapeXml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name: string) => {
+    if (!name.startsWith('#')) return ENTITIES[name]!;
+    const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
 /** A container whose every child is omitted is omitted too: an optional block with nothing to say. */
 function isEmpty(node: XmlNode): boolean {
   const [, content] = node;

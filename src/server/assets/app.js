@@ -1,4 +1,4 @@
-// The admin page's only script: live progress of an import, and confirmations. Served by the service itself.
+// The admin page's only script: live progress of an import, confirmations, pages that refresh themselves. Served by the service itself.
 'use strict';
 
 /** "about 40 s left", "about 3 min left", "about 1 h 20 min left". */
@@ -78,6 +78,9 @@ function followProgress(box) {
 
 document.addEventListener('DOMContentLoaded', () => {
   document.querySelectorAll('[data-progress-url]').forEach(followProgress);
+  // A page about something under way (an order being sent) reloads itself until the server stops saying so.
+  const refresh = document.querySelector('[data-refresh-after]');
+  if (refresh) setTimeout(() => window.location.reload(), Number(refresh.dataset.refreshAfter) * 1000);
   document.querySelectorAll('form[data-confirm]').forEach((form) => {
     form.addEventListener('submit', (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

@@ -1,6 +1,6 @@
+import { isSearching, orderListPage } from '../../db/order-list.ts';
 import {
   ledgerEntry,
-  ledgerPage,
   ledgerStateCounts,
   ordersInState,
   retryOrder,
@@ -12,8 +12,9 @@ import type { AppContext } from '../app-context.ts';
 import { HttpError } from '../http/request.ts';
 import { redirect, sendHtml, type RequestContext, type Route } from '../http/router.ts';
 import { csrfField } from '../views/layout.ts';
+import { orderListQuery, requeuedOf, stateOf } from '../forms/order-list-query.ts';
 import { orderPage } from '../views/pages/order.ts';
-import { orderListQuery, ordersPage, ORDERS_PER_PAGE } from '../views/pages/orders.ts';
+import { listedCount, ordersPage, ORDERS_PER_PAGE, pageCount } from '../views/pages/orders.ts';
 import { connectionBase, connectionOf, connectionPage } from './common.ts';
 
 /** The order a `:orderId` names: digits only, so that a malformed id is a 404 rather than a database error. */
@@ -34,17 +35,18 @@ export function orderRoutes(app: AppContext): Route[] {
       handler: async (ctx) => {
         const record = await connectionOf(app, ctx);
         const waiting = await ordersInState(app.db, record.id, 'waiting');
-        for (const [position, w] of waiting.entries()) {
+        // Counted when the ledger made it due again: one sent meanwhile (by another retry) is not.
+        let queued = 0;
+        for (const w of waiting) {
           const key: LedgerKey = { connectionId: record.id, orderId: Number(w.order_id) };
           const result = await retryOrder(app.db, key, 'admin page (all waiting)');
-          if (result?.outcome === 'due-again') await enqueueExport(app.boss, key, burstPriority(position));
+          if (result?.outcome !== 'due-again') continue;
+          await enqueueExport(app.boss, key, burstPriority(queued));
+          queued += 1;
         }
         app.wakeOrderWorkers?.();
-        ctx.logger.info('every waiting order queued again', {
-          connection: record.slug,
-          orders: waiting.length,
-        });
-        redirect(ctx.res, `${connectionBase(record)}/orders?state=waiting`);
+        ctx.logger.info('every waiting order queued again', { connection: record.slug, orders: queued });
+        redirect(ctx.res, `${connectionBase(record)}/orders?requeued=${queued}`);
       },
     },
     {
@@ -54,20 +56,30 @@ export function orderRoutes(app: AppContext): Route[] {
       handler: async (ctx) => {
         const cp = await connectionPage(app, ctx);
         const query = orderListQuery(ctx.url.searchParams);
-        const [counts, rows] = await Promise.all([
-          ledgerStateCounts(app.db, cp.record.id),
-          ledgerPage(app.db, cp.record.id, {
-            state: query.filter === 'all' ? undefined : query.filter,
-            offset: (query.page - 1) * ORDERS_PER_PAGE,
-            limit: ORDERS_PER_PAGE,
-          }),
+        const connectionId = cp.record.id;
+        // One count with the search gives the state links and the pager; the bulk retry needs every
+        // waiting order, found or not.
+        const [counts, everything] = await Promise.all([
+          ledgerStateCounts(app.db, connectionId, query),
+          isSearching(query) ? ledgerStateCounts(app.db, connectionId) : undefined,
         ]);
+        const inRange = query.page <= pageCount(listedCount(counts, query.filter));
+        const rows = inRange
+          ? await orderListPage(app.db, connectionId, {
+              search: query,
+              state: stateOf(query.filter),
+              offset: (query.page - 1) * ORDERS_PER_PAGE,
+              limit: ORDERS_PER_PAGE,
+            })
+          : [];
         const body = ordersPage({
           base: connectionBase(cp.record),
           query,
           counts,
+          waiting: (everything ?? counts).waiting,
           rows,
           csrf: csrfField(ctx.session),
+          requeued: requeuedOf(ctx.url.searchParams),
         });
         sendHtml(ctx.res, 200, cp.page('Orders', 'orders', body));
       },
@@ -86,6 +98,7 @@ export function orderRoutes(app: AppContext): Route[] {
           order,
           csrf: csrfField(ctx.session),
           retried: ctx.url.searchParams.get('retried') === '1',
+          now: new Date(),
         });
         sendHtml(ctx.res, 200, cp.page(`Order ${key.orderId}`, 'orders', body));
       },
@@ -99,8 +112,9 @@ export function orderRoutes(app: AppContext): Route[] {
         const key: LedgerKey = { connectionId: record.id, orderId: orderIdParam(ctx) };
         const result = await retryOrder(app.db, key, 'admin page');
         if (!result) throw new HttpError(404, `Order ${key.orderId} is not in this connection's ledger.`);
-        const orderUrl = `${connectionBase(record)}/orders/${key.orderId}`;
-        // A sent order stays as it is; its page already says so.
+        // The page then says what is true when it is shown: sent (already, or by now), or on its way.
+        const orderUrl = `${connectionBase(record)}/orders/${key.orderId}?retried=1`;
+        // A sent order stays as it is.
         if (result.outcome === 'already-sent') return redirect(ctx.res, orderUrl);
         await enqueueExport(app.boss, key);
         app.wakeOrderWorkers?.();
@@ -109,7 +123,7 @@ export function orderRoutes(app: AppContext): Route[] {
           orderId: key.orderId,
           previousState: result.previousState,
         });
-        redirect(ctx.res, `${orderUrl}?retried=1`);
+        redirect(ctx.res, orderUrl);
       },
     },
   ];

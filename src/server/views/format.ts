@@ -8,6 +8,12 @@ export function when(value: Date | string | null | undefined): string {
   return d.toLocaleString('fi-FI', { timeZone: 'Europe/Helsinki' });
 }
 
+/** A calendar day (`2026-11-01`) as the merchant writes one: 1.11.2026; other text is shown as it is. */
+export function day(text: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return m ? `${Number(m[3])}.${Number(m[2])}.${m[1]}` : text;
+}
+
 export function duration(ms: number | undefined | null): string {
   if (ms === undefined || ms === null) return '—';
   if (ms < 1000) return `${ms} ms`;

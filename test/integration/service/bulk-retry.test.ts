@@ -37,9 +37,17 @@ describe('retrying every waiting order at once', () => {
     await fetch(`${sims.netbaron.url}/__sim/state`, { method: 'PUT', body: JSON.stringify(state) });
     const answer = await admin.post('/connections/alpha/orders/retry-waiting');
     expect(answer.status).toBe(303);
+    expect(answer.location).toBe('/connections/alpha/orders?requeued=3');
+    expect((await admin.get(answer.location!)).text).toContain('3 waiting orders were queued again.');
     await waitFor('all sent', async () => ((await states()).every((s) => s === 'sent') ? true : undefined));
     const ids = sims.netbaron.system.salesOrders().map((o) => Number(o.InvoiceDetails.OrderIdentifier));
     expect(ids.sort()).toEqual(orders.map((o) => o.id).sort());
     expect((await admin.get('/connections/alpha/orders?state=waiting')).text).not.toContain('Retry all');
+    // A second press (a page left open) finds none waiting, and says so.
+    const again = await admin.post('/connections/alpha/orders/retry-waiting');
+    expect(again.location).toBe('/connections/alpha/orders?requeued=0');
+    expect((await admin.get(again.location!)).text).toContain(
+      'No order was waiting, so none was queued again.',
+    );
   });
 });

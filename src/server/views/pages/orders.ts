@@ -1,10 +1,15 @@
+import { isSearching, type OrderListEntry } from '../../../db/order-list.ts';
 import type { LedgerState } from '../../../db/schema.ts';
-import { stateBadge, when } from '../format.ts';
+import { readPaymentMethodText } from '../../../netbaron/wire/salesorder.ts';
+import { centsOfText, customerOf } from '../../../orders/ledger-reading.ts';
+import {
+  ORDER_FILTERS,
+  orderListUrl,
+  type OrderFilter,
+  type OrderListQuery,
+} from '../../forms/order-list-query.ts';
+import { day, euros, stateBadge, when } from '../format.ts';
 import { html, type Html } from '../html.ts';
-
-/** The filters in the order the merchant needs them: what needs a person first. */
-export const ORDER_FILTERS = ['all', 'waiting', 'outcome-unknown', 'sent', 'received', 'sending'] as const;
-export type OrderFilter = (typeof ORDER_FILTERS)[number];
 
 export const ORDERS_PER_PAGE = 100;
 
@@ -17,37 +22,20 @@ const FILTER_LABELS: Record<OrderFilter, string> = {
   sending: 'Sending',
 };
 
-export interface OrderListQuery {
-  filter: OrderFilter;
-  /** 1-based. */
-  page: number;
-}
-
-/** The list's query string; anything unknown falls back to the first page of all orders. */
-export function orderListQuery(params: URLSearchParams): OrderListQuery {
-  const state = params.get('state') ?? 'all';
-  const filter = (ORDER_FILTERS as readonly string[]).includes(state) ? (state as OrderFilter) : 'all';
-  const page = Number(params.get('page') ?? '1');
-  return { filter, page: Number.isSafeInteger(page) && page >= 1 ? page : 1 };
-}
-
-export interface OrderListRow {
-  order_id: string;
-  state: LedgerState;
-  received_at: Date;
-  sent_at: Date | null;
-  sales_order_number: string | null;
-  reason: string | null;
-}
-
 export interface OrdersPageData {
   /** `/connections/<slug>`. */
   base: string;
   query: OrderListQuery;
+  /** The orders the search finds (all of them without a search), by state. */
   counts: Record<LedgerState, number>;
-  rows: readonly OrderListRow[];
+  /** Every waiting order of the connection, found by the search or not: what "Retry all waiting" queues. */
+  waiting: number;
+  /** The page's orders; none when the page is out of range. */
+  rows: readonly OrderListEntry[];
   /** The CSRF field for the page's form (the bulk retry); without it the form is not shown. */
   csrf?: Html;
+  /** Just back from "Retry all waiting": how many orders it queued again. */
+  requeued?: number;
 }
 
 /** Long reasons would push the table off screen; the full text stays in the tooltip and on the order's page. */
@@ -55,47 +43,93 @@ export function shorten(text: string, max = 110): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
-const countOf = (counts: Record<LedgerState, number>, filter: OrderFilter): number =>
+/** How many orders the list holds under this filter. */
+export const listedCount = (counts: Record<LedgerState, number>, filter: OrderFilter): number =>
   filter === 'all' ? Object.values(counts).reduce((a, b) => a + b, 0) : counts[filter];
 
-function listUrl(base: string, filter: OrderFilter, page = 1): string {
-  const params = new URLSearchParams();
-  if (filter !== 'all') params.set('state', filter);
-  if (page > 1) params.set('page', String(page));
-  const qs = params.toString();
-  return `${base}/orders${qs ? `?${qs}` : ''}`;
-}
+export const pageCount = (listed: number): number => Math.ceil(listed / ORDERS_PER_PAGE);
 
 function filterLinks(d: OrdersPageData): Html {
   return html`<nav class="actions filters" aria-label="Filter by state">
     ${ORDER_FILTERS.map(
       (f) =>
-        html`<a href="${listUrl(d.base, f)}" ${d.query.filter === f ? html` aria-current="page"` : ''}
-          >${FILTER_LABELS[f]} (${countOf(d.counts, f)})</a
+        html`<a
+          href="${orderListUrl(d.base, d.query, { filter: f, page: 1 })}"
+          ${d.query.filter === f ? html` aria-current="page"` : ''}
+          >${FILTER_LABELS[f]} (${listedCount(d.counts, f)})</a
         >`,
     )}
   </nav>`;
 }
 
-function row(base: string, r: OrderListRow): Html {
-  return html`<tr>
-<td><a href="${base}/orders/${r.order_id}">${r.order_id}</a></td>
-<td>${stateBadge(r.state)}</td>
-<td>${when(r.received_at)}</td>
-<td>${when(r.sent_at)}</td>
-<td>${r.sales_order_number ?? '—'}</td>
-<td${r.reason ? html` title="${r.reason}"` : ''}>${r.reason ? shorten(r.reason) : ''}</td>
-</tr>`;
+function searchForm(d: OrdersPageData): Html {
+  const q = d.query;
+  return html`<form method="get" action="${d.base}/orders" class="search" role="search">
+    ${q.filter === 'all' ? '' : html`<input type="hidden" name="state" value="${q.filter}" />`}
+    <div>
+      <label for="q">Order number, customer or product code</label>
+      <input type="search" id="q" name="q" value="${q.text}" maxlength="100" />
+    </div>
+    <div>
+      <label for="from">Placed from</label>
+      <input type="date" id="from" name="from" value="${q.from ?? ''}" />
+    </div>
+    <div>
+      <label for="to">Placed until</label>
+      <input type="date" id="to" name="to" value="${q.to ?? ''}" />
+    </div>
+    <button type="submit">Search</button>
+    ${isSearching(q) ? html`<a href="${clearUrl(d)}">Clear the search</a>` : ''}
+  </form>`;
 }
 
-function pager(d: OrdersPageData): Html {
-  const pages = Math.max(1, Math.ceil(countOf(d.counts, d.query.filter) / ORDERS_PER_PAGE));
-  if (pages === 1 && d.query.page === 1) return html``;
-  const { page, filter } = d.query;
+/** The list without the search, in the same state. */
+const clearUrl = (d: OrdersPageData): string =>
+  orderListUrl(d.base, d.query, { text: '', from: undefined, to: undefined, page: 1 });
+
+function customerCell(r: OrderListEntry): Html {
+  const c = customerOf(r);
+  if (!c.name && !c.company) return html`—`;
+  if (!c.name || !c.company) return html`${c.name || c.company}`;
+  return html`${c.name}<br /><span class="muted">${c.company}</span>`;
+}
+
+/**
+ * The payment method's name as the ledger knows it without asking the store: from the document built for
+ * NetBaron. Before one exists the order carries only the store's id for the method.
+ */
+function paymentCell(r: OrderListEntry): Html {
+  const name = r.sent_document ? readPaymentMethodText(r.sent_document) : undefined;
+  if (name) return html`${name}`;
+  if (!r.payment_method_id) return html`—`;
+  return html`<span
+    class="muted"
+    title="The store's payment method ${r.payment_method_id}: its name is shown once the order's document for NetBaron is built."
+    >Method ${r.payment_method_id}</span
+  >`;
+}
+
+function row(base: string, r: OrderListEntry): Html {
+  return html`<tr>
+    <td><a href="${base}/orders/${r.order_id}">${r.order_id}</a></td>
+    <td class="placed">${when(r.placed_at)}</td>
+    <td>${customerCell(r)}</td>
+    <td class="num">${euros(centsOfText(r.total))}</td>
+    <td>${paymentCell(r)}</td>
+    <td>
+      ${stateBadge(r.state)}${r.reason ? html`<div class="hint" title="${r.reason}">${shorten(r.reason)}</div>` : ''}
+    </td>
+    <td>${r.sales_order_number ?? '—'}</td>
+  </tr>`;
+}
+
+function pager(d: OrdersPageData, pages: number): Html {
+  if (pages <= 1) return html``;
+  const { page } = d.query;
   return html`<nav class="actions pager" aria-label="Pages">
-    ${page > 1 ? html`<a href="${listUrl(d.base, filter, page - 1)}">← Newer</a>` : ''}
+    ${page > 1 ? html`<a href="${orderListUrl(d.base, d.query, { page: page - 1 })}">← Newer</a>` : ''}
     <span class="muted">Page ${page} of ${pages}</span>
-    ${page < pages ? html`<a href="${listUrl(d.base, filter, page + 1)}">Older →</a>` : ''}
+    ${page < pages ? html`<a href="${orderListUrl(d.base, d.query, { page: page + 1 })}">Older →</a>` : ''}
   </nav>`;
 }
 
@@ -105,49 +139,107 @@ function emptyText(filter: OrderFilter): string {
   return 'No orders in this state.';
 }
 
+function placedText(from: string | undefined, to: string | undefined): string | undefined {
+  if (from && to) return from === to ? `on ${day(from)}` : `${day(from)} – ${day(to)}`;
+  if (from) return `on or after ${day(from)}`;
+  if (to) return `on or before ${day(to)}`;
+  return undefined;
+}
+
+/** What was searched, criterion by criterion, and the way back to the whole list. */
+function noHits(d: OrdersPageData): Html {
+  const q = d.query;
+  const placed = placedText(q.from, q.to);
+  return html`<div class="notice" role="status">
+    <p>No orders match this search.</p>
+    <ul>
+      ${q.text ? html`<li>Order number, customer or product code: “${q.text}”</li>` : ''}
+      ${placed ? html`<li>Placed: ${placed}</li>` : ''}
+      ${q.filter === 'all' ? '' : html`<li>State: ${FILTER_LABELS[q.filter]}</li>`}
+    </ul>
+    <p><a href="${clearUrl(d)}">Clear the search</a></p>
+  </div>`;
+}
+
+function outOfRange(d: OrdersPageData, pages: number): Html {
+  const { page } = d.query;
+  if (pages === 0)
+    return html`<p class="notice warn" role="status">There is no page ${page}: the list is empty.</p>`;
+  const last = orderListUrl(d.base, d.query, { page: pages });
+  return html`<p class="notice warn" role="status">
+    ${
+      pages === 1
+        ? `There is no page ${page}: the list has one page.`
+        : `There is no page ${page}: the list has ${pages} pages.`
+    }
+    <a href="${last}">Go to page ${pages}, the last one</a>
+  </p>`;
+}
+
+function requeuedText(n: number): string {
+  if (n === 0) return 'No order was waiting, so none was queued again.';
+  if (n === 1) return 'One waiting order was queued again.';
+  return `${n} waiting orders were queued again.`;
+}
+
+function matchesText(n: number): string {
+  return n === 1 ? 'One order matches the search.' : `${n} orders match the search.`;
+}
+
+function retryAllForm(d: OrdersPageData): Html {
+  if (d.waiting === 0 || !d.csrf) return html``;
+  return html`<form
+    method="post"
+    action="${d.base}/orders/retry-waiting"
+    class="actions"
+    data-confirm="Send every waiting order again? Fix their causes first."
+  >
+    ${d.csrf}<button type="submit" class="secondary">
+      ${d.waiting === 1 ? 'Retry the waiting order' : `Retry all ${d.waiting} waiting orders`}
+    </button>
+    <span class="hint"
+      >After fixing what they wait for (say, the Order API password); each is read back from NetBaron first if
+      it may have reached it.</span
+    >
+  </form>`;
+}
+
+function listBody(d: OrdersPageData): Html {
+  const listed = listedCount(d.counts, d.query.filter);
+  const pages = pageCount(listed);
+  const searching = isSearching(d.query);
+  if (d.query.page > Math.max(pages, 1))
+    return html`${outOfRange(d, pages)} ${listed === 0 && searching ? noHits(d) : ''}`;
+  if (listed === 0 || d.rows.length === 0)
+    return searching ? noHits(d) : html`<p class="notice">${emptyText(d.query.filter)}</p>`;
+  return html`${searching ? html`<p class="muted">${matchesText(listed)}</p>` : ''}
+    <table class="orders">
+      <thead>
+        <tr>
+          <th>Order</th>
+          <th>Placed</th>
+          <th>Customer</th>
+          <th class="num">Total</th>
+          <th>Payment method</th>
+          <th>State</th>
+          <th>NetBaron sales order</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${d.rows.map((r) => row(d.base, r))}
+      </tbody>
+    </table>
+    ${pager(d, pages)}`;
+}
+
 export function ordersPage(d: OrdersPageData): Html {
   return html`<h1>Orders</h1>
     <p class="muted">
       Every order the connector has seen from the store, newest first. Open an order to see what was sent to
       NetBaron and what NetBaron answered.
     </p>
-    ${filterLinks(d)}
     ${
-      d.counts.waiting > 0 && d.csrf
-        ? html`<form
-            method="post"
-            action="${d.base}/orders/retry-waiting"
-            class="actions"
-            data-confirm="Send every waiting order again? Fix their causes first."
-          >
-            ${d.csrf}<button type="submit" class="secondary">
-              Retry all ${d.counts.waiting} waiting orders
-            </button>
-            <span class="hint"
-              >After fixing what they wait for (say, the Order API password); each is read back from NetBaron
-              first if it may have reached it.</span
-            >
-          </form>`
-        : ''
+      d.requeued === undefined ? '' : html`<p class="notice ok" role="status">${requeuedText(d.requeued)}</p>`
     }
-    ${
-      d.rows.length === 0
-        ? html`<p class="notice">${emptyText(d.query.filter)}</p>`
-        : html`<table>
-            <thead>
-              <tr>
-                <th>Order</th>
-                <th>State</th>
-                <th>Received</th>
-                <th>Sent</th>
-                <th>NetBaron sales order</th>
-                <th>Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${d.rows.map((r) => row(d.base, r))}
-            </tbody>
-          </table>`
-    }
-    ${pager(d)}`;
+    ${searchForm(d)} ${filterLinks(d)} ${retryAllForm(d)} ${listBody(d)}`;
 }
