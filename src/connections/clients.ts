@@ -53,3 +53,16 @@ export function netbaronClientFromSettings(
 ): NetBaronClient | undefined {
   return settings.baseUrl && settings.organisation ? netbaronClient(settings, secrets, logger) : undefined;
 }
+
+/** A MyCashflow client from the store's settings and API key; undefined while one of them is missing. */
+export function mycashflowClientFromSettings(
+  settings: StoredSettings['mycashflow'],
+  secrets: Pick<Secrets, 'mycashflowApiKey'>,
+  logger: Logger,
+): MyCashflowClient | undefined {
+  if (!settings.baseUrl || !settings.user || !secrets.mycashflowApiKey) return undefined;
+  return new MyCashflowClient(
+    { baseUrl: settings.baseUrl, email: settings.user, apiKey: secrets.mycashflowApiKey },
+    logger.child({ system: 'mycashflow' }),
+  );
+}

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { openSecrets, SecretBoxError, sealSecrets } from '../security/secret-box.ts';
 import {
   assembleConnection,
+  mergeSecrets,
   parseStoredSettings,
   SECRET_FIELDS,
   splitConnectionFile,
@@ -200,16 +201,10 @@ export class ConnectionStore {
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirstOrThrow();
-      const next: Secrets = { ...this.open(row).secrets };
-      for (const field of SECRET_FIELDS) {
-        const value = changes[field];
-        if (value !== undefined && value.trim() !== '') next[field] = value.trim();
-      }
-      for (const field of clear) delete next[field];
-      const compact = Object.fromEntries(Object.entries(next).filter(([, v]) => v)) as Record<string, string>;
+      const next = mergeSecrets(this.open(row).secrets, changes, clear) as Record<string, string>;
       await trx
         .updateTable('connections')
-        .set({ secrets: sealSecrets(this.key, `connection:${id}`, compact), updated_at: new Date() })
+        .set({ secrets: sealSecrets(this.key, `connection:${id}`, next), updated_at: new Date() })
         .where('id', '=', id)
         .execute();
     });

@@ -36,6 +36,20 @@ export const SECRET_FIELDS = ['mycashflowApiKey', 'productApiPassword', 'orderAp
 export type SecretField = (typeof SECRET_FIELDS)[number];
 export type Secrets = Partial<Record<SecretField, string>>;
 
+/**
+ * The credentials after a change: a typed value replaces the saved one (a blank one keeps it), then the
+ * fields to clear are removed. What a save stores, and what a test of the form uses before saving.
+ */
+export function mergeSecrets(saved: Secrets, changes: Secrets, clear: readonly SecretField[] = []): Secrets {
+  const next: Secrets = { ...saved };
+  for (const field of SECRET_FIELDS) {
+    const value = changes[field];
+    if (value !== undefined && value.trim() !== '') next[field] = value.trim();
+  }
+  for (const field of clear) delete next[field];
+  return Object.fromEntries(Object.entries(next).filter(([, v]) => v));
+}
+
 export function parseStoredSettings(raw: unknown): StoredSettings {
   const parsed = storedSettingsSchema.safeParse(raw ?? {});
   // Settings written by an older version or by hand: start from the defaults rather than refuse to show.

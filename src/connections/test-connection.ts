@@ -1,6 +1,9 @@
 import { isRemoteError, type RemoteError } from '../http/remote-error.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
+import type { Logger } from '../observability/logger.ts';
+import { mycashflowClientFromSettings, netbaronClientFromSettings } from './clients.ts';
+import type { Secrets, StoredSettings } from './settings.ts';
 
 export interface ConnectionTest {
   system: 'MyCashflow' | 'NetBaron';
@@ -56,7 +59,7 @@ export async function testNetBaron(
   let ok = true;
   if (!has.products) {
     ok = false;
-    lines.push('Product API: no password saved.');
+    lines.push('Product API: no password typed or saved.');
   } else {
     try {
       const marketplaces = await nb.listMarketplaces();
@@ -68,7 +71,7 @@ export async function testNetBaron(
   }
   if (!has.salesorder) {
     ok = false;
-    lines.push('Order API: no password saved (orders cannot be exported).');
+    lines.push('Order API: no password typed or saved (orders cannot be exported).');
   } else {
     try {
       const methods = await nb.listPaymentMethods();
@@ -79,4 +82,37 @@ export async function testNetBaron(
     }
   }
   return { system: 'NetBaron', ok, lines };
+}
+
+/**
+ * Tests one system with these settings and credentials, the form's or the saved ones, on fresh clients:
+ * a test must not wait behind the retries of a running job's client, nor use what is not in the form.
+ */
+export async function testSystem(
+  system: 'mycashflow' | 'netbaron',
+  settings: Pick<StoredSettings, 'mycashflow' | 'netbaron'>,
+  secrets: Secrets,
+  logger: Logger,
+): Promise<ConnectionTest> {
+  if (system === 'netbaron') {
+    const nb = netbaronClientFromSettings(settings.netbaron, secrets, logger);
+    if (!nb)
+      return {
+        system: 'NetBaron',
+        ok: false,
+        lines: ['Not tested: fill in the NetBaron server and organisation first.'],
+      };
+    return testNetBaron(nb, {
+      products: Boolean(secrets.productApiPassword),
+      salesorder: Boolean(secrets.orderApiPassword),
+    });
+  }
+  const mcf = mycashflowClientFromSettings(settings.mycashflow, secrets, logger);
+  if (!mcf)
+    return {
+      system: 'MyCashflow',
+      ok: false,
+      lines: ['Not tested: fill in the store address, the API user and the API key first.'],
+    };
+  return testMyCashflow(mcf);
 }

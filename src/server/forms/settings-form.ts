@@ -7,9 +7,130 @@ import {
 } from '../../connections/settings.ts';
 import { formText, type Form } from '../http/request.ts';
 
+const CONTACT_FIELDS = [
+  'company',
+  'business_id',
+  'street_address',
+  'postal_code',
+  'city',
+  'country',
+  'email',
+  'phone',
+] as const;
+
+/** The form's text inputs, radios and selects: shown back exactly as typed when the form has an error. */
+export const TEXT_FIELDS = [
+  'name',
+  'mcf_store',
+  'mcf_user',
+  'nb_server',
+  'nb_organisation',
+  'nb_products_interface',
+  'nb_salesorder_interface',
+  'nb_marketplace',
+  'import_mode',
+  'update_only',
+  'when_removing',
+  'vat_rates',
+  'guard_removal_percent',
+  'guard_price_percent',
+  'guard_price_share_percent',
+  'concurrency',
+  'schedule_frequency',
+  'schedule_at',
+  'schedule_timezone',
+  ...CONTACT_FIELDS.map((f) => `contact_${f}` as const),
+  'shipping_code',
+  'payment_cost_code',
+  'discount_code',
+] as const;
+export const CHECK_FIELDS = [
+  'update_descriptions',
+  'use_version_contact',
+  'clear_product_password',
+  'clear_order_password',
+] as const;
+
+export type SettingsTextField = (typeof TEXT_FIELDS)[number];
+export type SettingsCheckField = (typeof CHECK_FIELDS)[number];
+/**
+ * What the form shows: every field as text (or a checkbox's state), either from the saved settings or
+ * as the merchant typed it. Credentials are never part of it: they are write-only.
+ */
+export type SettingsFormValues = Record<SettingsTextField, string> & Record<SettingsCheckField, boolean>;
+
+/** The credential inputs and the secret each one sets. */
+export const SECRET_INPUTS = {
+  mcf_api_key: 'mycashflowApiKey',
+  nb_product_password: 'productApiPassword',
+  nb_order_password: 'orderApiPassword',
+} as const satisfies Record<string, SecretField>;
+
+/** The fields a connection test reads: an error in one of them leaves that test undone. */
+export const TEST_FIELDS: Record<'mycashflow' | 'netbaron', SettingsTextField[]> = {
+  mycashflow: ['mcf_store', 'mcf_user'],
+  netbaron: ['nb_server', 'nb_organisation', 'nb_products_interface', 'nb_salesorder_interface'],
+};
+
 export type SettingsFormResult =
-  | { ok: true; name: string; settings: StoredSettings; secrets: Secrets; clear: SecretField[] }
-  | { ok: false; errors: Record<string, string> };
+  | {
+      ok: true;
+      values: SettingsFormValues;
+      name: string;
+      settings: StoredSettings;
+      secrets: Secrets;
+      clear: SecretField[];
+    }
+  | { ok: false; values: SettingsFormValues; errors: Record<string, string> };
+
+const percentOf = (share: number): string => String(Math.round(share * 1000) / 10);
+
+/** The saved settings as the form shows them. */
+export function formValuesOf(name: string, s: StoredSettings): SettingsFormValues {
+  const contact = s.orderExport.storeContact;
+  return {
+    name,
+    mcf_store: s.mycashflow.baseUrl,
+    mcf_user: s.mycashflow.user,
+    nb_server: s.netbaron.baseUrl,
+    nb_organisation: s.netbaron.organisation,
+    nb_products_interface: String(s.netbaron.productsInterface),
+    nb_salesorder_interface: String(s.netbaron.salesOrderInterface),
+    nb_marketplace: s.netbaron.marketplace ?? '',
+    import_mode: s.productImport.mode,
+    update_only: s.productImport.updateOnly.join('\n'),
+    update_descriptions: s.productImport.updateDescriptions,
+    when_removing: s.productImport.whenRemoving,
+    vat_rates: s.productImport.vatRates.join(', '),
+    guard_removal_percent: percentOf(s.productImport.guards.maxRemovalShare),
+    guard_price_percent: String(s.productImport.guards.priceChangePercent),
+    guard_price_share_percent: percentOf(s.productImport.guards.maxPriceChangeShare),
+    concurrency: String(s.productImport.concurrency),
+    schedule_frequency: s.schedule.frequency,
+    schedule_at: s.schedule.at,
+    schedule_timezone: s.schedule.timeZone,
+    use_version_contact: s.orderExport.useVersionContactDetails,
+    ...(Object.fromEntries(CONTACT_FIELDS.map((f) => [`contact_${f}`, contact[f] ?? ''])) as Record<
+      `contact_${(typeof CONTACT_FIELDS)[number]}`,
+      string
+    >),
+    shipping_code: s.orderExport.shippingArticleCode,
+    payment_cost_code: s.orderExport.paymentCostArticleCode,
+    discount_code: s.orderExport.discountArticleCode,
+    clear_product_password: false,
+    clear_order_password: false,
+  };
+}
+
+/** The posted form as typed, untrimmed; credentials left out. */
+export function postedValues(form: Form): SettingsFormValues {
+  const text = Object.fromEntries(TEXT_FIELDS.map((f) => [f, formText(form, f)]));
+  const checked = Object.fromEntries(CHECK_FIELDS.map((f) => [f, formText(form, f).trim() === 'on']));
+  return { ...text, ...checked } as SettingsFormValues;
+}
+
+/** Whether a post carries the settings form (a bare test request carries none of it). */
+export const isSettingsPost = (form: Form): boolean => TEXT_FIELDS.some((f) => f in form);
 
 /** A store name (`my-store`) becomes its API address; a full address is kept as typed. */
 export function storeApiAddress(input: string): string {
@@ -27,7 +148,8 @@ const isHttpUrl = (text: string): boolean => {
   }
 };
 
-const codesOf = (text: string): string[] => [
+/** The product codes of "Products to update": one per line, or separated by commas or semicolons. */
+export const updateOnlyCodes = (text: string): string[] => [
   ...new Set(
     text
       .split(/[\s,;]+/)
@@ -56,16 +178,16 @@ const FIELD_OF_PATH: Record<string, string> = {
 const num = (text: string): number => (text.trim() === '' ? NaN : Number(text.replace(',', '.')));
 
 /**
- * The settings page's form, read into settings. Credentials are write-only: a blank field keeps the
- * saved value, and a value is never put back into the page. Messages name the field, never its value.
+ * The connection parts of the form (store and NetBaron addresses, users, interfaces), as a save stores
+ * them and a connection test uses them, with the messages of the ones that are wrong.
  */
-export function readSettingsForm(form: Form, current: StoredSettings): SettingsFormResult {
-  const t = (name: string) => formText(form, name).trim();
-  const on = (name: string) => t(name) === 'on';
+export function readConnectionFields(v: SettingsFormValues): {
+  mycashflow: StoredSettings['mycashflow'];
+  netbaron: StoredSettings['netbaron'];
+  errors: Record<string, string>;
+} {
+  const t = (name: SettingsTextField) => v[name].trim();
   const errors: Record<string, string> = {};
-
-  const name = t('name');
-  if (!name) errors.name = 'Give the connection a name.';
   const mcfAddress = t('mcf_store') ? storeApiAddress(t('mcf_store')) : '';
   if (mcfAddress && !isHttpUrl(mcfAddress))
     errors.mcf_store =
@@ -75,24 +197,62 @@ export function readSettingsForm(form: Form, current: StoredSettings): SettingsF
     errors.nb_server = 'Enter the NetBaron server address, such as https://nb.example.fi.';
   const mcfUser = t('mcf_user');
   if (mcfUser && !/^[^\s@]+@[^\s@]+$/.test(mcfUser)) errors.mcf_user = "Enter the API user's e-mail address.";
+  const interfaceNumber = (field: SettingsTextField): number => {
+    const n = num(t(field) || '1');
+    if (!Number.isInteger(n) || n < 1) errors[field] = 'The interface number is a whole number, 1 or more.';
+    return n;
+  };
+  return {
+    mycashflow: { baseUrl: mcfAddress, user: mcfUser },
+    netbaron: {
+      baseUrl: nbServer,
+      organisation: t('nb_organisation'),
+      productsInterface: interfaceNumber('nb_products_interface'),
+      salesOrderInterface: interfaceNumber('nb_salesorder_interface'),
+      ...(t('nb_marketplace') ? { marketplace: t('nb_marketplace') } : {}),
+    },
+    errors,
+  };
+}
+
+/** The credentials typed into the form (a blank field keeps the saved one) and those to remove. */
+export function typedSecrets(form: Form): { secrets: Secrets; clear: SecretField[] } {
+  const secrets: Secrets = {};
+  for (const [input, field] of Object.entries(SECRET_INPUTS)) {
+    const typed = formText(form, input).trim();
+    if (typed) secrets[field] = typed;
+  }
+  const clear: SecretField[] = [];
+  if (formText(form, 'clear_product_password').trim() === 'on') clear.push('productApiPassword');
+  if (formText(form, 'clear_order_password').trim() === 'on') clear.push('orderApiPassword');
+  return { secrets, clear };
+}
+
+/**
+ * The settings page's form, read into settings. Credentials are write-only: a blank field keeps the
+ * saved value, and a value is never put back into the page. Messages name the field, never its value.
+ * Either way the result carries the values as typed, for the page to show again.
+ */
+export function readSettingsForm(form: Form, current: StoredSettings): SettingsFormResult {
+  const values = postedValues(form);
+  const t = (name: SettingsTextField) => values[name].trim();
+  const connection = readConnectionFields(values);
+  const errors: Record<string, string> = { ...connection.errors };
+
+  const name = t('name');
+  if (!name) errors.name = 'Give the connection a name.';
 
   const vatRates = t('vat_rates')
     .split(/[\s;]+|,(?=\s)/)
     .filter(Boolean)
     .map(num);
   const candidate = {
-    mycashflow: { baseUrl: mcfAddress, user: mcfUser },
-    netbaron: {
-      baseUrl: nbServer,
-      organisation: t('nb_organisation'),
-      productsInterface: num(t('nb_products_interface') || '1'),
-      salesOrderInterface: num(t('nb_salesorder_interface') || '1'),
-      ...(t('nb_marketplace') ? { marketplace: t('nb_marketplace') } : {}),
-    },
+    mycashflow: connection.mycashflow,
+    netbaron: connection.netbaron,
     productImport: {
       mode: t('import_mode') === 'update-existing' ? 'update-existing' : 'import-new',
-      updateOnly: codesOf(formText(form, 'update_only')),
-      updateDescriptions: on('update_descriptions'),
+      updateOnly: updateOnlyCodes(values.update_only),
+      updateDescriptions: values.update_descriptions,
       whenRemoving: t('when_removing') === 'delete' ? 'delete' : 'hide',
       vatRates,
       guards: {
@@ -103,22 +263,9 @@ export function readSettingsForm(form: Form, current: StoredSettings): SettingsF
       concurrency: num(t('concurrency')),
     },
     orderExport: {
-      useVersionContactDetails: on('use_version_contact'),
+      useVersionContactDetails: values.use_version_contact,
       storeContact: Object.fromEntries(
-        (
-          [
-            'company',
-            'business_id',
-            'street_address',
-            'postal_code',
-            'city',
-            'country',
-            'email',
-            'phone',
-          ] as const
-        )
-          .map((f) => [f, t(`contact_${f}`)])
-          .filter(([, v]) => v !== ''),
+        CONTACT_FIELDS.map((f) => [f, t(`contact_${f}`)]).filter(([, v]) => v !== ''),
       ),
       shippingArticleCode: t('shipping_code'),
       paymentCostArticleCode: t('payment_cost_code'),
@@ -132,7 +279,7 @@ export function readSettingsForm(form: Form, current: StoredSettings): SettingsF
   };
   // Checked here too: the schema's own check of it runs only once every other field is valid.
   if (candidate.productImport.mode === 'update-existing' && candidate.productImport.updateOnly.length === 0)
-    errors.update_only = 'List the product codes to update, one per line.';
+    errors.update_only = 'Choose the products to update, or list their product codes.';
   const parsed = storedSettingsSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -141,25 +288,19 @@ export function readSettingsForm(form: Form, current: StoredSettings): SettingsF
       errors[field] ??= readable(path, issue);
     }
   }
-  if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
-
-  const secrets: Secrets = {};
-  if (t('mcf_api_key')) secrets.mycashflowApiKey = t('mcf_api_key');
-  if (t('nb_product_password')) secrets.productApiPassword = t('nb_product_password');
-  if (t('nb_order_password')) secrets.orderApiPassword = t('nb_order_password');
-  const clear: SecretField[] = [];
-  if (on('clear_product_password')) clear.push('productApiPassword');
-  if (on('clear_order_password')) clear.push('orderApiPassword');
-  return { ok: true, name, settings: parsed.data, secrets, clear };
+  if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, values, errors };
+  return { ok: true, values, name, settings: parsed.data, ...typedSecrets(form) };
 }
 
 function readable(path: string, issue: z.core.$ZodIssue): string {
-  if (path === 'productImport.updateOnly') return 'List the product codes to update, one per line.';
+  if (path === 'productImport.updateOnly')
+    return 'Choose the products to update, or list their product codes.';
   if (path.startsWith('productImport.vatRates')) return 'VAT rates are percentages such as 25.5, 14, 10, 0.';
   if (path.startsWith('productImport.guards')) return 'Give a number between 0 and 100.';
   if (path === 'productImport.concurrency') return 'Give a whole number from 1 to 32.';
   if (path.startsWith('orderExport.')) return 'An article code is required.';
   if (path === 'schedule.at') return 'Give the time as HH:MM, such as 04:30.';
+  if (path === 'schedule.timeZone') return 'Choose a time zone from the list.';
   if (path.startsWith('netbaron.') && path.endsWith('Interface'))
     return 'The interface number is a whole number, 1 or more.';
   return issue.message;

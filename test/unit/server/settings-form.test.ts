@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseStoredSettings } from '../../../src/connections/settings.ts';
-import { readSettingsForm, storeApiAddress } from '../../../src/server/forms/settings-form.ts';
+import { mergeSecrets, parseStoredSettings } from '../../../src/connections/settings.ts';
+import {
+  formValuesOf,
+  isSettingsPost,
+  readConnectionFields,
+  readSettingsForm,
+  storeApiAddress,
+  typedSecrets,
+} from '../../../src/server/forms/settings-form.ts';
 
 const current = parseStoredSettings({});
 
@@ -131,5 +138,74 @@ describe('the settings form', () => {
       'https://kauppa.mycashflow.fi/api/v1',
     );
     expect(storeApiAddress('Kauppa')).toBe('https://kauppa.mycashflow.fi/api/v1');
+  });
+
+  it('keeps every field exactly as typed when the form has an error, credentials left out', () => {
+    const asTyped = {
+      name: '  Pikku Puoti  ',
+      vat_rates: '25.5, lots',
+      concurrency: '99',
+      import_mode: 'update-existing',
+      update_only: 'kirja-1\r\n TS-100,,',
+      when_removing: 'delete',
+      schedule_timezone: 'Europe/Stockholm',
+      contact_city: 'Turku ',
+    };
+    const result = readSettingsForm(
+      form({
+        ...asTyped,
+        update_descriptions: 'on',
+        clear_order_password: 'on',
+        mcf_api_key: 'typed-secret-key',
+        nb_product_password: 'typed-secret-password',
+      }),
+      current,
+    );
+    expect(result.ok).toBe(false);
+    expect(result.values).toMatchObject({
+      ...asTyped,
+      update_descriptions: true,
+      use_version_contact: false,
+      clear_order_password: true,
+    });
+    expect(JSON.stringify(result)).not.toContain('typed-secret');
+  });
+
+  it('shows the saved settings as the form would post them, and reads them back unchanged', () => {
+    const saved = readSettingsForm(form({ guard_removal_percent: '12.5' }), current);
+    if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+    const values = formValuesOf(saved.name, saved.settings);
+    expect(values).toMatchObject({
+      mcf_store: 'https://pikku-puoti.mycashflow.fi/api/v1',
+      guard_removal_percent: '12.5',
+    });
+    const posted = Object.fromEntries(
+      Object.entries(values).flatMap(([k, v]) => (v === false ? [] : [[k, v === true ? 'on' : v]])),
+    );
+    const again = readSettingsForm(posted, saved.settings);
+    expect(again.ok && again.settings).toEqual(saved.settings);
+  });
+
+  it('reads the connection parts a test uses, naming only their own errors', () => {
+    const parts = readConnectionFields(
+      readSettingsForm(form({ nb_products_interface: 'x', vat_rates: 'lots' }), current).values,
+    );
+    expect(parts.mycashflow).toEqual({
+      baseUrl: 'https://pikku-puoti.mycashflow.fi/api/v1',
+      user: 'api@pikku.example',
+    });
+    expect(parts.netbaron).toMatchObject({ baseUrl: 'https://nb.example.fi', salesOrderInterface: 2 });
+    expect(Object.keys(parts.errors)).toEqual(['nb_products_interface']);
+  });
+
+  it('tests with a typed credential, else the saved one, and without one marked for removal', () => {
+    const saved = { mycashflowApiKey: 'k1', productApiPassword: 'p1', orderApiPassword: 'o1' };
+    const typed = typedSecrets(form({ nb_product_password: ' p2 ', clear_order_password: 'on' }));
+    expect(mergeSecrets(saved, typed.secrets, typed.clear)).toEqual({
+      mycashflowApiKey: 'k1',
+      productApiPassword: 'p2',
+    });
+    expect(isSettingsPost({ _csrf: 't' })).toBe(false);
+    expect(isSettingsPost(form())).toBe(true);
   });
 });
