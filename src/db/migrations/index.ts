@@ -6,6 +6,7 @@ import * as m0004 from './0004-webhook-subscriptions.ts';
 import * as m0005 from './0005-service.ts';
 import * as m0006 from './0006-export-from.ts';
 import * as m0008 from './0008-order-cause.ts';
+import * as m0009 from './0009-notifications.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-service': m0005,
   '0006-export-from': m0006,
   '0008-order-cause': m0008,
+  '0009-notifications': m0009,
 };
