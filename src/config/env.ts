@@ -1,43 +1,73 @@
 import { z } from 'zod';
 
+const isSmtpUrl = (text: string): boolean => {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+
 /**
  * The process environment, read in one place and validated at start with messages a person can act on.
  * Nothing else reads `process.env`.
  */
-export const envSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
-    .optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  /** The service (`serve`). */
-  PORT: z.coerce
-    .number({ error: 'PORT must be a port number (0–65535)' })
-    .int('PORT must be a port number (0–65535)')
-    .min(0, 'PORT must be a port number (0–65535)')
-    .max(65535, 'PORT must be a port number (0–65535)')
-    .default(4000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z
-    .string()
-    .regex(
-      /^https?:\/\/[^/@\s]+(\/[^\s]*)?$/,
-      'PUBLIC_URL must be the address the service is reached at, such as https://connector.example.fi',
-    )
-    .optional(),
-  ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional(),
-  ENCRYPTION_KEY: z.string().optional(),
-  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
-  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
-  /** Reverse proxies in front of the service: the client's address is then read from X-Forwarded-For. */
-  TRUST_PROXY: z.coerce
-    .number({ message: 'TRUST_PROXY must be the number of reverse proxies in front of the service (0–5)' })
-    .int('TRUST_PROXY must be a whole number (0–5)')
-    .min(0, 'TRUST_PROXY must be 0 or more')
-    .max(5, 'TRUST_PROXY must be at most 5')
-    .default(0),
-});
+export const envSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** The service (`serve`). */
+    PORT: z.coerce
+      .number({ error: 'PORT must be a port number (0–65535)' })
+      .int('PORT must be a port number (0–65535)')
+      .min(0, 'PORT must be a port number (0–65535)')
+      .max(65535, 'PORT must be a port number (0–65535)')
+      .default(4000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: z
+      .string()
+      .regex(
+        /^https?:\/\/[^/@\s]+(\/[^\s]*)?$/,
+        'PUBLIC_URL must be the address the service is reached at, such as https://connector.example.fi',
+      )
+      .optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional(),
+    ENCRYPTION_KEY: z.string().optional(),
+    METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+    COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+    /** Reverse proxies in front of the service: the client's address is then read from X-Forwarded-For. */
+    TRUST_PROXY: z.coerce
+      .number({ message: 'TRUST_PROXY must be the number of reverse proxies in front of the service (0–5)' })
+      .int('TRUST_PROXY must be a whole number (0–5)')
+      .min(0, 'TRUST_PROXY must be 0 or more')
+      .max(5, 'TRUST_PROXY must be at most 5')
+      .default(0),
+    /** The operator's mail server for notifications; may hold a user and password (a secret). */
+    SMTP_URL: z
+      .string()
+      .refine(
+        isSmtpUrl,
+        'SMTP_URL must be the mail server as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465',
+      )
+      .optional(),
+    /** The sender of notification e-mails. One line: no header can be slipped in. */
+    MAIL_FROM: z
+      .string()
+      .regex(
+        /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+        'MAIL_FROM must be the sender of notifications, such as connector@example.fi or "Connector <connector@example.fi>"',
+      )
+      .optional(),
+  })
+  .refine((env) => !env.SMTP_URL || env.MAIL_FROM, {
+    path: ['MAIL_FROM'],
+    message: 'MAIL_FROM is needed with SMTP_URL: the sender address of notification e-mails',
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,10 +1,12 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
 import { exportOrdersFrom } from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import { openSecrets, SecretBoxError, sealSecrets } from '../security/secret-box.ts';
+import type { NotificationSettings } from '../notifications/settings.ts';
 import {
   assembleConnection,
+  FILE_SECRET_FIELDS,
   mergeSecrets,
   parseStoredSettings,
   SECRET_FIELDS,
@@ -171,19 +173,32 @@ export class ConnectionStore {
 
   /**
    * Saves the settings. A changed schedule starts counting from now, so that switching it on does not
-   * fire an import at once.
+   * fire an import at once. The notifications are kept as stored: their own page saves them.
    */
   async saveSettings(id: string, name: string, settings: StoredSettings): Promise<void> {
     const before = await this.byId(id);
     const scheduleChanged =
       !before || JSON.stringify(before.settings.schedule) !== JSON.stringify(settings.schedule);
+    const { notifications: _kept, ...rest } = settings;
     await this.db
       .updateTable('connections')
       .set({
         name,
-        settings: JSON.stringify(settings),
+        settings: sql<string>`${JSON.stringify(rest)}::jsonb || jsonb_strip_nulls(jsonb_build_object('notifications', settings->'notifications'))`,
         updated_at: new Date(),
         ...(scheduleChanged ? { schedule_fired_at: new Date() } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The notification settings alone, beside whatever the settings page saves. */
+  async saveNotifications(id: string, notifications: NotificationSettings): Promise<void> {
+    await this.db
+      .updateTable('connections')
+      .set({
+        settings: sql<string>`jsonb_set(settings, '{notifications}', ${JSON.stringify(notifications)}::jsonb)`,
+        updated_at: new Date(),
       })
       .where('id', '=', id)
       .execute();
@@ -230,7 +245,7 @@ export class ConnectionStore {
     await this.saveSecrets(
       record.id,
       secrets,
-      SECRET_FIELDS.filter((f) => !secrets[f]),
+      FILE_SECRET_FIELDS.filter((f) => !secrets[f]),
     );
     return (await this.byId(record.id))!;
   }

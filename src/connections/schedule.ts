@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
+/** A time of day, HH:MM (24 h). */
+export const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 /** Automatic "Fetch all products" per connection; the extension needs a call to customer service for it. */
 export const scheduleSchema = z
   .object({
     frequency: z.enum(['off', 'hourly', 'daily']).default('off'),
     /** For `daily`: the local time of day, HH:MM. */
-    at: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'schedule.at: a time of day as HH:MM')
-      .default('03:00'),
+    at: z.string().regex(TIME_OF_DAY, 'schedule.at: a time of day as HH:MM').default('03:00'),
     timeZone: z
       .string()
       .refine((tz) => {
@@ -25,7 +25,10 @@ export const scheduleSchema = z
 export type Schedule = z.infer<typeof scheduleSchema>;
 
 /** The wall-clock parts of an instant in a time zone. */
-function localParts(at: Date, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number } {
+export function localParts(
+  at: Date,
+  timeZone: string,
+): { y: number; mo: number; d: number; h: number; mi: number } {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone,
     hourCycle: 'h23',

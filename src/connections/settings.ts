@@ -5,6 +5,7 @@ import {
   productImportSettingsSchema,
   type ConnectionFile,
 } from '../config/connection-file.ts';
+import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from '../notifications/settings.ts';
 import { scheduleSchema } from './schedule.ts';
 
 /*
@@ -29,10 +30,15 @@ export const storedSettingsSchema = z.object({
   productImport: productImportSettingsSchema.default(productImportSettingsSchema.parse({})),
   orderExport: orderExportSettingsSchema.default(orderExportSettingsSchema.parse({})),
   schedule: scheduleSchema.default(scheduleSchema.parse({})),
+  // Saved by the Notifications page alone (`saveNotifications`); unreadable ones fall back to none.
+  notifications: notificationSettingsSchema.catch(DEFAULT_NOTIFICATION_SETTINGS),
 });
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 
-export const SECRET_FIELDS = ['mycashflowApiKey', 'productApiPassword', 'orderApiPassword'] as const;
+/** The credentials a connection file carries. */
+export const FILE_SECRET_FIELDS = ['mycashflowApiKey', 'productApiPassword', 'orderApiPassword'] as const;
+/** Every sealed credential: also the notification webhook's signing secret, set on its own page. */
+export const SECRET_FIELDS = [...FILE_SECRET_FIELDS, 'webhookSecret'] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
 export type Secrets = Partial<Record<SecretField, string>>;
 

@@ -166,6 +166,38 @@ export interface AdminSessionsTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface NotificationGroupsTable {
+  id: Generated<string>;
+  connection_id: string;
+  key: string;
+  opened_at: ColumnType<Date, Date | string, Date | string>;
+  closed_at: NullableTime;
+}
+
+export interface NotificationStateTable {
+  connection_id: string;
+  /** The connection's local day (YYYY-MM-DD) whose digest moment has passed. */
+  digest_on: string | null;
+}
+
+export type NotificationState = 'pending' | 'delivered' | 'failed';
+
+export interface NotificationsTable {
+  /** The delivery id: the same on every attempt of one message. */
+  id: string;
+  connection_id: string;
+  channel: 'email' | 'webhook';
+  event: string;
+  body: string;
+  dedupe_key: string | null;
+  state: NotificationState;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  next_attempt_at: NullableTime;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+  delivered_at: NullableTime;
+}
+
 /** The typed shape of the database, table by table, as the migrations leave it. */
 export interface Database {
   connections: ConnectionsTable;
@@ -180,6 +212,9 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   admin_users: AdminUsersTable;
   admin_sessions: AdminSessionsTable;
+  notification_groups: NotificationGroupsTable;
+  notification_state: NotificationStateTable;
+  notifications: NotificationsTable;
 }
 
 export type ConnectionRow = Selectable<ConnectionsTable>;

@@ -15,6 +15,7 @@ export const QUEUES = {
   pollOrders: 'poll-orders',
   importProducts: 'import-products',
   scheduleTick: 'schedule-tick',
+  notificationTick: 'notification-tick',
 } as const;
 
 export const exportOrderJobSchema = z
@@ -131,6 +132,12 @@ async function startAndEnsureQueues(boss: PgBoss): Promise<void> {
     expireInSeconds: 4 * 3600,
   });
   await ensureQueue(boss, QUEUES.scheduleTick, { policy: 'singleton', retryLimit: 0, expireInSeconds: 120 });
+  // Sends within the tick, each attempt a few seconds at most; the next minute's tick retries.
+  await ensureQueue(boss, QUEUES.notificationTick, {
+    policy: 'singleton',
+    retryLimit: 0,
+    expireInSeconds: 300,
+  });
 }
 
 /** `priority`: higher goes first; the later orders of one store's burst get lower ones (`fairness.ts`). */

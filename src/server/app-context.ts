@@ -3,6 +3,7 @@ import type PgBoss from 'pg-boss';
 import type { ConnectionStore } from '../connections/connection-store.ts';
 import type { ConnectionRegistry } from '../connections/registry.ts';
 import type { Database } from '../db/schema.ts';
+import type { Notifier } from '../notifications/notifier.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { SignInLimiter } from '../security/rate-limit.ts';
@@ -33,6 +34,8 @@ export interface AppContext {
   subscribeWebhooks(connectionId: string): Promise<void>;
   /** The uuid of a connection's webhook subscription, by slug. */
   webhookFor(slug: string): Promise<{ connectionId: string; uuid: string } | undefined>;
+  /** Notifications: which channels a connection has, and the page's test message. */
+  notifier: Notifier;
   /** Aborted when the service stops: long-lived responses (progress streams) end. */
   stopping: AbortSignal;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;

@@ -12,7 +12,10 @@ import { startQueue } from '../jobs/queue.ts';
 import { ArrivalWindow } from '../jobs/fairness.ts';
 import { listenForWake, notifyWake } from '../jobs/wake.ts';
 import { ConfigError } from '../config/env.ts';
+import { startNotificationTick } from '../jobs/notification-tick.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
+import { createMailer } from '../notifications/mailer.ts';
+import { Notifier } from '../notifications/notifier.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { ensureWebhookSubscription, subscriptionBySlug } from '../orders/webhook-subscription.ts';
@@ -35,6 +38,8 @@ export type ServiceEnv = Pick<
   | 'METRICS_TOKEN'
   | 'COOKIE_SECURE'
   | 'TRUST_PROXY'
+  | 'SMTP_URL'
+  | 'MAIL_FROM'
 >;
 
 export interface ServiceOptions {
@@ -50,6 +55,8 @@ export interface ServiceOptions {
    * database, and any number of each may run against it.
    */
   role?: ServiceRole;
+  /** The clock of notifications (tests move it to reach a digest's hour); the real time by default. */
+  clock?: () => Date;
 }
 
 export type ServiceRole = 'all' | 'web' | 'worker';
@@ -66,6 +73,8 @@ export interface RunningService {
   orderWorker?: OrderWorker;
   /** Runs the schedule's check now (it also runs every minute); absent in a web process. */
   scheduler?: { tick(): Promise<number> };
+  /** Notifications; its `tick` runs every minute in a process that runs jobs. */
+  notifier: Notifier;
   role: ServiceRole;
   /** The admin password generated at this first start, to be shown once; undefined otherwise. */
   generatedPassword?: string;
@@ -126,6 +135,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const store = new ConnectionStore(database.db, key);
     const registry = new ConnectionRegistry(store, logger);
 
+    let publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') ?? '';
+    const mailer =
+      env.SMTP_URL && env.MAIL_FROM ? createMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }) : undefined;
+    const notifier = new Notifier({
+      db: database.db,
+      store,
+      mailer,
+      logger,
+      publicUrl: () => publicUrl,
+      clock: options.clock,
+    });
+
     let orderWorker: OrderWorker | undefined;
     let scheduler: { tick(): Promise<number> } | undefined;
     if (runsJobs) {
@@ -156,10 +177,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       reaper.unref();
       cleanups.push(async () => clearInterval(reaper));
       scheduler = await startScheduler({ boss, store, logger });
+      await startNotificationTick(boss, notifier);
     }
     const arrivals = new ArrivalWindow();
 
-    let publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') ?? '';
     const subscribeWebhooks = async (connectionId: string): Promise<void> => {
       const runtime = await registry.get(connectionId).catch(() => undefined);
       if (!runtime) return;
@@ -191,6 +212,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       exportPriority: (connectionId) => arrivals.priorityFor(connectionId),
       subscribeWebhooks,
       webhookFor: (slug) => subscriptionBySlug(database.db, slug),
+      notifier,
       stopping: stopping.signal,
       readiness: async () => {
         const checks: Record<string, string> = {};
@@ -259,6 +281,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       store,
       orderWorker,
       scheduler,
+      notifier,
       role,
       generatedPassword: generated,
       encryptionKeySource: source,

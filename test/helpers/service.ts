@@ -26,7 +26,16 @@ export interface TestService {
  * admin password and every log line kept for inspection. Stopped when the file ends.
  */
 export async function startTestService(
-  options: { pollCron?: string; database?: TestDatabase; dataDir?: string; trustProxy?: number } = {},
+  options: {
+    pollCron?: string;
+    database?: TestDatabase;
+    dataDir?: string;
+    trustProxy?: number;
+    /** A mail server for notifications (its password is then searched for like the other credentials). */
+    smtp?: { url: string; from: string };
+    /** The notifications' clock. */
+    clock?: () => Date;
+  } = {},
 ): Promise<TestService & { database: TestDatabase }> {
   // A restart in a test passes the first service's database and folder (its key file) again.
   const testDb = options.database ?? (await createTestDatabase());
@@ -42,11 +51,17 @@ export async function startTestService(
       ADMIN_PASSWORD,
       COOKIE_SECURE: 'auto',
       TRUST_PROXY: options.trustProxy ?? 0,
+      ...(options.smtp ? { SMTP_URL: options.smtp.url, MAIL_FROM: options.smtp.from } : {}),
     },
     logger,
     database: { db, mode: 'shared', url: testDb.url, appliedMigrations: [], close: () => db.destroy() },
     pollCron: options.pollCron,
+    clock: options.clock,
   });
+  if (options.smtp) {
+    const password = decodeURIComponent(new URL(options.smtp.url).password);
+    if (password) alsoSearchFor(password, options.smtp.url);
+  }
   afterAll(async () => {
     // Every service of every test file is searched for credentials before it goes.
     await assertNoCredentialShown(service, logs);
@@ -63,6 +78,13 @@ const seenResponses: string[] = [];
 /** How much response text the AdminClients of this file have received (so a search is not of nothing). */
 export const seenResponseBytes = (): number => seenResponses.reduce((n, text) => n + text.length, 0);
 
+/** Credentials a test file adds (an SMTP password, a webhook's signing secret): searched for too. */
+const moreNeedles: string[] = [];
+
+export function alsoSearchFor(...secrets: string[]): void {
+  moreNeedles.push(...secrets);
+}
+
 /** The credentials of the test scenarios, and their HTTP Basic encoding, as they must never appear. */
 export function credentialNeedles(): string[] {
   const basic = (user: string, secret: string) => Buffer.from(`${user}:${secret}`).toString('base64');
@@ -74,6 +96,7 @@ export function credentialNeedles(): string[] {
     basic(MCF_USER.email, MCF_USER.api_key),
     basic(NB_ORG, NB_PRODUCTS_PASSWORD),
     basic(NB_ORG, NB_ORDERS_PASSWORD),
+    ...moreNeedles,
   ];
 }
 
@@ -86,6 +109,7 @@ export async function assertNoCredentialShown(service: RunningService, logs: str
     await db.selectFrom('import_problems').select(['reason']).execute(),
     await db.selectFrom('order_ledger').select(['reason', 'netbaron_answer', 'sent_document']).execute(),
     await db.selectFrom('order_events').select(['detail']).execute(),
+    await db.selectFrom('notifications').select(['body', 'last_error']).execute(),
   ]);
   const places = { logs: logs.join('\n'), responses: seenResponses.join('\n'), database: stored };
   for (const [where, text] of Object.entries(places))

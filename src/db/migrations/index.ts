@@ -7,6 +7,7 @@ import * as m0005 from './0005-service.ts';
 import * as m0006 from './0006-export-from.ts';
 import * as m0007 from './0007-order-search.ts';
 import * as m0008 from './0008-order-cause.ts';
+import * as m0009 from './0009-notifications.ts';
 import * as m0010 from './0010-run-controls.ts';
 
 /**
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '0006-export-from': m0006,
   '0007-order-search': m0007,
   '0008-order-cause': m0008,
+  '0009-notifications': m0009,
   '0010-run-controls': m0010,
 };

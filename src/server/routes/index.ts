@@ -3,6 +3,7 @@ import type { Route } from '../http/router.ts';
 import { authRoutes } from './auth.ts';
 import { connectionRoutes } from './connections.ts';
 import { importRoutes } from './imports.ts';
+import { notificationRoutes } from './notifications.ts';
 import { opsRoutes } from './ops.ts';
 import { orderRoutes } from './orders.ts';
 import { reportRoutes } from './reports.ts';
@@ -16,6 +17,7 @@ export function adminRoutes(app: AppContext): Route[] {
     ...authRoutes(app),
     ...connectionRoutes(app),
     ...settingsRoutes(app),
+    ...notificationRoutes(app),
     ...importRoutes(app),
     ...orderRoutes(app),
     ...reportRoutes(app),

@@ -7,13 +7,14 @@ export interface PageOptions {
   /** The connection the page belongs to, for the tabs. */
   connection?: { slug: string; name: string };
   /** Which tab is current. */
-  tab?: 'overview' | 'settings' | 'runs' | 'orders' | 'problems' | 'check' | 'stock';
+  tab?: 'overview' | 'settings' | 'notifications' | 'runs' | 'orders' | 'problems' | 'check' | 'stock';
   problemCount?: number;
 }
 
 const TABS: Array<[NonNullable<PageOptions['tab']>, string, string]> = [
   ['overview', 'Overview', ''],
   ['settings', 'Settings', '/settings'],
+  ['notifications', 'Notifications', '/notifications'],
   ['runs', 'Product imports', '/runs'],
   ['orders', 'Orders', '/orders'],
   ['problems', 'Problems', '/problems'],

@@ -18,7 +18,7 @@ describe('credentials sealed with a key the service no longer has', () => {
     const after = new ConnectionStore(db, randomBytes(32));
     const record = (await after.bySlug('alpha'))!;
     expect(record.credentialsUnreadable).toBe(true);
-    expect(Object.values(record.secretsSet)).toEqual([false, false, false]);
+    expect(Object.values(record.secretsSet)).toEqual([false, false, false, false]);
     expect((await after.list()).map((c) => c.slug)).toEqual(['alpha']);
     const assembled = await after.assemble(record.id);
     expect(assembled?.ok).toBe(false);
@@ -39,6 +39,7 @@ describe('credentials sealed with a key the service no longer has', () => {
       mycashflowApiKey: true,
       productApiPassword: true,
       orderApiPassword: false,
+      webhookSecret: false,
     });
   });
 });
