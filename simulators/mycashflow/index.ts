@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { SimRequest, SimResponse, SimSystem } from '../kit/types.ts';
 import { errorBody } from './api-error.ts';
 import { dumpState } from './dump-state.ts';
@@ -73,6 +74,7 @@ export function createMyCashflowSim(state?: unknown, options: MyCashflowSimOptio
         webhooks.clear();
         return jsonResponse(200, { ok: true });
       }
+      if (route === 'POST /__sim/returns') return processReturn(store, req.body.toString('utf8'), now());
       if (route !== 'POST /__sim/orders') return undefined;
       let input: unknown;
       try {
@@ -109,4 +111,33 @@ function reserveStock(store: McfStore, order: OrderRec, at: number): void {
     item.reserved += line.quantity;
     item.updatedAt = at;
   }
+}
+
+const returnSchema = z.strictObject({
+  product_code: z.string().min(1),
+  quantity: z.number().int().positive(),
+  order_id: z.number().int().positive().optional(),
+});
+
+/**
+ * A return processed in the admin (`POST /__sim/returns`): MyCashflow puts the goods back in stock and
+ * records the change with a return source type (the seed's "Returns and NetBaron"; `mycashflow-api.md`
+ * §12.4 expects kinds such as order, return, manual, API).
+ */
+function processReturn(store: McfStore, body: string, at: number): SimResponse {
+  let input: z.infer<typeof returnSchema>;
+  try {
+    input = returnSchema.parse(JSON.parse(body));
+  } catch (err) {
+    return errorBody(400, `a return is {product_code, quantity, order_id?}: ${(err as Error).message}`);
+  }
+  const item = store.stockItemByCode(input.product_code);
+  if (!item) return errorBody(404, `no stock item with product code ${JSON.stringify(input.product_code)}`);
+  store.setStockQuantity(item, item.quantity + input.quantity, {
+    userId: null,
+    at,
+    sourceType: 'return',
+    sourceId: input.order_id ?? null,
+  });
+  return jsonResponse(200, { data: { product_code: input.product_code, quantity: item.quantity } });
 }

@@ -192,7 +192,11 @@ export class McfStore {
   }
 
   /** Sets an absolute quantity and records the change; no entry when the quantity stays the same. */
-  setStockQuantity(item: StockItemRec, quantity: number, by: { userId: number | null; at: Millis }): void {
+  setStockQuantity(
+    item: StockItemRec,
+    quantity: number,
+    by: { userId: number | null; at: Millis; sourceType?: string; sourceId?: number | null },
+  ): void {
     const change = quantity - item.quantity;
     item.quantity = quantity;
     item.updatedAt = by.at;
@@ -201,8 +205,8 @@ export class McfStore {
       id: this.nextId('stockChange'),
       changedAt: by.at,
       userId: by.userId,
-      sourceType: 'api',
-      sourceId: null,
+      sourceType: by.sourceType ?? 'api',
+      sourceId: by.sourceId ?? null,
       stockItemId: item.id,
       quantity,
       quantityChange: change,

@@ -8,7 +8,11 @@ import {
   findResumableRun,
   finishRun,
   hasUnfinishedRun,
+  heldByRun,
+  loadHolds,
   loadLinkedCodes,
+  returnsBoundary,
+  saveHolds,
   runProblems,
   saveLinks,
   storePlannedRun,
@@ -21,8 +25,9 @@ import type { NetBaronClient } from '../netbaron/client.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { executeRun, type Progress } from './executor.ts';
 import { evaluateGuards, type GuardVerdict } from './guards.ts';
-import type { PlanCounts, PlannedAction, Problem } from './plan.ts';
-import { planImport, type NetBaronListing } from './planner.ts';
+import type { HeldStock, PlanCounts, PlannedAction, Problem } from './plan.ts';
+import { planImport, type NetBaronListing, type ReturnsInput } from './planner.ts';
+import { readReturnChanges } from './returns.ts';
 import {
   STORE_CATALOG_EXPANDS,
   storeProductFrom,
@@ -43,13 +48,18 @@ export interface ImportOptions {
   onStage?: (stage: string) => void;
   signal?: AbortSignal;
   /** Recorded with the run: what started it, and the job that carries it (the admin page follows it). */
-  trigger?: 'cli' | 'manual' | 'schedule' | 'retry';
+  trigger?: 'cli' | 'manual' | 'schedule' | 'retry' | 'overwrite-held';
   jobId?: string;
   /**
-   * "Retry failed": plan only these codes of that run, against both systems as they are now, and write
-   * what is still needed.
+   * Plan only these codes, against both systems as they are now ("Retry failed" of run `retryOf`, or
+   * "Overwrite with NetBaron's balance" for some held codes), and write what is still needed.
    */
-  retry?: { runId: string; codes: string[] };
+  only?: { codes: string[]; retryOf?: string };
+  /**
+   * Write NetBaron's balance over held codes (returns the store has and NetBaron not): every held code,
+   * or these. Only ever a person's choice: a scheduled import never overwrites a held code.
+   */
+  overwriteHeld?: 'all' | string[];
   /** Resume this run, which a person cancelled (its page's "Resume"). */
   resumeRunId?: string;
 }
@@ -81,6 +91,8 @@ export interface ImportSummary {
   resumed: boolean;
   /** A retry run: the run whose failed writes it retried. */
   retryOf?: string;
+  /** Codes whose stock was not written: the store's returns are not yet in NetBaron. */
+  held: HeldStock[];
   created: number;
   updated: number;
   unchanged: number;
@@ -187,6 +199,25 @@ async function withConnectionLock<T>(db: Kysely<Database>, slug: string, fn: () 
   });
 }
 
+/**
+ * The store's returns since the last completed import began reading, and the holds earlier imports
+ * left. Before any completed import there is nothing to protect: the first import sets the store's
+ * stock from NetBaron, as the extension does.
+ */
+async function readReturns(ctx: RunContext): Promise<ReturnsInput> {
+  const [since, holds] = await Promise.all([
+    returnsBoundary(ctx.db, ctx.connectionId),
+    loadHolds(ctx.db, ctx.connectionId),
+  ]);
+  const changes = since ? (await readReturnChanges(ctx.mcf, since)).returns : [];
+  const overwrite = ctx.overwriteHeld;
+  return {
+    changes,
+    holds,
+    ...(overwrite ? { overwrite: overwrite === 'all' ? 'all' : new Set(overwrite) } : {}),
+  };
+}
+
 /** Where a run stands before its writes: a fresh plan, a resumed one, or a plan that ends here. */
 interface Prepared {
   runId: string;
@@ -208,7 +239,7 @@ const requestsOf = (o: ImportOptions) => ({
 
 async function resumeRun(ctx: RunContext): Promise<Prepared | undefined> {
   const { db, connectionId } = ctx;
-  if (ctx.dryRun || ctx.retry) return undefined;
+  if (ctx.dryRun || ctx.only) return undefined;
   const run = await findResumableRun(db, connectionId, RESUME_WITHIN_HOURS, ctx.resumeRunId);
   if (!run) return undefined;
   await attachJob(db, run.id, ctx.jobId);
@@ -235,8 +266,8 @@ async function resumeRun(ctx: RunContext): Promise<Prepared | undefined> {
 async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
   const { db, connectionId, nb, mcf, connection } = ctx;
   const settings = connection.productImport;
-  if (ctx.retry) {
-    // A retry must not overtake an unfinished run: that run holds the plan the failures belong beside.
+  if (ctx.only) {
+    // A partial run must not overtake an unfinished one: that run holds the plan the codes belong to.
     if (await hasUnfinishedRun(db, connectionId, RESUME_WITHIN_HOURS))
       throw new Error(
         'an unfinished import of this store must finish first; fetch all products to resume it, then retry what still fails',
@@ -245,10 +276,12 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
     await abandonStaleRuns(db, connectionId);
   }
   ctx.onStage?.('Reading NetBaron and the store');
-  const [listing, store, linkedBefore] = await Promise.all([
+  const readAt = new Date();
+  const [listing, store, linkedBefore, returns] = await Promise.all([
     readNetBaronListing(nb, connection.netbaron.marketplace, ctx.signal),
     readStoreCatalog(mcf, ctx.signal),
     loadLinkedCodes(db, connectionId),
+    readReturns(ctx),
   ]);
   if (ctx.signal?.aborted) throw new ImportStopped(cancelledBy(ctx.signal));
   ctx.onStage?.('Planning');
@@ -257,7 +290,8 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
     store,
     settings,
     linkedCodes: linkedBefore,
-    ...(ctx.retry ? { onlyCodes: new Set(ctx.retry.codes) } : {}),
+    returns,
+    ...(ctx.only ? { onlyCodes: new Set(ctx.only.codes) } : {}),
   });
   const guard = evaluateGuards(plan, settings.guards);
   const status = ctx.dryRun ? 'dry-run' : !guard.ok && !ctx.force ? 'blocked' : 'running';
@@ -275,11 +309,15 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
       removedCodes: plan.removedCodes,
       trigger: ctx.trigger,
       jobId: ctx.jobId,
-      ...(ctx.retry ? { retryOf: ctx.retry.runId, scope: ctx.retry.codes } : {}),
+      readAt,
+      ...(ctx.only ? { scope: ctx.only.codes } : {}),
+      ...(ctx.only?.retryOf ? { retryOf: ctx.only.retryOf } : {}),
     },
     plan.actions,
     plan.problems,
   );
+  // Holds outlive the run that finds them; a plan only shown (preview, blocked) changes none.
+  if (status === 'running') await saveHolds(db, connectionId, runId, readAt, plan.held, plan.holdsCleared);
   if (status === 'running')
     return {
       runId,
@@ -297,7 +335,8 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
     status,
     dryRun: Boolean(ctx.dryRun),
     resumed: false,
-    ...(ctx.retry ? { retryOf: ctx.retry.runId } : {}),
+    ...(ctx.only?.retryOf ? { retryOf: ctx.only.retryOf } : {}),
+    held: plan.held,
     created: plan.counts.create,
     updated: plan.counts.update,
     unchanged: plan.counts.unchanged,
@@ -371,7 +410,8 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
       status,
       dryRun: false,
       resumed: prepared.resumed,
-      ...(options.retry ? { retryOf: options.retry.runId } : {}),
+      ...(options.only?.retryOf ? { retryOf: options.only.retryOf } : {}),
+      held: await heldByRun(db, connectionId, runId),
       created: done('create-product'),
       updated: await updatedCodeCount(db, runId),
       unchanged: prepared.counts.unchanged,

@@ -105,6 +105,21 @@ export interface PlanCounts {
   deleteVariation: number;
 }
 
+/** A code whose stock the import does not write: the store's returns are not yet in NetBaron. */
+export interface HeldStock {
+  code: string;
+  storeQuantity: number;
+  netbaronQuantity: number;
+  /** Returned units counted for it (since the hold began). */
+  returned: number;
+}
+
+/** Why a hold ends: NetBaron's balance now equals the store's, or a person chose NetBaron's balance. */
+export interface ClearedHold {
+  code: string;
+  why: 'netbaron-updated' | 'overwritten' | 'not-in-store';
+}
+
 export interface Plan {
   actions: PlannedAction[];
   problems: Problem[];
@@ -115,4 +130,8 @@ export interface Plan {
   removedCodes: string[];
   /** Store items (products without variations, and variations) the guards measure shares against. */
   storeItemCount: number;
+  /** Codes whose stock is held (not written) because of returns NetBaron does not have yet. */
+  held: HeldStock[];
+  /** Holds that end with this plan. */
+  holdsCleared: ClearedHold[];
 }

@@ -2,8 +2,18 @@ import type { McfVersionId } from '../domain/ids.ts';
 import { formatCents, formatVatRate, vatRateFromNumber, type Cents } from '../domain/money.ts';
 import type { ProductImportSettings } from '../config/connection-file.ts';
 import type { NbProduct } from '../netbaron/wire/products.ts';
-import type { FieldChange, Plan, PlanCounts, PlannedAction, PricePatch, Problem } from './plan.ts';
+import type {
+  ClearedHold,
+  FieldChange,
+  HeldStock,
+  Plan,
+  PlanCounts,
+  PlannedAction,
+  PricePatch,
+  Problem,
+} from './plan.ts';
 import { readQuantity } from './quantity.ts';
+import { changedSince, isReturnChange, type StockChangeEntry } from './returns.ts';
 import { isHidden, type StoreCatalog, type StoreProduct, type StoreVariation } from './store-catalog.ts';
 
 export interface NetBaronListing {
@@ -23,6 +33,22 @@ export interface PlanInput {
   linkedCodes: ReadonlySet<string>;
   /** A retry of failed writes: only these codes are planned (within the mode's own scope). */
   onlyCodes?: ReadonlySet<string>;
+  /** The store's returns and the holds they caused; without it nothing is held. */
+  returns?: ReturnsInput;
+}
+
+/**
+ * Returns never overwritten unseen: a code whose store stock carries returns that NetBaron's balance
+ * does not yet include is held (its stock is not written) until NetBaron's balance equals the store's
+ * or a person chooses NetBaron's balance.
+ */
+export interface ReturnsInput {
+  /** Return changes of the store's stock since the last completed import began reading. */
+  changes: readonly StockChangeEntry[];
+  /** Codes held by earlier imports, with the returns counted until `countedUntil`. */
+  holds: ReadonlyMap<string, { returned: number; countedUntil: Date }>;
+  /** Held codes whose stock is to follow NetBaron after all (a person's choice), or every held code. */
+  overwrite?: 'all' | ReadonlySet<string>;
 }
 
 type Place =
@@ -116,6 +142,13 @@ interface Builder {
   variationDeletes: Map<number, Set<number>>;
   /** Product ids already removed by this plan. */
   productRemovals: Set<number>;
+  held: HeldStock[];
+  holdsCleared: ClearedHold[];
+  /** Return changes by stock item. */
+  returnsByItem: Map<number, StockChangeEntry[]>;
+  returns?: ReturnsInput;
+  /** Codes whose stock was judged (to tell a hold on a code that left the store). */
+  stockJudged: Set<string>;
 }
 
 /** NetBaron's balance as the store's whole quantity, with every adjustment reported; null when unusable. */
@@ -146,14 +179,55 @@ function quantityFor(b: Builder, code: string, nb: NbProduct): number | null {
   return reading.quantity;
 }
 
-function stockAction(b: Builder, code: string, nb: NbProduct, current: number | null, where: string): void {
+/** Returned units of a stock item since `since` (net: a reversed return takes one back). */
+function returnedSince(b: Builder, stockItemId: number | null | undefined, since: Date | null): number {
+  if (stockItemId === null || stockItemId === undefined) return 0;
+  let returned = 0;
+  for (const c of b.returnsByItem.get(stockItemId) ?? [])
+    if (changedSince(c.changedAt, since)) returned += c.quantityChange;
+  return returned;
+}
+
+function stockAction(
+  b: Builder,
+  code: string,
+  nb: NbProduct,
+  current: number | null,
+  where: string,
+  stockItemId: number | null | undefined,
+): void {
   const quantity = quantityFor(b, code, nb);
-  if (quantity === null || quantity === current) return;
+  if (quantity === null) return;
+  b.stockJudged.add(code);
+  const hold = b.returns?.holds.get(code);
+  if (quantity === current) {
+    // NetBaron's balance now includes the returns (the merchant updated it): the hold clears itself.
+    if (hold) b.holdsCleared.push({ code, why: 'netbaron-updated' });
+    return;
+  }
+  const returned = (hold?.returned ?? 0) + returnedSince(b, stockItemId, hold?.countedUntil ?? null);
+  const overwrite = b.returns?.overwrite;
+  const overwritten = overwrite === 'all' || Boolean(overwrite?.has(code));
+  if (current !== null && (hold || returned > 0)) {
+    if (!overwritten) {
+      b.held.push({
+        code,
+        storeQuantity: current,
+        netbaronQuantity: quantity,
+        returned: Math.max(returned, 0),
+      });
+      return;
+    }
+    b.holdsCleared.push({ code, why: 'overwritten' });
+  }
   b.actions.push({
     kind: 'set-stock',
     code,
     quantity,
-    reason: `stock balance of ${where} follows NetBaron`,
+    reason:
+      current !== null && (hold || returned > 0)
+        ? `stock balance of ${where} follows NetBaron, by your choice, although the store's returns are not in NetBaron`
+        : `stock balance of ${where} follows NetBaron`,
     changes: [{ field: 'stock', from: current === null ? null : String(current), to: String(quantity) }],
   });
 }
@@ -223,7 +297,7 @@ function planUpdate(b: Builder, place: Place, nb: NbProduct, settings: ProductIm
         });
       }
     } else {
-      stockAction(b, nb.code, nb, p.stockQuantity, `product ${p.id}`);
+      stockAction(b, nb.code, nb, p.stockQuantity, `product ${p.id}`, p.stockItemId);
     }
   } else {
     const v = place.variation;
@@ -245,7 +319,7 @@ function planUpdate(b: Builder, place: Place, nb: NbProduct, settings: ProductIm
         reason: `variation ${v.id} "${v.name}" of product ${place.product.id} follows NetBaron`,
       });
     }
-    stockAction(b, nb.code, nb, v.stockQuantity, `variation ${v.id}`);
+    stockAction(b, nb.code, nb, v.stockQuantity, `variation ${v.id}`, v.stockItemId);
   }
   if (b.actions.length > before) b.counts.update += 1;
   else b.counts.unchanged += 1;
@@ -411,7 +485,18 @@ export function planImport(input: PlanInput): Plan {
     removed: new Set(),
     variationDeletes: new Map(),
     productRemovals: new Set(),
+    held: [],
+    holdsCleared: [],
+    returnsByItem: new Map(),
+    ...(input.returns ? { returns: input.returns } : {}),
+    stockJudged: new Set(),
   };
+  for (const c of input.returns?.changes ?? []) {
+    if (!isReturnChange(c.sourceType)) continue;
+    const list = b.returnsByItem.get(c.stockItemId);
+    if (list) list.push(c);
+    else b.returnsByItem.set(c.stockItemId, [c]);
+  }
   const scope = scopeOf(input, index, b.problems);
   const inScope = (code: string) => scope === undefined || scope.has(code);
 
@@ -520,6 +605,12 @@ export function planImport(input: PlanInput): Plan {
     }
   }
 
+  // A hold on a code the store no longer has at all ends: there is no stock of it to protect.
+  for (const code of input.returns?.holds.keys() ?? []) {
+    if (inScope(code) && !b.stockJudged.has(code) && !index.has(code))
+      b.holdsCleared.push({ code, why: 'not-in-store' });
+  }
+
   for (const code of b.removed) b.linked.delete(code);
   let storeItemCount = 0;
   for (const p of store.products) storeItemCount += Math.max(1, p.variations.length);
@@ -530,5 +621,7 @@ export function planImport(input: PlanInput): Plan {
     linkedCodes: [...b.linked],
     removedCodes: [...b.removed],
     storeItemCount,
+    held: b.held,
+    holdsCleared: b.holdsCleared,
   };
 }

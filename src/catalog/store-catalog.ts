@@ -11,6 +11,8 @@ export interface StoreVariation {
   price: Cents | null;
   purchasePrice: Cents | null;
   stockQuantity: number | null;
+  /** Its stock item, whose changes tell returns apart (absent where unknown). */
+  stockItemId?: number | null;
 }
 
 export interface StoreProduct {
@@ -27,6 +29,8 @@ export interface StoreProduct {
   /** Per store version; a version missing here counts as visible. */
   visibility: Array<{ versionId: McfVersionId; visible: boolean }>;
   stockQuantity: number | null;
+  /** Its own stock item (a product without variations), whose changes tell returns apart. */
+  stockItemId?: number | null;
   variations: StoreVariation[];
 }
 
@@ -59,6 +63,7 @@ export function storeProductFrom(p: McfProduct): StoreProduct {
     parcelType: p.parcel_type ?? null,
     visibility: (p.visibilities ?? []).map((v) => ({ versionId: v.version_id, visible: v.is_visible })),
     stockQuantity: p.stock_item?.quantity ?? null,
+    stockItemId: p.stock_item?.id ?? null,
     variations: (p.variations ?? []).map((v) => ({
       id: v.id,
       productId: p.id,
@@ -67,6 +72,7 @@ export function storeProductFrom(p: McfProduct): StoreProduct {
       price: v.price ?? null,
       purchasePrice: v.purchase_price ?? null,
       stockQuantity: v.stock_item?.quantity ?? null,
+      stockItemId: v.stock_item?.id ?? null,
     })),
   };
 }

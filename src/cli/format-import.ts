@@ -1,4 +1,5 @@
 import type { ImportSummary } from '../catalog/import-products.ts';
+import { heldSentence } from '../catalog/holds.ts';
 import type { PlannedAction, Problem } from '../catalog/plan.ts';
 
 const LABEL: Record<PlannedAction['kind'], string> = {
@@ -64,6 +65,15 @@ export function formatSummary(s: ImportSummary): string {
       'Stopped before writing:',
       ...s.guard.reasons.map((r) => `- ${r}`),
       'Run again with --force to write anyway.',
+    );
+  if (s.held.length > 0)
+    out.push(
+      '',
+      `Held (stock not written: the store's returns are not yet in NetBaron):`,
+      ...s.held.map(
+        (h) =>
+          `- ${heldSentence(h)} The store has ${h.storeQuantity}, NetBaron ${h.netbaronQuantity}: add them in NetBaron, or run with --overwrite-held to write NetBaron's balance.`,
+      ),
     );
   if (s.status === 'completed-with-failures')
     out.push(

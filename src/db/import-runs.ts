@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { PlannedAction, Problem } from '../catalog/plan.ts';
+import type { ClearedHold, HeldStock, PlannedAction, Problem } from '../catalog/plan.ts';
 import { phaseOf } from '../catalog/plan.ts';
 import type { ActionStatus, Database, RunStatus } from './schema.ts';
 
@@ -51,6 +51,8 @@ export interface NewRun {
   /** A retry of another run's failed writes, limited to these codes. */
   retryOf?: string;
   scope?: string[];
+  /** When it began reading both systems. */
+  readAt?: Date;
 }
 
 /** The run, its planned actions and its problems, in one transaction: a plan is stored whole or not at all. */
@@ -76,6 +78,7 @@ export async function storePlannedRun(
         trigger: run.trigger ?? 'cli',
         job_id: run.jobId ?? null,
         retry_of: run.retryOf ?? null,
+        read_at: run.readAt ?? null,
         scope: run.scope ? JSON.stringify(run.scope) : null,
         ...(run.status === 'running' ? {} : { finished_at: new Date() }),
       })
@@ -405,5 +408,110 @@ export async function recordFailedStart(
       job_id: start.jobId,
       finished_at: new Date(),
     })
+    .execute();
+}
+
+/**
+ * From when the next import counts the store's returns: when the last completed full import began
+ * reading (a partial run, such as a retry, read only some codes). Null before any completed import.
+ */
+export async function returnsBoundary(db: Db, connectionId: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('import_runs')
+    .select(sql<Date>`coalesce(read_at, created_at)`.as('at'))
+    .where('connection_id', '=', connectionId)
+    .where('status', 'in', ['completed', 'completed-with-failures'])
+    .where('dry_run', '=', false)
+    .where('scope', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
+/** The connection's held codes, with the returns counted for each so far. */
+export async function loadHolds(
+  db: Db,
+  connectionId: string,
+): Promise<Map<string, { returned: number; countedUntil: Date }>> {
+  const rows = await db
+    .selectFrom('stock_holds')
+    .select(['code', 'returned', 'counted_until'])
+    .where('connection_id', '=', connectionId)
+    .execute();
+  return new Map(rows.map((r) => [r.code, { returned: r.returned, countedUntil: r.counted_until }]));
+}
+
+export async function saveHolds(
+  db: Db,
+  connectionId: string,
+  runId: string,
+  readAt: Date,
+  held: readonly HeldStock[],
+  cleared: readonly ClearedHold[],
+): Promise<void> {
+  if (held.length === 0 && cleared.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < held.length; i += CHUNK) {
+      await trx
+        .insertInto('stock_holds')
+        .values(
+          held.slice(i, i + CHUNK).map((h) => ({
+            connection_id: connectionId,
+            code: h.code,
+            returned: h.returned,
+            store_quantity: h.storeQuantity,
+            netbaron_quantity: h.netbaronQuantity,
+            counted_until: readAt,
+            last_run_id: runId,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['connection_id', 'code']).doUpdateSet((eb) => ({
+            returned: eb.ref('excluded.returned'),
+            store_quantity: eb.ref('excluded.store_quantity'),
+            netbaron_quantity: eb.ref('excluded.netbaron_quantity'),
+            counted_until: eb.ref('excluded.counted_until'),
+            last_run_id: eb.ref('excluded.last_run_id'),
+          })),
+        )
+        .execute();
+    }
+    const codes = cleared.map((c) => c.code);
+    for (let i = 0; i < codes.length; i += CHUNK) {
+      await trx
+        .deleteFrom('stock_holds')
+        .where('connection_id', '=', connectionId)
+        .where('code', 'in', codes.slice(i, i + CHUNK))
+        .execute();
+    }
+  });
+}
+
+/** The holds a run found (or kept), as its summary reports them. */
+export async function heldByRun(db: Db, connectionId: string, runId: string): Promise<HeldStock[]> {
+  const rows = await db
+    .selectFrom('stock_holds')
+    .select(['code', 'store_quantity', 'netbaron_quantity', 'returned'])
+    .where('connection_id', '=', connectionId)
+    .where('last_run_id', '=', runId)
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    storeQuantity: r.store_quantity,
+    netbaronQuantity: r.netbaron_quantity,
+    returned: r.returned,
+  }));
+}
+
+/** Every open hold of the connection, oldest first: the inbox and the stock report show them. */
+export async function openHolds(db: Db, connectionId: string) {
+  return db
+    .selectFrom('stock_holds')
+    .select(['code', 'returned', 'store_quantity', 'netbaron_quantity', 'held_since', 'last_run_id'])
+    .where('connection_id', '=', connectionId)
+    .orderBy('held_since')
+    .orderBy('code')
     .execute();
 }

@@ -55,8 +55,22 @@ export interface ImportRunsTable {
   retry_of: ColumnType<string | null, string | null | undefined, string | null>;
   /** A retry run: the only codes it planned for. */
   scope: NullableJson<string[]>;
+  /** When it began reading both systems: the next import counts the store's returns from here. */
+  read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface StockHoldsTable {
+  connection_id: string;
+  code: string;
+  /** Returned units NetBaron does not have yet, counted until `counted_until`. */
+  returned: number;
+  store_quantity: number;
+  netbaron_quantity: number;
+  held_since: Timestamp;
+  counted_until: ColumnType<Date, Date | string, Date | string>;
+  last_run_id: string;
 }
 
 export interface ImportCancelRequestsTable {
@@ -205,6 +219,7 @@ export interface Database {
   import_actions: ImportActionsTable;
   import_problems: ImportProblemsTable;
   import_cancel_requests: ImportCancelRequestsTable;
+  stock_holds: StockHoldsTable;
   product_links: ProductLinksTable;
   order_ledger: OrderLedgerTable;
   order_events: OrderEventsTable;

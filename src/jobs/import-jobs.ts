@@ -13,6 +13,7 @@ import {
   actionTallies,
   cancelRequested,
   failedCodes,
+  loadHolds,
   recordFailedStart,
   requestCancel,
 } from '../db/import-runs.ts';
@@ -26,11 +27,13 @@ export const importJobSchema = z
     connectionId: z.string().min(1),
     dryRun: z.boolean().default(false),
     force: z.boolean().default(false),
-    trigger: z.enum(['manual', 'schedule', 'cli', 'retry']).default('manual'),
+    trigger: z.enum(['manual', 'schedule', 'cli', 'retry', 'overwrite-held']).default('manual'),
     /** "Retry failed": the run whose failed writes to retry, optionally only those of one kind and status. */
     retryOf: z.string().regex(/^\d+$/).optional(),
     retryKind: z.string().optional(),
     retryStatus: z.number().int().optional(),
+    /** "Overwrite with NetBaron's balance": these held codes, or every held code. */
+    overwriteHeld: z.union([z.literal('all'), z.array(z.string().min(1)).min(1).max(10_000)]).optional(),
     /** "Resume" of a run a person cancelled. */
     resumeRunId: z.string().regex(/^\d+$/).optional(),
   })
@@ -104,15 +107,23 @@ export async function startImportWorker(options: {
         if (!runtime) return { skipped: 'the connection no longer exists' };
         // Clients of its own: a run's request counts are the run's alone.
         const { mcf, nb } = clientsFor(runtime.connection, logger);
-        const retry = data.retryOf
+        const only = data.retryOf
           ? {
-              runId: data.retryOf,
+              retryOf: data.retryOf,
               codes: await failedCodes(db, data.retryOf, {
                 kind: data.retryKind,
                 status: data.retryStatus,
               }),
             }
-          : undefined;
+          : data.overwriteHeld
+            ? // Only the held codes: the choice is about them, not a whole import.
+              {
+                codes:
+                  data.overwriteHeld === 'all'
+                    ? [...(await loadHolds(db, data.connectionId)).keys()]
+                    : data.overwriteHeld,
+              }
+            : undefined;
         const stop = stopSignalFor(db, job.id, options.signal);
         const report = await importProducts({
           db,
@@ -125,7 +136,8 @@ export async function startImportWorker(options: {
           jobId: job.id,
           logger,
           signal: stop.signal,
-          ...(retry ? { retry } : {}),
+          ...(only ? { only } : {}),
+          ...(data.overwriteHeld ? { overwriteHeld: data.overwriteHeld } : {}),
           ...(data.resumeRunId ? { resumeRunId: data.resumeRunId } : {}),
         }).finally(stop.dispose);
         if (report.summary.status === 'interrupted' && options.signal?.aborted) {

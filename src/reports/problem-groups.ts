@@ -1,3 +1,4 @@
+import { heldSentence } from '../catalog/holds.ts';
 import type { ProblemKind } from '../catalog/plan.ts';
 import { decodeCause } from '../orders/order-cause.ts';
 
@@ -495,4 +496,48 @@ export function connectionGroups(missingSettings: readonly string[], credentials
     });
   }
   return groups;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Held stock (returns not yet in NetBaron)
+
+export interface HoldRow {
+  code: string;
+  returned: number;
+  store_quantity: number;
+  netbaron_quantity: number;
+  held_since: Date;
+}
+
+/** Codes whose stock the import leaves alone until NetBaron has the store's returns: one group. */
+export function holdGroup(holds: readonly HoldRow[]): ProblemGroup[] {
+  if (holds.length === 0) return [];
+  const n = holds.length;
+  return [
+    {
+      key: 'catalog:stock-held',
+      area: 'catalog',
+      severity: 'error',
+      title: n === 1 ? heldSentence(holds[0]!) : `Returned units of ${n} products are not yet in NetBaron`,
+      fix: "The import leaves the store's stock of these as it is, so the returns are not lost. Add the returned units in NetBaron: the hold then ends by itself at the next import. Or, if NetBaron is right, overwrite the store with NetBaron's balance.",
+      count: n,
+      items: holds.slice(0, ITEMS_SHOWN).map((h) => ({
+        label: h.code,
+        link: `/stock?run=1`,
+        detail: `${heldSentence(h)} The store has ${h.store_quantity}, NetBaron ${h.netbaron_quantity}.`,
+      })),
+      since: holds.reduce<Date | null>(
+        (min, h) => (min === null || h.held_since < min ? h.held_since : min),
+        null,
+      ),
+      link: '/stock',
+      action: {
+        label: n === 1 ? "Overwrite with NetBaron's balance" : `Overwrite all ${n} with NetBaron's balance`,
+        path: '/holds/overwrite',
+        fields: { all: '1' },
+        confirm:
+          "Write NetBaron's balance over the store's stock of the held products? The returned units then are in neither system until you add them in NetBaron.",
+      },
+    },
+  ];
 }

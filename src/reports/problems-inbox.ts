@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
+import { openHolds } from '../db/import-runs.ts';
 import type { Database } from '../db/schema.ts';
 import {
   connectionGroups,
   groupCatalogProblems,
   groupOrderProblems,
+  holdGroup,
   ITEMS_SHOWN,
   sortGroups,
   type CatalogFinding,
@@ -137,9 +139,10 @@ export async function openProblemGroups(
   missingSettings: readonly string[],
   credentialsUnreadable = false,
 ): Promise<ProblemGroup[]> {
-  const [{ findingsRun, writeRun }, orderRows] = await Promise.all([
+  const [{ findingsRun, writeRun }, orderRows, holds] = await Promise.all([
     inboxRuns(db, connectionId),
     orderProblemRows(db, connectionId),
+    openHolds(db, connectionId),
   ]);
   const [findings, failed] = await Promise.all([
     findingsRun ? runFindings(db, findingsRun.id) : [],
@@ -150,6 +153,8 @@ export async function openProblemGroups(
   return sortGroups([
     ...connectionGroups(missingSettings, credentialsUnreadable),
     ...orderGroups,
+    // Stock at risk first among the catalog's problems.
+    ...holdGroup(holds),
     ...groupCatalogProblems({
       findingsRun: findingsRun as RunFacts | undefined,
       findings,

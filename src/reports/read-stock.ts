@@ -1,16 +1,15 @@
 import type { Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
-import { loadLinkedCodes } from '../db/import-runs.ts';
+import { loadLinkedCodes, openHolds, returnsBoundary } from '../db/import-runs.ts';
 import type { Database } from '../db/schema.ts';
 import { nbMarketplaceId } from '../domain/ids.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { McfProduct } from '../mycashflow/schemas.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
+import { readReturnChanges } from '../catalog/returns.ts';
 import {
   buildStockReport,
-  isReturnChange,
   type NetBaronStock,
-  type StockChangeEntry,
   type StockReport,
   type StoreStockPlace,
 } from './stock-report.ts';
@@ -79,42 +78,12 @@ export async function readNetBaronStock(nb: NetBaronClient, marketplace: string)
   return stock;
 }
 
-export interface StockChangeReading {
-  /** Only the changes the report counts (returns); other kinds are dropped while reading. */
-  returns: StockChangeEntry[];
-  /** Stock changes MyCashflow sent that could not be read, as text for the report's warnings. */
-  invalid: string[];
-}
-
-/** Return changes since `since` (all of them without one), from MyCashflow's audit trail. */
-export async function readReturnChanges(
-  mcf: MyCashflowClient,
-  since: Date | null,
-): Promise<StockChangeReading> {
-  const reading: StockChangeReading = { returns: [], invalid: [] };
-  // Whole seconds, inclusive: the API keeps instants to the second, and a change in the import's last
-  // second may have come after it (the report filters the same way).
-  const from = since ? new Date(Math.floor(since.getTime() / 1000) * 1000).toISOString() : undefined;
-  for await (const c of mcf.listStockChanges({
-    query: { 'changed_at-from': from, sort: 'id-asc' },
-    onInvalidItem: (item) =>
-      reading.invalid.push(`stock change ${String(item.id ?? '(no id)')} could not be read: ${item.reason}`),
-  })) {
-    if (!isReturnChange(c.source_type)) continue;
-    reading.returns.push({
-      stockItemId: c.stock_item_id,
-      changedAt: c.changed_at,
-      sourceType: c.source_type ?? null,
-      quantityChange: c.quantity_change,
-    });
-  }
-  return reading;
-}
-
 export interface ImportHistory {
   linkedCodes: Set<string>;
-  /** When the last completed import of the connection finished; null when none has. */
+  /** When the last completed import of the connection began reading; null when none has. */
   lastImportAt: Date | null;
+  /** Codes the import holds, with the returns counted when the hold began and its store date. */
+  holds: Map<string, { returned: number; since: string }>;
 }
 
 /** What earlier imports of the connection left: read only, so a report never creates a connection row. */
@@ -124,21 +93,28 @@ export async function readImportHistory(db: Kysely<Database>, slug: string): Pro
     .select('id')
     .where('slug', '=', slug)
     .executeTakeFirst();
-  if (!connection) return { linkedCodes: new Set(), lastImportAt: null };
-  const [linkedCodes, last] = await Promise.all([
+  if (!connection) return { linkedCodes: new Set(), lastImportAt: null, holds: new Map() };
+  const [linkedCodes, lastImportAt, holds] = await Promise.all([
     loadLinkedCodes(db, connection.id),
-    db
-      .selectFrom('import_runs')
-      .select('finished_at')
-      .where('connection_id', '=', connection.id)
-      .where('status', '=', 'completed')
-      .where('finished_at', 'is not', null)
-      .orderBy('finished_at', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
+    // The import's own boundary: the returns it would hold for are the ones the report explains.
+    returnsBoundary(db, connection.id),
+    openHolds(db, connection.id),
   ]);
-  return { linkedCodes, lastImportAt: last?.finished_at ?? null };
+  return {
+    linkedCodes,
+    lastImportAt,
+    holds: new Map(holds.map((h) => [h.code, { returned: h.returned, since: storeDay(h.held_since) }])),
+  };
 }
+
+/** An instant as the store's calendar date ("2026-11-20"), as the merchant sees dates in the admin. */
+const storeDay = (at: Date): string =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Helsinki',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 
 export interface StockReportWithWarnings extends StockReport {
   /** Data that could not be read and may make the report incomplete. */
@@ -168,6 +144,7 @@ export async function readStockReport(options: {
     stockChanges: changes.returns,
     linkedCodes: history.linkedCodes,
     since: history.lastImportAt,
+    holds: history.holds,
   });
   return { ...report, warnings: changes.invalid };
 }

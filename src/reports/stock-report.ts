@@ -1,4 +1,7 @@
 import { readQuantity } from '../catalog/quantity.ts';
+import { changedSince, isReturnChange, type StockChangeEntry } from '../catalog/returns.ts';
+
+export { isReturnChange, type StockChangeEntry };
 
 /*
  * The stock report for returns ("Returns and NetBaron" in the extension's help page): when a return is
@@ -34,23 +37,19 @@ export interface StoreStockPlace {
   quantity: number | null;
 }
 
-/** A stock change of MyCashflow's audit trail (`/stock-changes`, `mycashflow-api.md` §12.4). */
-export interface StockChangeEntry {
-  stockItemId: number;
-  /** ISO-8601 as MyCashflow writes it, in the store's zone. */
-  changedAt: string;
-  sourceType: string | null;
-  quantityChange: number;
-}
-
 export interface StockReportInput {
   netbaron: NetBaronStock;
   store: readonly StoreStockPlace[];
   stockChanges: readonly StockChangeEntry[];
   /** Codes linked by earlier imports; when empty, every code present in both systems is compared. */
   linkedCodes: ReadonlySet<string>;
-  /** When the last completed import finished; null when there was none (every return counts). */
+  /** When the last completed import began reading; null when there was none (every return counts). */
   since: Date | null;
+  /**
+   * Codes the import holds (returns NetBaron does not have yet): the returned units counted when the
+   * hold began, the store's local date it began. Their differences are explained by those returns too.
+   */
+  holds?: ReadonlyMap<string, { returned: number; since: string }>;
 }
 
 /** Returned quantity of one code on one day (the store's local date of the stock change). */
@@ -75,6 +74,8 @@ export interface StockDifference {
   /** Net stock changes from returns of this code since the last import, by day. */
   returns: ReturnsOnDay[];
   status: 'returns' | 'partly-returns' | 'unexplained';
+  /** The import leaves this code's stock alone until NetBaron has the returns (`stock_holds`). */
+  held: boolean;
   /** What the merchant should do in NetBaron, in plain words. */
   action: string;
 }
@@ -100,29 +101,7 @@ export interface StockReport {
   notCompared: NotCompared[];
 }
 
-/**
- * MyCashflow does not document the values of `source_type` (`mycashflow-api.md` §12.4 expects kinds such
- * as order, return, manual, API). A change counts as a return when its source type contains "return" in
- * any letter case ("return", "order_return", "OrderReturn"); nothing else is guessed to be one.
- */
-export function isReturnChange(sourceType: string | null | undefined): boolean {
-  return typeof sourceType === 'string' && /return/i.test(sourceType);
-}
-
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
-
-/**
- * Stock changes carry instants to the second (§8), and an import finishes within some second: a return
- * in that same second may have come after it, so the whole second counts. A return counted twice is
- * impossible (it is one change); one missed would be an unexplained difference.
- */
-function countsSince(changedAt: string, since: Date | null): boolean {
-  if (since === null) return true;
-  const at = Date.parse(changedAt);
-  // An instant that cannot be read was still selected by the API's own `changed_at-from` filter.
-  if (Number.isNaN(at)) return true;
-  return at >= Math.floor(since.getTime() / 1000) * 1000;
-}
 
 /** The store's local calendar date of a change ("2026-11-20"), as the merchant sees it in the admin. */
 const dayOf = (changedAt: string): string => /^\d{4}-\d{2}-\d{2}/.exec(changedAt)?.[0] ?? changedAt;
@@ -130,7 +109,7 @@ const dayOf = (changedAt: string): string => /^\d{4}-\d{2}-\d{2}/.exec(changedAt
 function returnsByStockItem(changes: readonly StockChangeEntry[], since: Date | null) {
   const out = new Map<number, Map<string, number>>();
   for (const c of changes) {
-    if (!isReturnChange(c.sourceType) || !countsSince(c.changedAt, since)) continue;
+    if (!isReturnChange(c.sourceType) || !changedSince(c.changedAt, since)) continue;
     const days = out.get(c.stockItemId) ?? new Map<string, number>();
     const day = dayOf(c.changedAt);
     days.set(day, (days.get(day) ?? 0) + c.quantityChange);
@@ -160,7 +139,9 @@ function actionFor(
   adjusted: boolean,
 ): string {
   const { code } = d;
-  const parts: string[] = [];
+  const parts: string[] = d.held
+    ? [`held: the import leaves the store's ${d.storeQuantity} as it is until NetBaron has the returns`]
+    : [];
   const returned = d.returns.reduce((n, r) => n + r.quantity, 0);
   if (d.explainedByReturns > 0) {
     const why =
@@ -183,9 +164,10 @@ function actionFor(
       d.explainedByReturns === 0
         ? `the store has ${amount} ${more} than NetBaron and ${noReturn} ${plural(amount, 'it', 'them')}`
         : `the store has ${amount} ${more} still, which ${noReturn}`;
-    parts.push(
-      `${parts.length ? 'then check' : 'check'} ${code}: ${subject}; the next import sets the store to ${d.netbaronQuantity}, so if the store's ${d.storeQuantity} is right, correct NetBaron first`,
-    );
+    const next = d.held
+      ? "while it is held, the import does not change the store's stock"
+      : `the next import sets the store to ${d.netbaronQuantity}, so if the store's ${d.storeQuantity} is right, correct NetBaron first`;
+    parts.push(`${parts.length ? 'then check' : 'check'} ${code}: ${subject}; ${next}`);
   }
   let action = parts.join('; ');
   if (adjusted) {
@@ -275,7 +257,11 @@ export function buildStockReport(input: StockReportInput): StockReport {
     compared += 1;
     const difference = place.quantity - reading.quantity;
     if (difference === 0) continue;
-    const days = [...(returns.get(place.stockItemId) ?? new Map<string, number>())]
+    const hold = input.holds?.get(code);
+    const byDay = new Map(returns.get(place.stockItemId) ?? new Map<string, number>());
+    // The returns a hold counted happened before the last import: they are not among the changes read.
+    if (hold && hold.returned > 0) byDay.set(hold.since, (byDay.get(hold.since) ?? 0) + hold.returned);
+    const days = [...byDay]
       .filter(([, quantity]) => quantity !== 0)
       .map(([date, quantity]) => ({ date, quantity }))
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
@@ -290,6 +276,7 @@ export function buildStockReport(input: StockReportInput): StockReport {
       explainedByReturns: explained,
       unexplained: difference - explained,
       returns: days,
+      held: hold !== undefined,
     };
     differences.push({
       ...base,

@@ -318,8 +318,6 @@ describe('the admin web app in Chromium', () => {
       if (midRun.state === 'running') {
         expect(midRun.label).toBe('Writing to the store');
         expect(midRun.counts).toMatch(/^\d+ of \d+ actions$/);
-        if (await page.locator('#import-progress[data-state="running"]').count())
-          await b.screenshot('import-progress');
       }
 
       // The page moves on to the run 0.7 s after the end; the recorder saw every state it showed.
@@ -377,7 +375,6 @@ describe('the admin web app in Chromium', () => {
     const badgeBefore = await problemBadge();
     // The only problem of this connection: the import before found none.
     expect(badgeBefore).toBe(1);
-    await b.screenshot('problems');
 
     // NetBaron learns the payment method.
     const nb = await simState<{ payment_methods: string[] }>(sims.netbaron.url);
@@ -392,7 +389,6 @@ describe('the admin web app in Chromium', () => {
     expect(await text(page.getByRole('heading', { level: 1 }))).toBe(`Order ${order.id}`);
     expect(await text(fact('State'))).toContain('waiting');
     expect(await text(fact('Reason'))).toContain('Klarna');
-    await b.screenshot('order');
 
     await clickAndLoad(page.getByRole('button', { name: 'Retry this order' }));
     // What is true as the page is shown: on its way, or (a quick worker) already sent.
@@ -419,7 +415,6 @@ describe('the admin web app in Chromium', () => {
     expect(await text(row.locator('td').nth(4))).toBe('Klarna');
     expect(await text(row.locator('td').nth(5))).toBe('sent');
     expect(await text(row.locator('td').nth(6))).toBe(salesOrder);
-    await b.screenshot('orders');
 
     await clickAndLoad(page.locator('nav.tabs').getByRole('link', { name: /^Problems/ }));
     expect(await problem.count()).toBe(0);

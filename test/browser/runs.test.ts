@@ -3,8 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulators } from '../../simulators/scenario.ts';
 import {
   clickAndLoad as clickAndLoadIn,
+  fetchAllProducts as fetchAllProductsIn,
   launchBrowser,
   poll,
+  runPageAfterProgress as runPageAfterProgressIn,
   signIn,
   textOf as text,
   type TestBrowser,
@@ -18,6 +20,7 @@ import {
   startTestService,
   type TestService,
 } from '../helpers/service.ts';
+import { simControl } from '../helpers/sims.ts';
 
 /*
  * Runs that tell the truth, in real Chromium: "Fetch all products" asks first with a preview's counts; a
@@ -69,18 +72,9 @@ let page: Page;
 let base: string;
 
 const clickAndLoad = (target: Locator) => clickAndLoadIn(page, target);
-const pathOf = (): string => new URL(page.url()).pathname;
 
-async function sim(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const sim = (url: string, method: string, path: string, body?: unknown) =>
+  simControl(`${url}${path}`, method, body);
 
 const storeStock = async (): Promise<Map<string, number>> => {
   const state = (await sim(sims.mycashflow.url, 'GET', '/__sim/state')) as {
@@ -89,20 +83,10 @@ const storeStock = async (): Promise<Map<string, number>> => {
   return new Map(state.products.map((p) => [p.product_code, p.stock_item?.quantity ?? -1]));
 };
 
-/** Waits on a progress page until it moves on to the run's page, then returns the run's path. */
-async function runPageAfterProgress(): Promise<string> {
-  expect(pathOf()).toMatch(new RegExp(`^${base}/imports/[^/]+$`));
-  await page.waitForURL(new RegExp(`${base}/runs/\\d+$`), { timeout: 60_000 });
-  await page.waitForLoadState('load');
-  return pathOf();
-}
+const runPageAfterProgress = () => runPageAfterProgressIn(page, base);
 
-/** "Fetch all products" from the overview: the confirmation (a fresh preview made first when needed). */
 async function fetchAllProducts(): Promise<Locator> {
-  await page.goto(`${t.url}${base}`);
-  await clickAndLoad(page.getByRole('button', { name: 'Fetch all products' }));
-  if (!pathOf().includes('/runs/')) await runPageAfterProgress();
-  const confirm = page.locator('#confirm');
+  const confirm = await fetchAllProductsIn(page, t.url, base);
   expect(await confirm.count()).toBe(1);
   return confirm;
 }

@@ -223,7 +223,7 @@ describe('the settings page in Chromium', () => {
     expect(await text(warned)).toContain('Did you mean KIRJA-1?');
     // Pictured with a search's results beside the chosen products and the warning.
     await searchFor('kahvi', '1 product matches.');
-    await b.screenshot('settings');
+    await b.screenshot('settings-products');
 
     await page.getByRole('button', { name: 'Remove kirja-1', exact: true }).click();
     await saveSettings();

@@ -1017,6 +1017,7 @@ function expectedStoreProduct(spec: McfSpec, id: number): StoreProduct {
       visible,
     })),
     stockQuantity: spec.stock?.quantity ?? null,
+    stockItemId: spec.stock ? id * 10 : null,
     variations: (spec.variations ?? []).map((v, i) => ({
       id: (id * 100 + i + 1) as McfVariationId,
       productId: id as McfProductId,
@@ -1025,6 +1026,7 @@ function expectedStoreProduct(spec: McfSpec, id: number): StoreProduct {
       price: v.price as Cents | null,
       purchasePrice: null,
       stockQuantity: v.quantity,
+      stockItemId: v.quantity === null ? null : id * 100 + i + 1,
     })),
   };
 }

@@ -114,3 +114,23 @@ export async function problemBadge(page: Page): Promise<number> {
   const badge = page.locator('nav.tabs a', { hasText: 'Problems' }).locator('.badge');
   return (await badge.count()) === 0 ? 0 : Number(await textOf(badge));
 }
+
+/** On an import's progress page: waits until it moves on to the run's page, and returns that path. */
+export async function runPageAfterProgress(page: Page, base: string): Promise<string> {
+  const at = new URL(page.url()).pathname;
+  if (!at.startsWith(`${base}/imports/`)) throw new Error(`expected an import's progress page, not ${at}`);
+  await page.waitForURL(new RegExp(`${base}/runs/\\d+$`), { timeout: 60_000 });
+  await page.waitForLoadState('load');
+  return new URL(page.url()).pathname;
+}
+
+/**
+ * "Fetch all products" from the connection's overview, up to its confirmation (the counts of a preview,
+ * made first when there is no fresh one); returns the confirmation box.
+ */
+export async function fetchAllProducts(page: Page, serviceUrl: string, base: string): Promise<Locator> {
+  await page.goto(`${serviceUrl}${base}`);
+  await clickAndLoad(page, page.getByRole('button', { name: 'Fetch all products' }));
+  if (!new URL(page.url()).pathname.includes('/runs/')) await runPageAfterProgress(page, base);
+  return page.locator('#confirm');
+}

@@ -8,6 +8,7 @@ import type { ImportSummary } from '../../src/catalog/import-products.ts';
 import type { PlanCounts, Problem } from '../../src/catalog/plan.ts';
 import type { ProductImportSettings } from '../../src/config/connection-file.ts';
 import { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, NB_PRODUCTS_PASSWORD } from './scenarios.ts';
+import { simControl } from './sims.ts';
 
 /*
  * Scenario tests of the product import through the real CLI: a connection file in a temp folder pointing
@@ -89,7 +90,7 @@ export interface ImportCli {
   importProducts(
     sims: RunningSimulators,
     spec: ConnectionSpec,
-    options?: { dryRun?: boolean; force?: boolean },
+    options?: { dryRun?: boolean; force?: boolean; overwriteHeld?: boolean },
   ): Promise<ImportRun>;
   /** `check --json`, its report parsed. */
   check(sims: RunningSimulators, spec: ConnectionSpec): Promise<CheckRun>;
@@ -162,6 +163,7 @@ export async function createImportCli(databaseUrl: string): Promise<ImportCli> {
       const flags = ['--json'];
       if (options.dryRun) flags.push('--dry-run');
       if (options.force) flags.push('--force');
+      if (options.overwriteHeld) flags.push('--overwrite-held');
       const result = await run(sims, 'import-products', spec, flags);
       return { ...result, summary: parseJson<ImportSummary>(result, 'import-products') };
     },
@@ -251,17 +253,7 @@ export function nbProduct(code: string, fields: Record<string, unknown> = {}): R
   };
 }
 
-async function control(url: string, method: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(url, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} failed: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
-}
+const control = simControl;
 
 export interface Scene {
   store: Array<Record<string, unknown>>;

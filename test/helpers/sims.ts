@@ -77,3 +77,16 @@ export async function requestCounts(
 export async function clearRequests(baseUrl: string): Promise<void> {
   await fetch(`${baseUrl}/__sim/requests`, { method: 'DELETE' });
 }
+
+/** A call of a simulator's control API (`/__sim/...`): JSON in and out, an error naming the status. */
+export async function simControl<T = unknown>(url: string, method = 'GET', body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} failed: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}

@@ -7,6 +7,7 @@ import { afterAll } from 'vitest';
 import { startSimulators, type RunningSimulators } from '../../simulators/scenario.ts';
 import type { Database, LedgerState } from '../../src/db/schema.ts';
 import { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, smallScenario } from './scenarios.ts';
+import { simControl } from './sims.ts';
 
 /*
  * The order-export worker as an operator runs it: `node bin/netbaron.js worker` as a child process, on
@@ -255,17 +256,7 @@ export async function startScene(
   return sims;
 }
 
-async function control<T>(url: string, method = 'GET', body?: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} failed: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const control = simControl;
 
 export interface PlacedOrder {
   id: number;

@@ -91,11 +91,31 @@ describe('buildStockReport', () => {
         unexplained: 0,
         returns: [{ date: '2026-11-20', quantity: 2 }],
         status: 'returns',
+        held: false,
         action: 'add 2 to TS-100-M in NetBaron: 2 returned on 2026-11-20',
       },
     ]);
     expect(r.explainedByReturns).toBe(1);
     expect(r.unexplained).toBe(0);
+  });
+
+  it('explains a held code by the returns its hold counted before the last import, and says the import leaves it', () => {
+    const r = report({
+      netbaron: { products: [nb('TS-100-M', '5')], invalid: [] },
+      store: [place('TS-100-M', 7, 31)],
+      linkedCodes: new Set(['TS-100-M']),
+      holds: new Map([['TS-100-M', { returned: 2, since: '2026-11-20' }]]),
+    });
+    expect(r.differences).toHaveLength(1);
+    expect(r.differences[0]).toMatchObject({
+      held: true,
+      status: 'returns',
+      explainedByReturns: 2,
+      returns: [{ date: '2026-11-20', quantity: 2 }],
+    });
+    expect(r.differences[0]!.action).toBe(
+      "held: the import leaves the store's 7 as it is until NetBaron has the returns; add 2 to TS-100-M in NetBaron: 2 returned on 2026-11-20",
+    );
   });
 
   it('sums several returns of a code per day and names each day', () => {

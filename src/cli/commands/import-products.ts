@@ -10,6 +10,7 @@ interface ImportCliOptions {
   dryRun?: boolean;
   json?: boolean;
   force?: boolean;
+  overwriteHeld?: boolean;
 }
 
 export function registerImportProductsCommand(program: Command): void {
@@ -20,6 +21,10 @@ export function registerImportProductsCommand(program: Command): void {
     .option('--dry-run', 'plan and show the field-level changes; write nothing to MyCashflow')
     .option('--json', 'print a summary object instead of text')
     .option('--force', 'write even when a guard would stop the run')
+    .option(
+      '--overwrite-held',
+      "write NetBaron's balance over held codes too (stock the store got back from returns NetBaron does not have)",
+    )
     .action(async (opts: ImportCliOptions) => {
       const stop = new AbortController();
       void stopRequested().then(() => stop.abort());
@@ -32,6 +37,7 @@ export function registerImportProductsCommand(program: Command): void {
           nb,
           dryRun: opts.dryRun,
           force: opts.force,
+          ...(opts.overwriteHeld ? { overwriteHeld: 'all' as const } : {}),
           logger,
           signal: stop.signal,
           onStage: (text) => bar.stage(text),
@@ -47,8 +53,11 @@ export function registerImportProductsCommand(program: Command): void {
           if (summary.problems.length) console.log(`\nProblems:\n${formatProblems(summary.problems)}`);
           console.log(`\n${formatSummary(summary)}`);
         }
-        // Done, but a person is needed: a guard stopped it, it was interrupted, or writes failed.
-        if (['blocked', 'interrupted', 'cancelled', 'completed-with-failures'].includes(summary.status))
+        // Done, but a person is needed: a guard stopped it, it was interrupted, writes failed, codes are held.
+        if (
+          ['blocked', 'interrupted', 'cancelled', 'completed-with-failures'].includes(summary.status) ||
+          summary.held.length > 0
+        )
           process.exitCode = 2;
       }).finally(() => bar.done());
     });

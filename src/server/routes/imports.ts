@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Problem } from '../../catalog/plan.ts';
 import type { ConnectionRecord } from '../../connections/connection-store.ts';
-import { discardBlockedRun, runProblems } from '../../db/import-runs.ts';
+import { discardBlockedRun, loadHolds, runProblems } from '../../db/import-runs.ts';
 import {
   actionKindCounts,
   countActions,
@@ -117,6 +117,30 @@ export function importRoutes(app: AppContext): Route[] {
           retryOf: run.id,
           ...(only ? { retryKind: only.kind } : {}),
           ...(only?.status !== undefined ? { retryStatus: only.status } : {}),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/connections/:slug/holds/overwrite',
+      access: 'admin',
+      // "Overwrite with NetBaron's balance": an import of the held codes only, writing their stock.
+      handler: async (ctx) => {
+        const record = await connectionOf(app, ctx);
+        const held = await loadHolds(app.db, record.id);
+        const code = formText(ctx.form, 'code');
+        const all = formText(ctx.form, 'all') === '1';
+        if (!all && !held.has(code))
+          throw new HttpError(
+            409,
+            `${code || 'That code'} is not held any more: NetBaron's balance already equals the store's, or it was overwritten.`,
+          );
+        if (all && held.size === 0) throw new HttpError(409, 'No product is held any more.');
+        return queueImport(app, ctx, record, {
+          dryRun: false,
+          force: false,
+          trigger: 'overwrite-held',
+          overwriteHeld: all ? 'all' : [code],
         });
       },
     },

@@ -52,7 +52,7 @@ function readingRoute<T>(
   tab: 'check' | 'stock',
   title: string,
   read: (runtime: RuntimeConnection) => Promise<T>,
-  render: (base: string, reading: Reading<T>) => Html,
+  render: (base: string, reading: Reading<T>, ctx: RequestContext) => Html,
 ): Route {
   return {
     method: 'GET',
@@ -61,7 +61,7 @@ function readingRoute<T>(
     handler: async (ctx) => {
       const cp = await connectionPage(app, ctx);
       const reading = await readOnRequest(app, ctx, cp.record, read);
-      sendHtml(ctx.res, 200, cp.page(title, tab, render(connectionBase(cp.record), reading)));
+      sendHtml(ctx.res, 200, cp.page(title, tab, render(connectionBase(cp.record), reading, ctx)));
     },
   };
 }
@@ -133,7 +133,7 @@ export function reportRoutes(app: AppContext): Route[] {
       'stock',
       'Stock report',
       (rt) => readStockReport({ db: app.db, connection: rt.connection, mcf: rt.mcf, nb: rt.nb }),
-      (base, reading) => stockPage({ base, reading }),
+      (base, reading, ctx) => stockPage({ base, reading, csrf: csrfField(ctx.session) }),
     ),
   ];
 }

@@ -150,6 +150,7 @@ const stock = (over: Partial<StockReportWithWarnings> = {}): StockReportWithWarn
       unexplained: 0,
       returns: [{ date: '2026-11-20', quantity: 2 }],
       status: 'returns',
+      held: false,
       action: `add 2 to ${EVIL} in NetBaron`,
     },
     {
@@ -162,6 +163,7 @@ const stock = (over: Partial<StockReportWithWarnings> = {}): StockReportWithWarn
       unexplained: -3,
       returns: [],
       status: 'unexplained',
+      held: false,
       action: 'check B2',
     },
   ],

@@ -1,4 +1,5 @@
-import type { FieldChange, PlannedAction, Problem } from '../../../catalog/plan.ts';
+import { heldSentence } from '../../../catalog/holds.ts';
+import type { FieldChange, HeldStock, PlannedAction, Problem } from '../../../catalog/plan.ts';
 import type { Session } from '../../auth/sessions.ts';
 import { duration, runStateBadge, stateBadge, when } from '../format.ts';
 import { html, type Html } from '../html.ts';
@@ -28,6 +29,7 @@ interface SummaryShape {
   requests?: { mycashflow?: Record<string, number>; netbaron?: Record<string, number> };
   guard?: { ok: boolean; reasons: string[] };
   interruptedBecause?: string;
+  held?: HeldStock[];
 }
 
 const TRIGGERS: Record<string, string> = {
@@ -35,6 +37,7 @@ const TRIGGERS: Record<string, string> = {
   schedule: 'Schedule',
   cli: 'Command line',
   retry: 'Retry of failed',
+  'overwrite-held': 'Overwrite of held stock',
 };
 const KIND_WORDS: Record<string, string> = {
   'create-product': 'Create product',
@@ -64,6 +67,7 @@ const summaryOf = (run: RunRow): SummaryShape => (run.summary ?? {}) as SummaryS
 export function runKindLabel(run: Pick<RunRow, 'dry_run' | 'forced'> & { trigger?: string }): string {
   if (run.dry_run) return 'Preview (dry run)';
   if (run.trigger === 'retry') return 'Retry of failed writes';
+  if (run.trigger === 'overwrite-held') return "NetBaron's balance over held stock";
   return run.forced ? 'Import (written anyway)' : 'Import';
 }
 
@@ -252,6 +256,40 @@ function failuresBox(v: RunView, failed: number): Html {
   </div>`;
 }
 
+function heldBox(v: RunView, held: readonly HeldStock[], planOnly: boolean): Html {
+  return html`<section class="notice warn" id="held" aria-labelledby="held-title">
+    <h2 id="held-title">Stock held back: returns not yet in NetBaron</h2>
+    <p>
+      ${planOnly ? 'The import would not write' : 'The import did not write'} the stock of
+      ${held.length === 1 ? 'this product' : `these ${held.length} products`}: the store got returned units
+      back that NetBaron's balance does not include, and writing NetBaron's balance would lose them. Add them
+      in NetBaron and the hold ends by itself at the next import, or overwrite with NetBaron's balance.
+    </p>
+    <ul class="held">
+      ${held.map(
+        (h) =>
+          html`<li>
+            <strong>${heldSentence(h)}</strong>
+            <span class="hint">The store has ${h.storeQuantity}, NetBaron ${h.netbaronQuantity}.</span>
+            <form
+              method="post"
+              action="${v.base}/holds/overwrite"
+              class="inline"
+              data-confirm="Write NetBaron's balance (${h.netbaronQuantity}) over the store's stock of ${h.code} (${h.storeQuantity})?"
+            >
+              ${csrfField(v.session)}<input type="hidden" name="code" value="${h.code}" /><button
+                type="submit"
+                class="secondary"
+              >
+                Overwrite ${h.code} with NetBaron's balance
+              </button>
+            </form>
+          </li>`,
+      )}
+    </ul>
+  </section>`;
+}
+
 function retriesList(v: RunView): Html {
   if (v.retries.length === 0) return html``;
   return html`<h2>Retries of the failed writes</h2>
@@ -315,6 +353,7 @@ export function runBody(v: RunView): Html {
     ${run.status === 'discarded' ? html`<p class="notice">You discarded this plan: nothing was written.</p>` : ''}
     ${run.status === 'dry-run' ? confirmBox(v, counts, s) : ''}
     ${failed > 0 && !isPlanOnly ? failuresBox(v, failed) : ''}
+    ${s.held && s.held.length > 0 ? heldBox(v, s.held, isPlanOnly) : ''}
     <div class="cards">
       <div class="card">
         <div class="figure">${figure(counts?.create, s.created)}</div>

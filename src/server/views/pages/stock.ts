@@ -8,6 +8,8 @@ export interface StockPageData {
   /** `/connections/<slug>`. */
   base: string;
   reading: Reading<StockReportWithWarnings>;
+  /** The session's CSRF field; without it a held code offers no overwrite. */
+  csrf?: Html;
 }
 
 function summary(r: StockReportWithWarnings): Html {
@@ -29,7 +31,28 @@ function summary(r: StockReportWithWarnings): Html {
     }`;
 }
 
-function differences(title: string, rows: readonly StockDifference[]): Html {
+function heldCell(d: StockPageData, row: StockDifference): Html {
+  if (!row.held) return html``;
+  return html`<br /><span class="state state-held">held</span> ${
+      d.csrf
+        ? html`<form
+            method="post"
+            action="${d.base}/holds/overwrite"
+            class="inline"
+            data-confirm="Write NetBaron's balance (${row.netbaronQuantity}) over the store's stock of ${row.code} (${row.storeQuantity})?"
+          >
+            ${d.csrf}<input type="hidden" name="code" value="${row.code}" /><button
+              type="submit"
+              class="link"
+            >
+              Overwrite with NetBaron's balance
+            </button>
+          </form>`
+        : ''
+    }`;
+}
+
+function differences(d: StockPageData, title: string, rows: readonly StockDifference[]): Html {
   if (rows.length === 0) return html``;
   return html`<h2>${title}</h2>
     <table>
@@ -45,14 +68,14 @@ function differences(title: string, rows: readonly StockDifference[]): Html {
       </thead>
       <tbody>
         ${rows.map(
-          (d) =>
+          (row) =>
             html`<tr>
-              <td>${d.code}</td>
-              <td class="num">${d.netbaronBalance}</td>
-              <td class="num">${d.storeQuantity}</td>
-              <td class="num">${signed(d.difference)}</td>
-              <td class="num">${signed(d.explainedByReturns)}</td>
-              <td>${d.action}</td>
+              <td>${row.code}${heldCell(d, row)}</td>
+              <td class="num">${row.netbaronBalance}</td>
+              <td class="num">${row.storeQuantity}</td>
+              <td class="num">${signed(row.difference)}</td>
+              <td class="num">${signed(row.explainedByReturns)}</td>
+              <td>${row.action}</td>
             </tr>`,
         )}
       </tbody>
@@ -91,13 +114,24 @@ function warnings(list: readonly string[]): Html {
   </div>`;
 }
 
-function report(r: StockReportWithWarnings): Html {
+function report(d: StockPageData, r: StockReportWithWarnings): Html {
+  const held = r.differences.filter((x) => x.held).length;
   return html`${summary(r)} ${warnings(r.warnings)}
+  ${
+    held > 0
+      ? html`<p class="notice warn">
+          ${held === 1 ? '1 code is held' : `${held} codes are held`}: the import leaves their stock as it is
+          until NetBaron has the store's returns.
+        </p>`
+      : ''
+  }
   ${differences(
+    d,
     'Explained by returns in the store',
     r.differences.filter((d) => d.status === 'returns'),
   )}
   ${differences(
+    d,
     'Not explained by returns',
     r.differences.filter((d) => d.status !== 'returns'),
   )}
@@ -109,9 +143,10 @@ export function stockPage(d: StockPageData): Html {
     <p>
       Compares NetBaron's stock balance with the store's quantity for every product code the import keeps in
       step, and tells which differences returns in the store explain. A return puts the goods back into the
-      store's stock, but not into NetBaron's: correct NetBaron before the next import, or it writes NetBaron's
-      older balance over the store's. Nothing is written to either system.
+      store's stock, but not into NetBaron's: add them in NetBaron. Until NetBaron's balance includes them,
+      the import holds the code and writes none of its stock, so the returns are never overwritten unseen.
+      This report writes nothing to either system.
     </p>
     ${readingStatus(d.reading, { url: `${d.base}/stock`, runLabel: 'Run the stock report' })}
-    ${d.reading.state === 'done' ? report(d.reading.value) : ''}`;
+    ${d.reading.state === 'done' ? report(d, d.reading.value) : ''}`;
 }
