@@ -175,16 +175,19 @@ function confirmBox(v: RunView, counts: Record<string, number> | undefined, s: S
   const c = counts ?? {};
   const deletes = (c.delete ?? 0) + (c.deleteVariation ?? 0);
   const nothing = (c.create ?? 0) + (c.update ?? 0) + (c.hide ?? 0) + deletes === 0;
+  const held = s.held?.length ?? 0;
   return html`<section class="notice confirm" id="confirm" aria-labelledby="confirm-title">
     <h2 id="confirm-title">Fetch all products?</h2>
     <p>This is a preview: nothing was written.</p>
     <p>
       ${
-        nothing
-          ? 'This preview found nothing to write: the store already matches NetBaron.'
-          : html`By this preview, fetching all products would <strong>create ${c.create ?? 0}</strong>,
-              <strong>update ${c.update ?? 0}</strong>, <strong>hide ${c.hide ?? 0}</strong> and
-              <strong>delete ${deletes}</strong> (products and variations).`
+        nothing && held > 0
+          ? `This preview found nothing to write: the store matches NetBaron but for the held stock below, which the import leaves as it is.`
+          : nothing
+            ? 'This preview found nothing to write: the store already matches NetBaron.'
+            : html`By this preview, fetching all products would <strong>create ${c.create ?? 0}</strong>,
+                <strong>update ${c.update ?? 0}</strong>, <strong>hide ${c.hide ?? 0}</strong> and
+                <strong>delete ${deletes}</strong> (products and variations).`
       }
     </p>
     ${
