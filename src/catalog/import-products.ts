@@ -119,7 +119,7 @@ export interface ImportReport {
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** An unfinished run older than this is not resumed: its plan is stale, so a new one is made. */
-const RESUME_WITHIN_HOURS = 24;
+export const RESUME_WITHIN_HOURS = 24;
 
 export async function readStoreCatalog(mcf: MyCashflowClient, signal?: AbortSignal): Promise<StoreCatalog> {
   const versions = [];

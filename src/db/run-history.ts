@@ -1,16 +1,21 @@
 import { sql, type Kysely } from 'kysely';
 import type { PlannedAction } from '../catalog/plan.ts';
-import type { Database } from './schema.ts';
+import type { ActionStatus, Database } from './schema.ts';
 
 type Db = Kysely<Database>;
 
 /** The admin page's reading of import runs; every query is scoped to one connection. */
+/**
+ * Runs of a connection, newest first. `writesOnly`: runs that wrote or meant to (no preview, none a newer
+ * plan replaced); `fullOnly`: runs that planned the whole catalog (not a retry of some codes), previews
+ * included, none replaced.
+ */
 export async function listRuns(
   db: Db,
   connectionId: string,
   limit: number,
   offset = 0,
-  options: { writesOnly?: boolean } = {},
+  options: { writesOnly?: boolean; fullOnly?: boolean } = {},
 ) {
   let query = db
     .selectFrom('import_runs')
@@ -22,13 +27,22 @@ export async function listRuns(
       'trigger',
       'counts',
       'summary',
+      'guard',
       'error',
       'created_at',
       'finished_at',
     ])
     .where('connection_id', '=', connectionId);
-  if (options.writesOnly) query = query.where('dry_run', '=', false).where('status', '!=', 'abandoned');
+  if (options.writesOnly || options.fullOnly) query = query.where('status', '!=', 'abandoned');
+  if (options.writesOnly) query = query.where('dry_run', '=', false);
+  if (options.fullOnly) query = query.where('scope', 'is', null);
   return query.orderBy('id', 'desc').limit(limit).offset(offset).execute();
+}
+
+/** The newest run that wrote or meant to (no preview), whose failures are the ones still to mend. */
+export async function newestWriteRun(db: Db, connectionId: string) {
+  const [run] = await listRuns(db, connectionId, 1, 0, { writesOnly: true });
+  return run;
 }
 
 export async function findRun(db: Db, connectionId: string, runId: string) {
@@ -41,25 +55,47 @@ export async function findRun(db: Db, connectionId: string, runId: string) {
     .executeTakeFirst();
 }
 
+/** The run page's filter of a run's actions. */
+export interface ActionFilter {
+  kind?: string;
+  status?: ActionStatus;
+  code?: string;
+}
+
+/** A run's actions narrowed by the filter: the page and its count read the same set. */
+function actionsMatching(db: Db, runId: string, filter: ActionFilter) {
+  let query = db.selectFrom('import_actions').where('run_id', '=', runId);
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.code) query = query.where('code', '=', filter.code);
+  return query;
+}
+
 export async function runActions(
   db: Db,
   runId: string,
-  options: { kind?: string; status?: string; code?: string; limit: number; offset: number },
+  options: ActionFilter & { limit: number; offset: number },
 ): Promise<Array<{ seq: number; status: string; error: string | null; action: PlannedAction }>> {
-  let query = db
-    .selectFrom('import_actions')
+  const rows = await actionsMatching(db, runId, options)
     .select(['seq', 'status', 'error', 'action'])
-    .where('run_id', '=', runId);
-  if (options.kind) query = query.where('kind', '=', options.kind);
-  if (options.status) query = query.where('status', '=', options.status as 'failed');
-  if (options.code) query = query.where('code', '=', options.code);
-  const rows = await query.orderBy('seq').limit(options.limit).offset(options.offset).execute();
+    .orderBy('seq')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
   return rows.map((r) => ({
     seq: r.seq,
     status: r.status,
     error: r.error,
     action: r.action as PlannedAction,
   }));
+}
+
+/** How many actions of a run match a filter, for the run page's pages. */
+export async function countActions(db: Db, runId: string, filter: ActionFilter): Promise<number> {
+  const row = await actionsMatching(db, runId, filter)
+    .select(sql<string>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** How many actions of each kind a run planned, for the run page's filter. */
@@ -85,22 +121,6 @@ export async function activeImportRun(db: Db, connectionId: string) {
     .executeTakeFirst();
 }
 
-/** How many actions of a run match a filter, for the run page's pages. */
-export async function countActions(
-  db: Db,
-  runId: string,
-  options: { kind?: string; status?: string; code?: string },
-): Promise<number> {
-  let query = db
-    .selectFrom('import_actions')
-    .select(sql<string>`count(*)`.as('n'))
-    .where('run_id', '=', runId);
-  if (options.kind) query = query.where('kind', '=', options.kind);
-  if (options.status) query = query.where('status', '=', options.status as 'failed');
-  if (options.code) query = query.where('code', '=', options.code);
-  return Number((await query.executeTakeFirstOrThrow()).n);
-}
-
 /** The retries of a run's failed writes, oldest first, with their outcome. */
 export async function retriesOf(db: Db, connectionId: string, runId: string) {
   return db
@@ -110,20 +130,6 @@ export async function retriesOf(db: Db, connectionId: string, runId: string) {
     .where('retry_of', '=', runId)
     .orderBy('id')
     .execute();
-}
-
-/** The newest run that wrote or meant to (no preview), whose failures are the ones still to mend. */
-export async function newestWriteRunId(db: Db, connectionId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('import_runs')
-    .select('id')
-    .where('connection_id', '=', connectionId)
-    .where('dry_run', '=', false)
-    .where('status', '!=', 'abandoned')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.id;
 }
 
 /**

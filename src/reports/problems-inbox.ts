@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { openHolds } from '../db/import-runs.ts';
+import { listRuns, newestWriteRun } from '../db/run-history.ts';
 import type { Database } from '../db/schema.ts';
 import {
   connectionGroups,
@@ -12,7 +13,6 @@ import {
   type FailedWrite,
   type OrderProblemRow,
   type ProblemGroup,
-  type RunFacts,
 } from './problem-groups.ts';
 
 type Db = Kysely<Database>;
@@ -59,30 +59,12 @@ async function withReasons(db: Db, connectionId: string, groups: ProblemGroup[])
     }
 }
 
-const RUN_FACTS = ['id', 'status', 'error', 'guard', 'created_at'] as const;
-
 /** The runs the inbox reads: the newest full run (its findings) and the newest that wrote. */
 async function inboxRuns(db: Db, connectionId: string) {
-  const [findingsRun, writeRun] = await Promise.all([
-    db
-      .selectFrom('import_runs')
-      .select(RUN_FACTS)
-      .where('connection_id', '=', connectionId)
-      .where('status', '!=', 'abandoned')
-      // A run limited to some codes (a retry) finds only their problems: the full run's findings stand.
-      .where('scope', 'is', null)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
-    db
-      .selectFrom('import_runs')
-      .select(RUN_FACTS)
-      .where('connection_id', '=', connectionId)
-      .where('status', '!=', 'abandoned')
-      .where('dry_run', '=', false)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
+  const [[findingsRun], writeRun] = await Promise.all([
+    // A run limited to some codes (a retry) finds only their problems: the full run's findings stand.
+    listRuns(db, connectionId, 1, 0, { fullOnly: true }),
+    newestWriteRun(db, connectionId),
   ]);
   return { findingsRun, writeRun };
 }
@@ -156,9 +138,9 @@ export async function openProblemGroups(
     // Stock at risk first among the catalog's problems.
     ...holdGroup(holds),
     ...groupCatalogProblems({
-      findingsRun: findingsRun as RunFacts | undefined,
+      findingsRun,
       findings,
-      writeRun: writeRun as RunFacts | undefined,
+      writeRun,
       failedWrites: failed,
     }),
   ]);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
 import { loadLinkedCodes, openHolds, returnsBoundary } from '../db/import-runs.ts';
+import { helsinkiDate } from '../orders/map-order.ts';
 import type { Database } from '../db/schema.ts';
 import { nbMarketplaceId } from '../domain/ids.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
@@ -103,18 +104,14 @@ export async function readImportHistory(db: Kysely<Database>, slug: string): Pro
   return {
     linkedCodes,
     lastImportAt,
-    holds: new Map(holds.map((h) => [h.code, { returned: h.returned, since: storeDay(h.held_since) }])),
+    holds: new Map(
+      holds.map((h) => [
+        h.code,
+        { returned: h.returned, since: helsinkiDate(h.held_since.toISOString()) ?? '' },
+      ]),
+    ),
   };
 }
-
-/** An instant as the store's calendar date ("2026-11-20"), as the merchant sees dates in the admin. */
-const storeDay = (at: Date): string =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Helsinki',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
 
 export interface StockReportWithWarnings extends StockReport {
   /** Data that could not be read and may make the report incomplete. */

@@ -1,8 +1,6 @@
 import { readQuantity } from '../catalog/quantity.ts';
 import { changedSince, isReturnChange, type StockChangeEntry } from '../catalog/returns.ts';
 
-export { isReturnChange, type StockChangeEntry };
-
 /*
  * The stock report for returns ("Returns and NetBaron" in the extension's help page): when a return is
  * processed, MyCashflow puts the goods back into its own stock, and the merchant must add them in

@@ -4,23 +4,15 @@ import type { RunningSimulators } from '../../simulators/scenario.ts';
 import {
   clickAndLoad as clickAndLoadIn,
   fetchAllProducts as fetchAllProductsIn,
-  launchBrowser,
   poll,
   runPageAfterProgress as runPageAfterProgressIn,
-  signIn,
   textOf as text,
   type TestBrowser,
 } from '../helpers/browser.ts';
 import { smallScenario } from '../helpers/scenarios.ts';
-import {
-  ADMIN_PASSWORD,
-  addConnection,
-  connectionFileFor,
-  startStoreSims,
-  startTestService,
-  type TestService,
-} from '../helpers/service.ts';
-import { simControl } from '../helpers/sims.ts';
+import type { TestService } from '../helpers/service.ts';
+import { simControl, storeStockByCode } from '../helpers/sims.ts';
+import { openAdminApp } from '../helpers/admin-browser.ts';
 
 /*
  * Runs that tell the truth, in real Chromium: "Fetch all products" asks first with a preview's counts; a
@@ -76,12 +68,7 @@ const clickAndLoad = (target: Locator) => clickAndLoadIn(page, target);
 const sim = (url: string, method: string, path: string, body?: unknown) =>
   simControl(`${url}${path}`, method, body);
 
-const storeStock = async (): Promise<Map<string, number>> => {
-  const state = (await sim(sims.mycashflow.url, 'GET', '/__sim/state')) as {
-    products: Array<{ product_code: string; stock_item?: { quantity: number } | null }>;
-  };
-  return new Map(state.products.map((p) => [p.product_code, p.stock_item?.quantity ?? -1]));
-};
+const storeStock = () => storeStockByCode(sims);
 
 const runPageAfterProgress = () => runPageAfterProgressIn(page, base);
 
@@ -92,16 +79,13 @@ async function fetchAllProducts(): Promise<Locator> {
 }
 
 beforeAll(async () => {
-  t = await startTestService();
-  sims = await startStoreSims(scenario() as never);
-  const file = connectionFileFor(sims, 'ajot', 'Ajot');
-  // One write at a time: the cancel below then lands between two writes.
-  file.productImport.concurrency = 1;
-  const record = await addConnection(t, file);
-  base = `/connections/${record.slug}`;
-  b = await launchBrowser();
-  page = b.page;
-  await signIn(page, t.url, ADMIN_PASSWORD);
+  ({ t, sims, base, b, page } = await openAdminApp({
+    id: 'ajot',
+    name: 'Ajot',
+    scenario: scenario() as never,
+    // One write at a time: the cancel below then lands between two writes.
+    connection: (file) => ({ ...file, productImport: { ...file.productImport, concurrency: 1 } }),
+  }));
 });
 
 describe('import runs in Chromium', () => {
@@ -177,14 +161,15 @@ describe('import runs in Chromium', () => {
   });
 
   it('shows percentage and time left, cancels between two writes, and resumes to the end with every write made once', async () => {
-    // New prices for the 12 extra products, and slow writes, so that the run can be followed and stopped.
+    // New prices for the 12 extra products, and slow writes (12 s in all, one at a time), so that the run
+    // can be followed and is still writing when the cancel, looked for each second, reaches it.
     const nb = (await sim(sims.netbaron.url, 'GET', '/__sim/state')) as {
       products: Array<{ ProductCode: string; SalesPriceVatIncluded?: number }>;
     };
     for (const p of nb.products) if (EXTRA.includes(p.ProductCode)) p.SalesPriceVatIncluded = 11;
     await sim(sims.netbaron.url, 'PUT', '/__sim/state', nb);
     await sim(sims.mycashflow.url, 'PUT', '/__sim/faults', {
-      rules: [{ path: '/api/v1/products/*', method: 'PATCH', latencyMs: 400 }],
+      rules: [{ path: '/api/v1/products/*', method: 'PATCH', latencyMs: 1000 }],
     });
     await sim(sims.mycashflow.url, 'DELETE', '/__sim/requests');
     try {

@@ -90,3 +90,11 @@ export async function simControl<T = unknown>(url: string, method = 'GET', body?
   if (!res.ok) throw new Error(`${method} ${url} failed: ${res.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** The stock quantity of each code of the store's products, as MyCashflow's simulator holds them now. */
+export async function storeStockByCode(sims: RunningSimulators): Promise<Map<string, number | undefined>> {
+  const state = await simControl<{
+    products: Array<{ product_code: string | null; stock_item?: { quantity: number } | null }>;
+  }>(`${sims.mycashflow.url}/__sim/state`);
+  return new Map(state.products.map((p) => [p.product_code ?? '', p.stock_item?.quantity]));
+}

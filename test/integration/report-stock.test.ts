@@ -9,6 +9,7 @@ import {
   NB_ORDERS_PASSWORD,
   NB_ORG,
   NB_PRODUCTS_PASSWORD,
+  simControl,
   useSimulators,
 } from '../helpers/sims.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
@@ -78,17 +79,7 @@ const netbaronState = (quantities: Record<string, number>) => ({
   products: Object.entries(quantities).map(([code, q]) => nbProduct(code, q)),
 });
 
-async function control(url: string, method: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(url, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} failed: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
-}
+const control = (url: string, method: string, body?: unknown) => simControl(url, method, body);
 
 async function writeConnection(id: string): Promise<string> {
   const file = path.join(dir, `${id}.json`);

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { McfProduct } from '../../src/mycashflow/schemas.ts';
 import { storeStockPlaces } from '../../src/reports/read-stock.ts';
+import { isReturnChange, type StockChangeEntry } from '../../src/catalog/returns.ts';
 import {
   buildStockReport,
-  isReturnChange,
   type NetBaronStockEntry,
-  type StockChangeEntry,
   type StockReportInput,
   type StoreStockPlace,
 } from '../../src/reports/stock-report.ts';

@@ -1,7 +1,7 @@
 import { ledgerStateCounts } from '../../db/order-ledger.ts';
 import { slugFromName } from '../../config/connection-file.ts';
 import { describeSchedule } from '../../connections/schedule.ts';
-import { activeImportRun, listRuns } from '../../db/run-history.ts';
+import { activeImportRun, listRuns, newestWriteRun } from '../../db/run-history.ts';
 import { actionableCount, openProblemGroups } from '../../reports/problems-inbox.ts';
 import type { AppContext } from '../app-context.ts';
 import { formText, HttpError } from '../http/request.ts';
@@ -99,7 +99,7 @@ export function connectionRoutes(app: AppContext): Route[] {
         const cp = await connectionPage(app, ctx);
         const base = connectionBase(cp.record);
         const runs = await listRuns(app.db, cp.record.id, 5);
-        const [lastWrite] = await listRuns(app.db, cp.record.id, 1, 0, { writesOnly: true });
+        const lastWrite = await newestWriteRun(app.db, cp.record.id);
         const active = await activeImportRun(app.db, cp.record.id);
         const orders = await ledgerStateCounts(app.db, cp.record.id);
         const openGroups = actionableCount(cp.problems);

@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Problem } from '../../catalog/plan.ts';
 import type { ConnectionRecord } from '../../connections/connection-store.ts';
-import { discardBlockedRun, loadHolds, runProblems } from '../../db/import-runs.ts';
+import { RESUME_WITHIN_HOURS } from '../../catalog/import-products.ts';
+import { discardBlockedRun, findResumableRun, loadHolds, runProblems } from '../../db/import-runs.ts';
 import {
   actionKindCounts,
   countActions,
   findRun,
   freshPreview,
   listRuns,
-  newestWriteRunId,
+  newestWriteRun,
   retriesOf,
   runActions,
 } from '../../db/run-history.ts';
@@ -102,7 +103,7 @@ export function importRoutes(app: AppContext): Route[] {
       handler: async (ctx) => {
         const record = await connectionOf(app, ctx);
         const run = await runOf(app, ctx, record);
-        if ((await newestWriteRunId(app.db, record.id)) !== run.id)
+        if ((await newestWriteRun(app.db, record.id))?.id !== run.id)
           throw new HttpError(
             409,
             'A newer import has run since this one: retry what still fails from the newest run instead.',
@@ -273,15 +274,18 @@ export function importRoutes(app: AppContext): Route[] {
         const kinds = await actionKindCounts(app.db, run.id);
         const filter = {
           kind: kinds.some((k) => k.kind === query.kind) ? query.kind : undefined,
-          status: query.failed ? 'failed' : undefined,
+          status: query.failed ? ('failed' as const) : undefined,
           code: query.code,
         };
-        const [actions, shown, problems, retries, newest] = await Promise.all([
+        const [actions, shown, problems, retries, newest, resumable] = await Promise.all([
           runActions(app.db, run.id, { ...filter, limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
           countActions(app.db, run.id, filter),
           runProblems(app.db, run.id),
           retriesOf(app.db, cp.record.id, run.id),
-          newestWriteRunId(app.db, cp.record.id),
+          newestWriteRun(app.db, cp.record.id),
+          run.status === 'cancelled'
+            ? findResumableRun(app.db, cp.record.id, RESUME_WITHIN_HOURS, run.id)
+            : undefined,
         ]);
         sendHtml(
           ctx.res,
@@ -305,7 +309,8 @@ export function importRoutes(app: AppContext): Route[] {
               page: query.page,
               pageSize: PAGE_SIZE,
               retries,
-              isNewestWrite: newest === run.id,
+              isNewestWrite: newest?.id === run.id,
+              resumable: resumable !== undefined && newest?.id === run.id,
               session: ctx.session,
             }),
           ),

@@ -6,7 +6,7 @@ import {
   retryOrder,
   type LedgerKey,
 } from '../../db/order-ledger.ts';
-import { burstPriority } from '../../jobs/fairness.ts';
+import { requeueOrders } from '../../jobs/order-retry.ts';
 import { enqueueExport } from '../../jobs/queue.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpError } from '../http/request.ts';
@@ -35,15 +35,13 @@ export function orderRoutes(app: AppContext): Route[] {
       handler: async (ctx) => {
         const record = await connectionOf(app, ctx);
         const waiting = await ordersInState(app.db, record.id, 'waiting');
-        // Counted when the ledger made it due again: one sent meanwhile (by another retry) is not.
-        let queued = 0;
-        for (const w of waiting) {
-          const key: LedgerKey = { connectionId: record.id, orderId: Number(w.order_id) };
-          const result = await retryOrder(app.db, key, 'admin page (all waiting)');
-          if (result?.outcome !== 'due-again') continue;
-          await enqueueExport(app.boss, key, burstPriority(queued));
-          queued += 1;
-        }
+        const queued = await requeueOrders(
+          app.boss,
+          app.db,
+          record.id,
+          waiting.map((w) => Number(w.order_id)),
+          'admin page (all waiting)',
+        );
         app.wakeOrderWorkers?.();
         ctx.logger.info('every waiting order queued again', { connection: record.slug, orders: queued });
         redirect(ctx.res, `${connectionBase(record)}/orders?requeued=${queued}`);

@@ -2,9 +2,7 @@ import { runPreflight } from '../../catalog/preflight.ts';
 import type { ConnectionRecord } from '../../connections/connection-store.ts';
 import { ConnectionNotReady, type RuntimeConnection } from '../../connections/registry.ts';
 import { isRemoteError } from '../../http/remote-error.ts';
-import { retryOrder, type LedgerKey } from '../../db/order-ledger.ts';
-import { burstPriority } from '../../jobs/fairness.ts';
-import { enqueueExport } from '../../jobs/queue.ts';
+import { requeueOrders } from '../../jobs/order-retry.ts';
 import { ordersOfGroup } from '../../reports/problem-groups.ts';
 import { orderProblemRows } from '../../reports/problems-inbox.ts';
 import { readStockReport } from '../../reports/read-stock.ts';
@@ -104,14 +102,13 @@ export function reportRoutes(app: AppContext): Route[] {
         const record = await connectionOf(app, ctx);
         const key = formText(ctx.form, 'group');
         const orderIds = ordersOfGroup(await orderProblemRows(app.db, record.id), key);
-        let queued = 0;
-        for (const [position, orderId] of orderIds.entries()) {
-          const orderKey: LedgerKey = { connectionId: record.id, orderId };
-          const result = await retryOrder(app.db, orderKey, 'admin page (problem group)');
-          if (result?.outcome !== 'due-again') continue;
-          await enqueueExport(app.boss, orderKey, burstPriority(position));
-          queued += 1;
-        }
+        const queued = await requeueOrders(
+          app.boss,
+          app.db,
+          record.id,
+          orderIds,
+          'admin page (problem group)',
+        );
         app.wakeOrderWorkers?.();
         ctx.logger.info('orders of a problem group queued again', {
           connection: record.slug,

@@ -4,6 +4,7 @@ import { EMAIL_NOT_SET_UP, type TestOutcome } from '../../../notifications/notif
 import type { Session } from '../../auth/sessions.ts';
 import type { NotificationsFormValues } from '../../forms/notifications-form.ts';
 import { stateBadge, when } from '../format.ts';
+import { fieldError, invalidAttrs } from '../fields.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 
@@ -32,22 +33,16 @@ const EVENT_WORDS: Record<string, string> = {
   test: 'Test',
 };
 
-const fieldError = (v: NotificationsView, field: string): Html =>
-  v.errors[field]
-    ? html`<p class="notice error field-error" id="${field}-error">${v.errors[field]}</p>`
-    : html``;
-
-const invalid = (v: NotificationsView, field: string): Html =>
-  v.errors[field] ? html` aria-invalid="true" aria-describedby="${field}-error"` : html``;
+const invalid = (v: NotificationsView, field: string): Html => invalidAttrs(v.errors, field);
 
 const textarea = (v: NotificationsView, field: string, value: string): Html =>
   html`<textarea id="${field}" name="${field}" ${invalid(v, field)}>${value}</textarea>
-    ${fieldError(v, field)}`;
+    ${fieldError(v.errors, field)}`;
 
 /** An input with its message beneath when it has one; `more` are further attributes. */
 const input = (v: NotificationsView, field: string, type: string, value: string, more: Html = html``): Html =>
   html`<input type="${type}" id="${field}" name="${field}" value="${value}" ${more} ${invalid(v, field)} />
-    ${fieldError(v, field)}`;
+    ${fieldError(v.errors, field)}`;
 
 function testResult(v: NotificationsView): Html {
   if (!v.test) return html``;

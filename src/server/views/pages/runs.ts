@@ -4,6 +4,7 @@ import type { Session } from '../../auth/sessions.ts';
 import { duration, runStateBadge, stateBadge, when } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField } from '../layout.ts';
+import { plural } from '../../../reports/problem-groups.ts';
 
 export interface RunRow {
   id: string;
@@ -166,10 +167,10 @@ export interface RunView {
   retries: RetryRow[];
   /** Whether this is the connection's newest run that wrote: only its failures can be retried. */
   isNewestWrite: boolean;
+  /** A cancelled run that "Resume" would carry on (the newest, and recent enough to resume). */
+  resumable: boolean;
   session?: Session;
 }
-
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function confirmBox(v: RunView, counts: Record<string, number> | undefined, s: SummaryShape): Html {
   const c = counts ?? {};
@@ -242,8 +243,8 @@ function failuresBox(v: RunView, failed: number): Html {
   const link = `${v.base}/runs/${v.run.id}?status=failed`;
   return html`<div class="notice warn" id="failures">
     <p>
-      <strong>${count(failed, 'write', 'writes')} failed.</strong> Everything else was written. The failed
-      codes keep their old values in the store. <a href="${link}">Show the failed writes</a>.
+      <strong>${plural(failed, 'write', 'writes')} failed.</strong> Everything else was written.
+      <a href="${link}">Show the failed writes</a>, each with MyCashflow's reason.
     </p>
     ${
       v.isNewestWrite
@@ -335,9 +336,15 @@ export function runBody(v: RunView): Html {
     ${
       run.status === 'cancelled'
         ? html`<div class="notice warn">
-            <p>You cancelled this import. What was written stays; nothing was left half-written.</p>
+            <p>
+              ${
+                total === 0
+                  ? 'You cancelled this import before it had a plan: nothing was written. Fetch all products to start again.'
+                  : 'You cancelled this import. What was written stays; nothing was left half-written.'
+              }
+            </p>
             ${
-              v.isNewestWrite
+              v.resumable && total > 0
                 ? html`<form method="post" action="${v.base}/imports" class="actions">
                     ${csrfField(v.session)}<input type="hidden" name="resume_run" value="${run.id}" /><button
                       type="submit"

@@ -1,5 +1,6 @@
 import type { CodeCheck, ProductChoice } from '../../../connections/product-search.ts';
 import { updateOnlyCodes } from '../../forms/settings-form.ts';
+import { fieldError } from '../fields.ts';
 import { html, type Html } from '../html.ts';
 
 /*
@@ -99,7 +100,7 @@ export function updateOnlyField(options: {
       with all its variations; a variation's code chooses that variation alone.
     </p>
     ${textarea(value, describedBy, Boolean(error))}
-    ${error ? html`<p class="notice error field-error" id="update_only-error">${error}</p>` : ''}
+    ${fieldError(error ? { update_only: error } : {}, 'update_only')}
     ${
       checks && !Array.isArray(checks)
         ? html`<p class="hint">

@@ -2,6 +2,7 @@ import type { ConnectionRecord } from '../../../connections/connection-store.ts'
 import type { SecretField } from '../../../connections/settings.ts';
 import type { Session } from '../../auth/sessions.ts';
 import type { SettingsCheckField, SettingsFormValues, SettingsTextField } from '../../forms/settings-form.ts';
+import { fieldError, invalidAttrs } from '../fields.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 import { updateOnlyField, type CodeChecks } from './settings-products.ts';
@@ -74,11 +75,7 @@ const TIME_ZONES = [
   ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'Europe/Helsinki'),
 ];
 
-const err = (errors: Record<string, string>, field: string): Html =>
-  errors[field] ? html`<p class="notice error field-error" id="${field}-error">${errors[field]}</p>` : html``;
-
-const invalid = (v: SettingsView, field: string): Html =>
-  v.errors[field] ? html` aria-invalid="true" aria-describedby="${field}-error"` : html``;
+const invalid = (v: SettingsView, field: string): Html => invalidAttrs(v.errors, field);
 
 function textInput(
   v: SettingsView,
@@ -94,7 +91,7 @@ function textInput(
       value="${v.values[field]}"
       ${invalid(v, field)}
     />
-    ${err(v.errors, field)}`;
+    ${fieldError(v.errors, field)}`;
 }
 
 function secretHint(saved: boolean, typed: boolean): string {
@@ -157,7 +154,7 @@ function select(
           html`<option value="${o.value}" ${o.value === current ? html` selected` : ''}>${o.label}</option>`,
       )}
     </select>
-    ${err(v.errors, field)}`;
+    ${fieldError(v.errors, field)}`;
 }
 
 function marketplaceField(v: SettingsView): Html {
