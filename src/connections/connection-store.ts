@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
 import { exportOrdersFrom } from '../db/order-ledger.ts';
-import type { Database } from '../db/schema.ts';
+import type { ConnectionOrigin, Database } from '../db/schema.ts';
 import { openSecrets, SecretBoxError, sealSecrets } from '../security/secret-box.ts';
 import type { NotificationSettings } from '../notifications/settings.ts';
 import {
@@ -28,6 +28,11 @@ export interface ConnectionRecord {
   updatedAt: Date;
   /** The stored credentials were sealed with another key and must be entered again. */
   credentialsUnreadable: boolean;
+  origin: ConnectionOrigin;
+  /** Paused by a person: no import runs and no order is sent; orders are still received and wait. */
+  pausedAt: Date | null;
+  /** Removed by a person: the history is kept, nothing runs. */
+  archivedAt: Date | null;
 }
 
 export type AssembledRecord = Assembled & { record: ConnectionRecord };
@@ -40,7 +45,23 @@ type Row = {
   secrets: string | null;
   schedule_fired_at: Date | null;
   updated_at: Date;
+  origin: ConnectionOrigin;
+  paused_at: Date | null;
+  archived_at: Date | null;
 };
+
+const COLUMNS = [
+  'id',
+  'slug',
+  'name',
+  'settings',
+  'secrets',
+  'schedule_fired_at',
+  'updated_at',
+  'origin',
+  'paused_at',
+  'archived_at',
+] as const;
 
 /**
  * The connections of the service, with their credentials sealed at rest. Every read and write of a
@@ -83,22 +104,48 @@ export class ConnectionStore {
       scheduleFiredAt: row.schedule_fired_at,
       updatedAt: row.updated_at,
       credentialsUnreadable: opened.unreadable,
+      origin: row.origin,
+      pausedAt: row.paused_at,
+      archivedAt: row.archived_at,
     };
   }
 
   private select() {
-    return this.db
-      .selectFrom('connections')
-      .select(['id', 'slug', 'name', 'settings', 'secrets', 'schedule_fired_at', 'updated_at']);
+    return this.db.selectFrom('connections').select(COLUMNS);
+  }
+
+  /** The connections the service keeps and runs: neither a connection file's history nor removed. */
+  private served() {
+    return this.select().where('origin', '=', 'stored').where('archived_at', 'is', null);
   }
 
   async list(): Promise<ConnectionRecord[]> {
-    return (await this.select().orderBy('name').execute()).map((r) => this.record(r));
+    return (await this.served().orderBy('name').execute()).map((r) => this.record(r));
   }
 
+  /** Removed connections, newest first: their runs and ledger stay readable. */
+  async listRemoved(): Promise<ConnectionRecord[]> {
+    const rows = await this.select()
+      .where('archived_at', 'is not', null)
+      .orderBy('archived_at', 'desc')
+      .execute();
+    return rows.map((r) => this.record(r));
+  }
+
+  /** A connection the service keeps, by its id (slug); a file's history or a removed one is not found. */
   async bySlug(slug: string): Promise<ConnectionRecord | undefined> {
-    const row = await this.select().where('slug', '=', slug).executeTakeFirst();
+    const row = await this.served().where('slug', '=', slug).executeTakeFirst();
     return row && this.record(row);
+  }
+
+  /** Whether any row (stored, a file's history, removed) has this slug. */
+  async slugTaken(slug: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('connections')
+      .select('id')
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async byId(id: string): Promise<ConnectionRecord | undefined> {
@@ -113,7 +160,7 @@ export class ConnectionStore {
   }
 
   async assembleBySlug(slug: string): Promise<AssembledRecord | undefined> {
-    const row = await this.select().where('slug', '=', slug).executeTakeFirst();
+    const row = await this.served().where('slug', '=', slug).executeTakeFirst();
     return row && this.assembled(row);
   }
 
@@ -166,7 +213,7 @@ export class ConnectionStore {
         settings: JSON.stringify(settings ?? parseStoredSettings({})),
         schedule_fired_at: new Date(),
       })
-      .returning(['id', 'slug', 'name', 'settings', 'secrets', 'schedule_fired_at', 'updated_at'])
+      .returning(COLUMNS)
       .executeTakeFirstOrThrow();
     return this.record(row);
   }
@@ -212,7 +259,7 @@ export class ConnectionStore {
     await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('connections')
-        .select(['id', 'slug', 'name', 'settings', 'secrets', 'schedule_fired_at', 'updated_at'])
+        .select(COLUMNS)
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirstOrThrow();
@@ -239,6 +286,13 @@ export class ConnectionStore {
   async upsertFromFile(file: ConnectionFile): Promise<ConnectionRecord> {
     const slug = slugOf(file);
     const { settings, secrets } = splitConnectionFile(file);
+    // The history of this file's command-line runs becomes the stored connection's.
+    await this.db
+      .updateTable('connections')
+      .set({ origin: 'stored', schedule_fired_at: new Date() })
+      .where('slug', '=', slug)
+      .where('origin', '=', 'file')
+      .execute();
     const existing = await this.bySlug(slug);
     const record = existing ?? (await this.create(slug, file.name, settings));
     await this.saveSettings(record.id, file.name, settings);
@@ -248,5 +302,52 @@ export class ConnectionStore {
       FILE_SECRET_FIELDS.filter((f) => !secrets[f]),
     );
     return (await this.byId(record.id))!;
+  }
+
+  /** Pauses the connection; false when it was paused already. */
+  async pause(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('connections')
+      .set({ paused_at: new Date() })
+      .where('id', '=', id)
+      .where('paused_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Ends a pause; false when it was not paused. The caller requeues the orders that waited. */
+  async resume(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('connections')
+      .set({ paused_at: null })
+      .where('id', '=', id)
+      .where('paused_at', 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Removes the connection from the service and keeps its history: the row stays, archived, with its runs,
+   * ledger and events, under the id `<slug>~removed-<n>` (so the id is free for a new connection). Its
+   * credentials are erased and its webhook subscription forgotten; the caller unsubscribes at MyCashflow
+   * first while the credentials can still do it. Returns the archived id.
+   */
+  async remove(id: string): Promise<string> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('connections')
+        .set({
+          slug: sql<string>`slug || '~removed-' || id::text`,
+          archived_at: new Date(),
+          secrets: null,
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .where('archived_at', 'is', null)
+        .returning('slug')
+        .executeTakeFirstOrThrow();
+      await trx.deleteFrom('webhook_subscriptions').where('connection_id', '=', id).execute();
+      return row.slug;
+    });
   }
 }

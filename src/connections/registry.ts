@@ -40,7 +40,8 @@ export class ConnectionRegistry {
     const cached = this.cache.get(id);
     const assembled = await this.store.assembleIfChanged(id, cached?.updatedAt);
     if (assembled === 'unchanged') return cached!.runtime;
-    if (!assembled) return undefined;
+    // Removed: its jobs find nothing to run, as for a connection that no longer exists.
+    if (!assembled || assembled.record.archivedAt) return undefined;
     if (!assembled.ok) throw new ConnectionNotReady(assembled.record.slug, assembled.missing);
     const updatedAt = assembled.record.updatedAt;
     const logger = this.logger.child({ connection: assembled.record.slug });

@@ -80,3 +80,15 @@ export function describeSchedule(schedule: Schedule): string {
   if (schedule.frequency === 'hourly') return 'Every hour';
   return `Every day at ${schedule.at} (${schedule.timeZone})`;
 }
+
+/**
+ * When the schedule fires next (the minute's tick queues the import then), or null when it is off. A
+ * schedule already due answers `now`: the next tick takes it.
+ */
+export function nextScheduledImport(schedule: Schedule, firedAt: Date | null, now: Date): Date | null {
+  if (schedule.frequency === 'off') return null;
+  if (scheduleDue(schedule, firedAt, now)) return now;
+  if (schedule.frequency === 'hourly') return new Date(firedAt!.getTime() + 3600_000 - 30_000);
+  // The latest occurrence within a day from now is the next one (not due means today's has fired).
+  return lastDailyOccurrence(schedule, new Date(now.getTime() + 24 * 3600_000));
+}

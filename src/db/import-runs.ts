@@ -7,13 +7,14 @@ type Db = Kysely<Database>;
 const CHUNK = 2000;
 
 /**
- * The id of the connection with this slug, added (with this name) when it is new. An existing one is
- * left as it is: a connection file used on the command line does not rename what the service stores.
+ * The id of the connection with this slug, for the history of a connection file's runs. A new one is
+ * added as a file-only row (`origin = 'file'`), which the service neither lists nor schedules; an
+ * existing one, stored by the service or not, is left as it is and its history used.
  */
 export async function ensureConnection(db: Db, slug: string, name: string): Promise<string> {
   const inserted = await db
     .insertInto('connections')
-    .values({ slug, name })
+    .values({ slug, name, origin: 'file' })
     .onConflict((oc) => oc.column('slug').doNothing())
     .returning('id')
     .executeTakeFirst();

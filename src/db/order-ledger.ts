@@ -308,9 +308,11 @@ export async function exportOrdersFrom(db: Db, connectionId: string, from: Date)
 export async function savePollCursor(db: Db, connectionId: string, createdFrom: Date): Promise<void> {
   await db
     .insertInto('order_poll_cursors')
-    .values({ connection_id: connectionId, created_from: createdFrom })
+    .values({ connection_id: connectionId, created_from: createdFrom, polled_at: new Date() })
     .onConflict((oc) =>
-      oc.column('connection_id').doUpdateSet({ created_from: createdFrom, updated_at: new Date() }),
+      oc
+        .column('connection_id')
+        .doUpdateSet({ created_from: createdFrom, updated_at: new Date(), polled_at: new Date() }),
     )
     .execute();
 }

@@ -12,7 +12,15 @@ export interface ConnectionsTable {
   schedule_fired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** (0012) `stored`: kept by the service; `file`: only the history of a connection file's CLI runs. */
+  origin: ColumnType<ConnectionOrigin, ConnectionOrigin | undefined, ConnectionOrigin>;
+  /** (0012) Paused by a person: no import, no order sent; orders are still received and wait. */
+  paused_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** (0012) Removed by a person; its history stays readable. */
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
+
+export type ConnectionOrigin = 'stored' | 'file';
 
 type Json<T = unknown> = ColumnType<T, string, string>;
 type NullableJson<T = unknown> = ColumnType<T | null, string | null | undefined, string | null>;
@@ -153,6 +161,8 @@ export interface OrderPollCursorsTable {
   /** Orders created before this are never polled in (set when a store is added to the service). */
   not_before: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: Timestamp;
+  /** (0012) When the last poll of the store's orders finished. */
+  polled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface WebhookSubscriptionsTable {

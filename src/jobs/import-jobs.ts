@@ -8,6 +8,7 @@ import {
   importProducts,
 } from '../catalog/import-products.ts';
 import { clientsFor } from '../connections/clients.ts';
+import { isPaused } from '../connections/pause.ts';
 import type { ConnectionRegistry } from '../connections/registry.ts';
 import {
   actionTallies,
@@ -101,10 +102,16 @@ export async function startImportWorker(options: {
     await boss.work(QUEUES.importProducts, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
       if (!job) return;
       const data = importJobSchema.parse(job.data);
-      const logger = options.logger.child({ connection: data.connectionId, jobId: job.id });
+      const slug = (await registry.store.byId(data.connectionId).catch(() => undefined))?.slug;
+      const logger = options.logger.child({ connection: slug ?? data.connectionId, jobId: job.id });
       try {
         const runtime = await registry.get(data.connectionId);
         if (!runtime) return { skipped: 'the connection no longer exists' };
+        // Queued before a pause (or by a process that missed it): a paused connection runs no import.
+        if (await isPaused(db, data.connectionId)) {
+          logger.info('product import skipped: the connection is paused');
+          return { skipped: 'The connection is paused: no import runs until it is resumed' };
+        }
         // Clients of its own: a run's request counts are the run's alone.
         const { mcf, nb } = clientsFor(runtime.connection, logger);
         const only = data.retryOf
@@ -163,7 +170,6 @@ export async function startImportWorker(options: {
         logger.error('product import failed', { error: message });
         await recordFailedStart(db, { ...data, jobId: job.id }, message);
         // The same label as a finished run: the store's slug (the id only if the store is gone).
-        const slug = (await registry.store.byId(data.connectionId).catch(() => undefined))?.slug;
         metrics.importRun(slug ?? data.connectionId, 'failed');
         return { failed: message };
       }
@@ -212,13 +218,17 @@ export async function resumeUnfinishedImports(
 ): Promise<number> {
   const unfinished = await db
     .selectFrom('import_runs')
-    .select(['connection_id', 'trigger'])
-    .distinctOn('connection_id')
-    .where('status', 'in', ['running', 'interrupted'])
-    .where('dry_run', '=', false)
-    .where('created_at', '>', new Date(Date.now() - 24 * 3600_000))
-    .orderBy('connection_id')
-    .orderBy('id', 'desc')
+    .innerJoin('connections', 'connections.id', 'import_runs.connection_id')
+    .select(['import_runs.connection_id', 'import_runs.trigger', 'connections.slug'])
+    .distinctOn('import_runs.connection_id')
+    // Only the service's own connections: a connection file's CLI run is resumed by running it again.
+    .where('connections.origin', '=', 'stored')
+    .where('connections.archived_at', 'is', null)
+    .where('import_runs.status', 'in', ['running', 'interrupted'])
+    .where('import_runs.dry_run', '=', false)
+    .where('import_runs.created_at', '>', new Date(Date.now() - 24 * 3600_000))
+    .orderBy('import_runs.connection_id')
+    .orderBy('import_runs.id', 'desc')
     .execute();
   let queued = 0;
   for (const run of unfinished) {
@@ -230,7 +240,7 @@ export async function resumeUnfinishedImports(
     if (jobId) {
       queued += 1;
       logger.info('an unfinished product import is queued to resume', {
-        connection: run.connection_id,
+        connection: run.slug,
         jobId,
       });
     }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
-import type { ConnectionFile } from '../config/connection-file.ts';
+import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
+import { isPaused, ordersWaitingForResume } from '../connections/pause.ts';
 import { dueOrders } from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
@@ -10,6 +11,7 @@ import { pollOrders } from '../orders/poll-orders.ts';
 import { sendOrder, type SendContext } from '../orders/send-order.ts';
 import { StoreLookups } from '../orders/store-lookups.ts';
 import { burstPriority } from './fairness.ts';
+import { requeueOrders } from './order-retry.ts';
 import { enqueueExport, exportOrderJobSchema, QUEUES } from './queue.ts';
 
 export interface WorkerConnection {
@@ -72,7 +74,7 @@ export async function startOrderWorker(options: {
         nb: c.nb,
         lookups: new StoreLookups(c.mcf),
         settings: c.connection.orderExport,
-        logger: logger.child({ connection: c.connectionId }),
+        logger: logger.child({ connection: slugOf(c.connection) }),
       };
       contexts.set(c, ctx);
     }
@@ -122,10 +124,15 @@ export async function startOrderWorker(options: {
         await pollOrders(db, c.connectionId, c.mcf);
       } catch (err) {
         logger.warn('polling MyCashflow for orders failed; the next poll tries again', {
-          connection: c.connectionId,
+          connection: slugOf(c.connection),
           error: (err as Error).message,
         });
       }
+      // A paused connection's orders are still read in (above); they wait until it is resumed. Orders
+      // that a send in flight during the resume settled as paused are sent by this sweep.
+      if (await isPaused(db, c.connectionId)) continue;
+      const held = await ordersWaitingForResume(db, c.connectionId);
+      if (held.length) await requeueOrders(boss, db, c.connectionId, held, 'resumed connection');
       const due = await dueOrders(db, c.connectionId, 10_000);
       for (const [position, orderId] of due.entries()) {
         await enqueueExport(boss, { connectionId: c.connectionId, orderId }, burstPriority(position));

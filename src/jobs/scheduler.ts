@@ -21,7 +21,8 @@ export async function startScheduler(options: {
     const now = options.now?.() ?? new Date();
     let queued = 0;
     for (const c of await store.list()) {
-      if (!scheduleDue(c.settings.schedule, c.scheduleFiredAt, now)) continue;
+      // A paused connection's schedule does not fire, nor catch up when resumed: the next due time runs.
+      if (c.pausedAt || !scheduleDue(c.settings.schedule, c.scheduleFiredAt, now)) continue;
       if (!(await store.claimScheduledRun(c.id, c.scheduleFiredAt, now))) continue;
       const jobId = await enqueueImport(boss, { connectionId: c.id, trigger: 'schedule' });
       logger.info(

@@ -13,7 +13,9 @@ export type OrderCause =
   | { kind: 'duplicates-in-netbaron' }
   | { kind: 'outcome-unknown' }
   | { kind: 'read-back-failed' }
-  | { kind: 'retry-later'; error: RemoteErrorKind };
+  | { kind: 'retry-later'; error: RemoteErrorKind }
+  /** The connection is paused by a person: resuming it sends the order. */
+  | { kind: 'paused' };
 
 export type OrderCauseKind = OrderCause['kind'];
 
@@ -55,6 +57,7 @@ export function decodeCause(text: string | null | undefined): OrderCause | undef
     case 'duplicates-in-netbaron':
     case 'outcome-unknown':
     case 'read-back-failed':
+    case 'paused':
       return { kind };
     default:
       return undefined;

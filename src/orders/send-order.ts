@@ -17,6 +17,7 @@ import { writeSalesOrder, type NbSalesOrder } from '../netbaron/wire/salesorder.
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { mapOrder } from './map-order.ts';
 import { encodeCause, type OrderCause } from './order-cause.ts';
+import { isPaused, PAUSED_CAUSE } from '../connections/pause.ts';
 import type { StoreLookups } from './store-lookups.ts';
 
 export interface SendContext {
@@ -112,6 +113,12 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   const logger = (ctx.logger ?? silentLogger).child({ orderId });
   const claimed = await claimForSending(ctx.db, key, { includeWaiting });
   if (!claimed) return { outcome: 'not-claimed' };
+  // Checked under the order's lock, after the claim: a pause taking effect now holds this order too.
+  if (await isPaused(ctx.db, ctx.connectionId)) {
+    const reason = `Order ${orderId}: the connection is paused; the order is sent when the connection is resumed.`;
+    await settle(ctx.db, key, { state: 'waiting', reason, cause: PAUSED_CAUSE });
+    return { outcome: 'waiting', reason };
+  }
 
   if (claimed.previousState === 'outcome-unknown' || claimed.previousState === 'sending') {
     const back = await readBack(ctx, key);

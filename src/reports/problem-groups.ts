@@ -169,6 +169,12 @@ function orderGroupText(key: string, unsentAfterMinutes: number): OrderGroupText
       fix: "Each order's reason says what is missing, such as the customer's postal code. Correct the order in MyCashflow, then retry it.",
       action: 'retry',
     };
+  if (cause?.kind === 'paused')
+    return {
+      title: (n) => `The connection is paused: ${plural(n, 'order waits', 'orders wait')}`,
+      fix: 'Nothing is lost: orders keep arriving and wait here. Resume the connection on its overview page (or `netbaron connections resume <id>`) and every waiting order is sent once.',
+      action: 'retry',
+    };
   if (cause?.kind === 'duplicates-in-netbaron')
     return {
       title: (n) => `NetBaron holds more than one copy of ${plural(n, 'order', 'orders')}`,

@@ -124,6 +124,7 @@ export function createWebhookReceiver(options: ReceiverOptions) {
     } catch (err) {
       // The order is safe in the ledger; the next poll's sweep sends it.
       logger.error('could not queue the export of a received order', {
+        connection: slug,
         orderId,
         error: (err as Error).message,
       });

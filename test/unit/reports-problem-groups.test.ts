@@ -29,6 +29,7 @@ describe('order causes', () => {
       { kind: 'duplicates-in-netbaron' },
       { kind: 'outcome-unknown' },
       { kind: 'read-back-failed' },
+      { kind: 'paused' },
     ];
     for (const cause of causes) expect(decodeCause(encodeCause(cause))).toEqual(cause);
     expect(decodeCause(null)).toBeUndefined();

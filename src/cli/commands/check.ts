@@ -1,20 +1,28 @@
 import type { Command } from 'commander';
 import { runPreflight } from '../../catalog/preflight.ts';
-import { withConnection } from '../with-connection.ts';
+import {
+  addConnectionOptions,
+  connectionSource,
+  withConnection,
+  type ConnectionOptions,
+} from '../with-connection.ts';
 import { formatProblems } from '../format-import.ts';
 
 export function registerCheckCommand(program: Command): void {
-  program
-    .command('check')
-    .description(
-      'pre-flight: report duplicate codes on both sides and every problem an import would raise, writing nothing',
-    )
-    .requiredOption('--config <file>', 'the connection file')
+  addConnectionOptions(
+    program
+      .command('check')
+      .description(
+        'pre-flight: report duplicate codes on both sides and every problem an import would raise, writing nothing',
+      ),
+  )
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { config: string; json?: boolean }) => {
-      await withConnection(opts.config, async ({ connection, database, mcf, nb }) => {
+    .action(async (opts: ConnectionOptions & { json?: boolean }, command: Command) => {
+      await withConnection(connectionSource(opts, command), async ({ connection, database, mcf, nb }) => {
         const report = await runPreflight({ db: database.db, connection, mcf, nb });
         const { problems, paymentMethods, guard } = report;
+        // Done, but a person is needed: something to fix before an import runs cleanly.
+        if (problems.length > 0 || (paymentMethods?.length ?? 0) > 0 || !guard.ok) process.exitCode = 2;
         if (opts.json) {
           console.log(JSON.stringify(report, null, 2));
           return;

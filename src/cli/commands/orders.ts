@@ -5,7 +5,12 @@ import { ledgerEntry, retryOrder } from '../../db/order-ledger.ts';
 import { exportOrders } from '../../orders/export-orders.ts';
 import { sendOrder } from '../../orders/send-order.ts';
 import { StoreLookups } from '../../orders/store-lookups.ts';
-import { withConnection } from '../with-connection.ts';
+import {
+  addConnectionOptions,
+  connectionSource,
+  withConnection,
+  type ConnectionOptions,
+} from '../with-connection.ts';
 
 function orderIdArg(value: string): number {
   const id = Number(value);
@@ -14,44 +19,52 @@ function orderIdArg(value: string): number {
 }
 
 export function registerOrderCommands(program: Command): void {
-  program
-    .command('export-orders')
-    .description('read new orders from MyCashflow (polling) and send every due order to NetBaron')
-    .requiredOption('--config <file>', 'the connection file')
+  addConnectionOptions(
+    program
+      .command('export-orders')
+      .description('read new orders from MyCashflow (polling) and send every due order to NetBaron'),
+  )
     .option('--since <iso-date>', 'read orders created since this moment instead of the stored cursor')
     .option('--json', 'print a summary object')
-    .action(async (opts: { config: string; since?: string; json?: boolean }) => {
+    .action(async (opts: ConnectionOptions & { since?: string; json?: boolean }, command: Command) => {
+      const source = connectionSource(opts, command);
       const since = opts.since === undefined ? undefined : new Date(opts.since);
       if (since && Number.isNaN(since.getTime()))
         throw new Error(`--since "${opts.since}" is not an ISO date`);
-      await withConnection(opts.config, async ({ connection, database, logger, mcf, nb }) => {
-        const summary = await exportOrders({ db: database.db, connection, mcf, nb, since, logger });
-        if (opts.json) {
-          console.log(JSON.stringify(summary, null, 2));
-        } else {
-          console.log(
-            `Read ${summary.polled.seen} orders created since ${summary.polled.from} (${summary.polled.newlyReceived} new).`,
-          );
-          console.log(
-            `Exported ${summary.exported}, already exported ${summary.alreadyExported}, to retry later ${summary.retryLater}.`,
-          );
-          for (const w of summary.waiting) console.log(`Waiting: ${w.reason ?? `order ${w.orderId}`}`);
-          for (const u of summary.outcomeUnknown)
-            console.log(`Outcome unknown: ${u.reason ?? `order ${u.orderId}`}`);
-        }
-        if (summary.waiting.length || summary.outcomeUnknown.length) process.exitCode = 2;
-      });
+      await withConnection(
+        source,
+        async ({ connection, database, logger, mcf, nb }) => {
+          const summary = await exportOrders({ db: database.db, connection, mcf, nb, since, logger });
+          if (opts.json) {
+            console.log(JSON.stringify(summary, null, 2));
+          } else {
+            console.log(
+              `Read ${summary.polled.seen} orders created since ${summary.polled.from} (${summary.polled.newlyReceived} new).`,
+            );
+            console.log(
+              `Exported ${summary.exported}, already exported ${summary.alreadyExported}, to retry later ${summary.retryLater}.`,
+            );
+            for (const w of summary.waiting) console.log(`Waiting: ${w.reason ?? `order ${w.orderId}`}`);
+            for (const u of summary.outcomeUnknown)
+              console.log(`Outcome unknown: ${u.reason ?? `order ${u.orderId}`}`);
+          }
+          if (summary.waiting.length || summary.outcomeUnknown.length) process.exitCode = 2;
+        },
+        { writes: true },
+      );
     });
 
   const orders = program.command('orders').description('one order in the ledger');
-  orders
-    .command('show <orderId>')
-    .description('what was sent to NetBaron for an order, what NetBaron answered, and its history')
-    .requiredOption('--config <file>', 'the connection file')
+  addConnectionOptions(
+    orders
+      .command('show <orderId>')
+      .description('what was sent to NetBaron for an order, what NetBaron answered, and its history'),
+  )
     .option('--json', 'print as JSON')
-    .action(async (id: string, opts: { config: string; json?: boolean }) => {
+    .action(async (id: string, opts: ConnectionOptions & { json?: boolean }, command: Command) => {
+      const source = connectionSource(opts, command);
       const orderId = orderIdArg(id);
-      await withConnection(opts.config, async ({ connection, database }) => {
+      await withConnection(source, async ({ connection, database }) => {
         const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
         const entry = await ledgerEntry(database.db, { connectionId, orderId });
         if (!entry) throw new Error(`order ${orderId} is not in the ledger of ${slugOf(connection)}`);
@@ -78,44 +91,50 @@ export function registerOrderCommands(program: Command): void {
         if (entry.sent_document) console.log(`Sent document:\n${entry.sent_document}`);
       });
     });
-  orders
-    .command('retry <orderId>')
-    .description('send a waiting or unclear order again (after fixing its cause)')
-    .requiredOption('--config <file>', 'the connection file')
+  addConnectionOptions(
+    orders
+      .command('retry <orderId>')
+      .description('send a waiting or unclear order again (after fixing its cause)'),
+  )
     .option('--json', 'print as JSON')
-    .action(async (id: string, opts: { config: string; json?: boolean }) => {
+    .action(async (id: string, opts: ConnectionOptions & { json?: boolean }, command: Command) => {
+      const source = connectionSource(opts, command);
       const orderId = orderIdArg(id);
-      await withConnection(opts.config, async ({ connection, database, logger, mcf, nb }) => {
-        const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
-        const retry = await retryOrder(database.db, { connectionId, orderId }, 'command line');
-        if (!retry) throw new Error(`order ${orderId} is not in the ledger of ${slugOf(connection)}`);
-        if (retry.outcome === 'already-sent') {
-          const number = retry.salesOrderNumber ?? 'unknown';
-          if (opts.json)
-            console.log(
-              JSON.stringify({ orderId, outcome: 'already-sent', salesOrderNumber: number }, null, 2),
-            );
-          else console.log(`Order ${orderId} was already sent (NetBaron ${number}); nothing to retry.`);
-          return;
-        }
-        const outcome = await sendOrder(
-          {
-            db: database.db,
-            connectionId,
-            nb,
-            lookups: new StoreLookups(mcf),
-            settings: connection.orderExport,
-            logger,
-          },
-          orderId,
-          { includeWaiting: true },
-        );
-        if (opts.json) console.log(JSON.stringify({ orderId, ...outcome }, null, 2));
-        else
-          console.log(
-            `Order ${orderId}: ${outcome.outcome}${'reason' in outcome ? ` — ${outcome.reason}` : ''}${'salesOrderNumber' in outcome ? ` (NetBaron ${outcome.salesOrderNumber})` : ''}`,
+      await withConnection(
+        source,
+        async ({ connection, database, logger, mcf, nb }) => {
+          const connectionId = await ensureConnection(database.db, slugOf(connection), connection.name);
+          const retry = await retryOrder(database.db, { connectionId, orderId }, 'command line');
+          if (!retry) throw new Error(`order ${orderId} is not in the ledger of ${slugOf(connection)}`);
+          if (retry.outcome === 'already-sent') {
+            const number = retry.salesOrderNumber ?? 'unknown';
+            if (opts.json)
+              console.log(
+                JSON.stringify({ orderId, outcome: 'already-sent', salesOrderNumber: number }, null, 2),
+              );
+            else console.log(`Order ${orderId} was already sent (NetBaron ${number}); nothing to retry.`);
+            return;
+          }
+          const outcome = await sendOrder(
+            {
+              db: database.db,
+              connectionId,
+              nb,
+              lookups: new StoreLookups(mcf),
+              settings: connection.orderExport,
+              logger,
+            },
+            orderId,
+            { includeWaiting: true },
           );
-        if (outcome.outcome !== 'sent' && outcome.outcome !== 'found-already-sent') process.exitCode = 2;
-      });
+          if (opts.json) console.log(JSON.stringify({ orderId, ...outcome }, null, 2));
+          else
+            console.log(
+              `Order ${orderId}: ${outcome.outcome}${'reason' in outcome ? ` — ${outcome.reason}` : ''}${'salesOrderNumber' in outcome ? ` (NetBaron ${outcome.salesOrderNumber})` : ''}`,
+            );
+          if (outcome.outcome !== 'sent' && outcome.outcome !== 'found-already-sent') process.exitCode = 2;
+        },
+        { writes: true },
+      );
     });
 }

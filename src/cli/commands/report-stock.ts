@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { readStockReport, type StockReportWithWarnings } from '../../reports/read-stock.ts';
 import type { StockDifference } from '../../reports/stock-report.ts';
-import { withConnection } from '../with-connection.ts';
+import {
+  addConnectionOptions,
+  connectionSource,
+  withConnection,
+  type ConnectionOptions,
+} from '../with-connection.ts';
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
 
@@ -58,15 +63,16 @@ export function formatStockReport(report: StockReportWithWarnings): string {
 
 export function registerReportCommand(program: Command): void {
   const report = program.command('report').description('reports that compare the store with NetBaron');
-  report
-    .command('stock')
-    .description(
-      'compare the stock of every linked code in NetBaron and the store, and tell which differences returns in MyCashflow explain',
-    )
-    .requiredOption('--config <file>', 'the connection file')
+  addConnectionOptions(
+    report
+      .command('stock')
+      .description(
+        'compare the stock of every linked code in NetBaron and the store, and tell which differences returns in MyCashflow explain',
+      ),
+  )
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { config: string; json?: boolean }) => {
-      await withConnection(opts.config, async ({ connection, database, mcf, nb }) => {
+    .action(async (opts: ConnectionOptions & { json?: boolean }, command: Command) => {
+      await withConnection(connectionSource(opts, command), async ({ connection, database, mcf, nb }) => {
         const result = await readStockReport({ db: database.db, connection, mcf, nb });
         console.log(opts.json ? JSON.stringify(result, null, 2) : formatStockReport(result));
       });

@@ -4,7 +4,8 @@ import { actionableCount, openProblemGroups } from '../../reports/problems-inbox
 import type { AppContext } from '../app-context.ts';
 import { HttpError } from '../http/request.ts';
 import type { RequestContext } from '../http/router.ts';
-import type { Html } from '../views/html.ts';
+import { html, type Html } from '../views/html.ts';
+import { when } from '../views/format.ts';
 import { layout, type PageOptions } from '../views/layout.ts';
 
 export interface ConnectionPage {
@@ -38,7 +39,7 @@ export async function connectionPage(app: AppContext, ctx: RequestContext): Prom
           tab,
           problemCount: actionableCount(problems),
         },
-        body,
+        record.pausedAt ? html`${pausedBanner(record)}${body}` : body,
       ),
   };
 }
@@ -48,6 +49,14 @@ export async function connectionOf(app: AppContext, ctx: RequestContext): Promis
   const record = await app.store.bySlug(ctx.params.slug ?? '');
   if (!record) throw new HttpError(404, 'There is no such connection.');
   return record;
+}
+
+/** On every page of a paused connection: what the pause holds back, and the way out. */
+function pausedBanner(record: ConnectionRecord): Html {
+  return html`<p class="notice warn" role="status" id="paused-banner">
+    Paused since ${when(record.pausedAt)}: no product import runs and no order is sent to NetBaron. Orders
+    keep arriving and wait. <a href="${connectionBase(record)}#controls">Resume</a> to send them.
+  </p>`;
 }
 
 export const connectionBase = (record: { slug: string }): string => `/connections/${record.slug}`;

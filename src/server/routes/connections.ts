@@ -1,5 +1,6 @@
 import { ledgerStateCounts } from '../../db/order-ledger.ts';
 import { slugFromName } from '../../config/connection-file.ts';
+import { connectionState } from '../../connections/connection-state.ts';
 import { describeSchedule } from '../../connections/schedule.ts';
 import { activeImportRun, listRuns, newestWriteRun } from '../../db/run-history.ts';
 import { actionableCount, openProblemGroups } from '../../reports/problems-inbox.ts';
@@ -9,6 +10,7 @@ import { redirect, sendHtml, type Route } from '../http/router.ts';
 import { stateBadge, when } from '../views/format.ts';
 import { html } from '../views/html.ts';
 import { csrfField, layout } from '../views/layout.ts';
+import { connectionControls, serviceStatePanel } from '../views/pages/connection-state.ts';
 import { runBadge, runsTable } from '../views/pages/runs.ts';
 import { connectionBase, connectionPage } from './common.ts';
 
@@ -32,7 +34,9 @@ export function connectionRoutes(app: AppContext): Route[] {
             return { c, missing, problems, lastRun, orders };
           }),
         );
+        const removed = ctx.url.searchParams.get('removed');
         const body = html`<h1>Connections</h1>
+          ${removed ? html`<p class="notice ok" role="status">Connection "${removed}" was removed; its history is kept.</p>` : ''}
           ${
             rows.length === 0
               ? html`<p class="muted">No store is connected yet. Add one below.</p>`
@@ -52,7 +56,9 @@ export function connectionRoutes(app: AppContext): Route[] {
                       ({ c, missing, problems, lastRun, orders }) =>
                         html`<tr>
                           <td><a href="/connections/${c.slug}">${c.name}</a></td>
-                          <td>${missing.length ? stateBadge('not-ready') : stateBadge('ready')}</td>
+                          <td>
+                            ${c.pausedAt ? stateBadge('paused') : missing.length ? stateBadge('not-ready') : stateBadge('ready')}
+                          </td>
                           <td>
                             ${lastRun ? html`<a href="/connections/${c.slug}/runs/${lastRun.id}">${runBadge(lastRun)}</a> ${when(lastRun.created_at)}` : '—'}
                           </td>
@@ -85,7 +91,7 @@ export function connectionRoutes(app: AppContext): Route[] {
         if (!name || name.length > 100)
           throw new HttpError(400, 'Give the store a name of at most 100 characters.');
         let slug = slugFromName(name);
-        for (let i = 2; await app.store.bySlug(slug); i += 1) slug = `${slugFromName(name)}-${i}`;
+        for (let i = 2; await app.store.slugTaken(slug); i += 1) slug = `${slugFromName(name)}-${i}`;
         const record = await app.store.create(slug, name);
         ctx.logger.info('connection added', { connection: record.slug });
         redirect(ctx.res, `${connectionBase(record)}/settings`);
@@ -103,7 +109,20 @@ export function connectionRoutes(app: AppContext): Route[] {
         const active = await activeImportRun(app.db, cp.record.id);
         const orders = await ledgerStateCounts(app.db, cp.record.id);
         const openGroups = actionableCount(cp.problems);
+        const state = await connectionState(app.db, cp.record);
+        const resumed = ctx.url.searchParams.get('resumed');
+        const flash = ctx.url.searchParams.has('paused')
+          ? html`<p class="notice ok" role="status">
+              Paused. Orders keep arriving and wait until you resume.
+            </p>`
+          : resumed !== null && /^\d+$/.test(resumed)
+            ? html`<p class="notice ok" role="status">
+                Resumed: ${resumed} waiting ${resumed === '1' ? 'order was' : 'orders were'} queued to be
+                sent.
+              </p>`
+            : '';
         const body = html`<h1>${cp.record.name}</h1>
+          ${flash}
           ${cp.missing.length ? html`<p class="notice warn">Not ready: set ${cp.missing.join(', ')} in the <a href="${base}/settings">settings</a>.</p>` : ''}
           <div class="cards">
             <div class="card">
@@ -144,7 +163,7 @@ export function connectionRoutes(app: AppContext): Route[] {
               ${csrfField(ctx.session)}<input type="hidden" name="dry_run" value="1" /><button
                 type="submit"
                 class="secondary"
-                ${cp.missing.length ? html` disabled` : ''}
+                ${cp.missing.length || cp.record.pausedAt ? html` disabled` : ''}
               >
                 Preview (dry run)
               </button>
@@ -152,7 +171,7 @@ export function connectionRoutes(app: AppContext): Route[] {
             <form method="post" action="${base}/imports" class="inline">
               ${csrfField(ctx.session)}<input type="hidden" name="intent" value="confirm" /><button
                 type="submit"
-                ${cp.missing.length ? html` disabled` : ''}
+                ${cp.missing.length || cp.record.pausedAt ? html` disabled` : ''}
               >
                 Fetch all products
               </button>
@@ -160,7 +179,8 @@ export function connectionRoutes(app: AppContext): Route[] {
           </div>
           <h2>Recent product imports</h2>
           ${runsTable(base, runs)}
-          <p><a href="${base}/runs">All runs</a></p>`;
+          <p><a href="${base}/runs">All runs</a></p>
+          ${serviceStatePanel(state)} ${connectionControls(base, cp.record, ctx.session)}`;
         sendHtml(ctx.res, 200, cp.page(cp.record.name, 'overview', body));
       },
     },

@@ -39,6 +39,11 @@ async function queueImport(
   record: ConnectionRecord,
   job: Omit<ImportJob, 'connectionId' | 'trigger'> & { trigger?: ImportJob['trigger'] },
 ): Promise<void> {
+  if (record.pausedAt)
+    throw new HttpError(
+      409,
+      'This connection is paused: no import runs. Resume it on its overview page, then start the import again.',
+    );
   const jobId = await enqueueImport(app.boss, { connectionId: record.id, trigger: 'manual', ...job });
   if (!jobId)
     throw new HttpError(

@@ -1,6 +1,7 @@
 import type { AppContext } from '../app-context.ts';
 import type { Route } from '../http/router.ts';
 import { authRoutes } from './auth.ts';
+import { connectionControlRoutes } from './connection-controls.ts';
 import { connectionRoutes } from './connections.ts';
 import { importRoutes } from './imports.ts';
 import { notificationRoutes } from './notifications.ts';
@@ -16,6 +17,7 @@ export function adminRoutes(app: AppContext): Route[] {
     ...opsRoutes(app),
     ...authRoutes(app),
     ...connectionRoutes(app),
+    ...connectionControlRoutes(app),
     ...settingsRoutes(app),
     ...notificationRoutes(app),
     ...importRoutes(app),
