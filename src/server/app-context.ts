@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { SignInLimiter } from '../security/rate-limit.ts';
+import type { SignInLimit } from '../security/sign-in-limit.ts';
 import type { SessionStore } from './auth/sessions.ts';
 
 /** What the admin app's routes work with; built once by the service. */
@@ -16,7 +16,7 @@ export interface AppContext {
   registry: ConnectionRegistry;
   boss: PgBoss;
   sessions: SessionStore;
-  limiter: SignInLimiter;
+  limiter: SignInLimit;
   logger: Logger;
   metrics: Metrics;
   /** Send the Secure attribute on cookies (the service is reached over https). */

@@ -20,7 +20,7 @@ import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { ensureWebhookSubscription, subscriptionBySlug } from '../orders/webhook-subscription.ts';
 import { loadEncryptionKey } from '../security/encryption-key.ts';
-import { SignInLimiter } from '../security/rate-limit.ts';
+import { SignInLimit } from '../security/sign-in-limit.ts';
 import { createAdminApp, type AdminApp } from './app.ts';
 import type { AppContext } from './app-context.ts';
 import { ensureAdminPassword } from './auth/admin-users.ts';
@@ -180,6 +180,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await startNotificationTick(boss, notifier);
     }
     const arrivals = new ArrivalWindow();
+    const limiter = new SignInLimit({ db: database.db, logger });
+    cleanups.push(async () => limiter.stop());
 
     const subscribeWebhooks = async (connectionId: string): Promise<void> => {
       const runtime = await registry.get(connectionId).catch(() => undefined);
@@ -194,7 +196,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       registry,
       boss,
       sessions: new SessionStore(database.db),
-      limiter: new SignInLimiter(),
+      limiter,
       logger,
       metrics,
       cookieSecure:
@@ -235,9 +237,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const app = createAdminApp(context, { operationsOnly: !servesAdmin });
     const server: Server = createServer(app.handle);
     server.keepAliveTimeout = 5_000;
+    // A client must send its headers within 10 s and its whole request within 30 s (Node waits 300 s),
+    // so that connections trickling a byte at a time cannot pile up; the webhook receiver is stricter.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(env.PORT, env.HOST, () => resolve());
+      // Node's backlog of 511 drops the rest of a burst of connections, which then wait out TCP's
+      // 1–3 s retransmit: a store's flood of deliveries would queue behind it, and so would /healthz.
+      server.listen({ port: env.PORT, host: env.HOST, backlog: 4096 }, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
     const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
 import { generatePassword } from '../../security/passwords.ts';
+import { clearSignInLimits } from '../../security/sign-in-limit.ts';
 import { setAdminPassword } from '../../server/auth/admin-users.ts';
 
 export function registerAdminPasswordCommand(program: Command): void {
@@ -14,6 +15,7 @@ export function registerAdminPasswordCommand(program: Command): void {
       try {
         const password = generatePassword();
         await setAdminPassword(database.db, password);
+        await clearSignInLimits(database.db);
         // Printed, never logged: this is the one place a person sees it.
         console.log(`New admin password: ${password}`);
       } finally {
