@@ -24,6 +24,7 @@ import { SignInLimit } from '../security/sign-in-limit.ts';
 import { createAdminApp, type AdminApp } from './app.ts';
 import type { AppContext } from './app-context.ts';
 import { ensureAdminPassword } from './auth/admin-users.ts';
+import { forgetInitialPassword, keepInitialPassword } from './auth/initial-password.ts';
 import { SessionStore } from './auth/sessions.ts';
 
 export type ServiceEnv = Pick<
@@ -78,6 +79,10 @@ export interface RunningService {
   role: ServiceRole;
   /** The admin password generated at this first start, to be shown once; undefined otherwise. */
   generatedPassword?: string;
+  /** Where that password is kept until the first sign-in (`auth/initial-password.ts`). */
+  initialPasswordFile?: string;
+  /** The start's background work (subscriptions, a first poll) is done, or gave up: its log lines are out. */
+  startUpSettled: Promise<void>;
   encryptionKeySource: string;
   stop(): Promise<void>;
 }
@@ -115,6 +120,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // A worker holds one connection per order being sent (16 at once) besides imports and polling;
       // a web process only answers pages and webhooks. (Plus 4 for the job queue, 1 for LISTEN.)
       poolSize: role === 'web' ? 8 : 24,
+      publish: true,
     }));
   const cleanups: Array<() => Promise<void>> = [];
   try {
@@ -126,6 +132,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (permissionsTightened)
       logger.warn('the encryption key file was readable by others; its mode is now 0600');
     const { generated } = await ensureAdminPassword(database.db, env.ADMIN_PASSWORD);
+    const initialPasswordFile = generated ? await keepInitialPassword(env.DATA_DIR, generated) : undefined;
+    if (env.ADMIN_PASSWORD) await forgetInitialPassword(env.DATA_DIR);
 
     const stopping = new AbortController();
     const boss = await startQueue(database.url, logger);
@@ -232,6 +240,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         }
         return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
       },
+      afterSignIn: () => forgetInitialPassword(env.DATA_DIR),
     };
 
     const app = createAdminApp(context, { operationsOnly: !servesAdmin });
@@ -263,7 +272,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     );
 
     // Subscriptions and a first poll in the background: a store that is down must not stop the start.
-    void (async () => {
+    const settled = (async () => {
       if (servesAdmin)
         for (const runtime of await registry.ready().catch(() => [])) {
           await subscribeWebhooks(runtime.id).catch((err: unknown) =>
@@ -274,7 +283,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           );
         }
       await orderWorker?.pollNow().catch(() => undefined);
-    })();
+    })().catch(() => undefined);
 
     let stopped: Promise<void> | undefined;
     return {
@@ -292,6 +301,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       notifier,
       role,
       generatedPassword: generated,
+      initialPasswordFile,
+      startUpSettled: settled,
       encryptionKeySource: source,
       stop: () =>
         (stopped ??= (async () => {
