@@ -25,6 +25,13 @@ import { createAdminApp, type AdminApp } from './app.ts';
 import type { AppContext } from './app-context.ts';
 import { ensureAdminPassword } from './auth/admin-users.ts';
 import { SessionStore } from './auth/sessions.ts';
+import {
+  checkBeforeNewKey,
+  databaseUrlError,
+  listenError,
+  metricsNeedToken,
+  startupWarnings,
+} from './startup-checks.ts';
 
 export type ServiceEnv = Pick<
   Env,
@@ -79,6 +86,8 @@ export interface RunningService {
   /** The admin password generated at this first start, to be shown once; undefined otherwise. */
   generatedPassword?: string;
   encryptionKeySource: string;
+  /** What the start found to warn about (also logged), for the start-up summary. */
+  warnings: string[];
   stop(): Promise<void>;
 }
 
@@ -115,13 +124,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // A worker holds one connection per order being sent (16 at once) besides imports and polling;
       // a web process only answers pages and webhooks. (Plus 4 for the job queue, 1 for LISTEN.)
       poolSize: role === 'web' ? 8 : 24,
+    }).catch((err: unknown) => {
+      throw env.DATABASE_URL ? databaseUrlError(err, env.DATABASE_URL) : err;
     }));
+  const warnings = startupWarnings(env);
+  for (const warning of warnings) logger.warn(warning);
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const { key, source, permissionsTightened } = await loadEncryptionKey({
       envValue: env.ENCRYPTION_KEY,
       dataDir: env.DATA_DIR,
       sharedDatabase: database.mode === 'shared' && !options.database,
+      beforeNewKey: (path) =>
+        checkBeforeNewKey(database.db, path, (message) => {
+          warnings.push(message);
+          logger.error(message);
+        }),
     });
     if (permissionsTightened)
       logger.warn('the encryption key file was readable by others; its mode is now 0600');
@@ -204,6 +222,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       },
       trustedProxies: env.TRUST_PROXY,
       metricsToken: env.METRICS_TOKEN,
+      metricsNeedToken: metricsNeedToken(env),
       // This process's workers at once, and every other worker process through the database.
       wakeOrderWorkers: () => {
         orderWorker?.wake();
@@ -236,7 +255,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const server: Server = createServer(app.handle);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, env)));
       server.listen(env.PORT, env.HOST, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
@@ -285,6 +304,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       role,
       generatedPassword: generated,
       encryptionKeySource: source,
+      warnings,
       stop: () =>
         (stopped ??= (async () => {
           // HTTP first (no new work), then jobs, then the database.
