@@ -41,4 +41,6 @@ export interface AppContext {
   /** Aborted when the service stops: long-lived responses (progress streams) end. */
   stopping: AbortSignal;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** After a successful sign-in: the first-start password file has served its purpose. */
+  afterSignIn?: () => Promise<void>;
 }

@@ -24,6 +24,7 @@ import { SignInLimiter } from '../security/rate-limit.ts';
 import { createAdminApp, type AdminApp } from './app.ts';
 import type { AppContext } from './app-context.ts';
 import { ensureAdminPassword } from './auth/admin-users.ts';
+import { forgetInitialPassword, keepInitialPassword } from './auth/initial-password.ts';
 import { SessionStore } from './auth/sessions.ts';
 import {
   checkBeforeNewKey,
@@ -85,6 +86,10 @@ export interface RunningService {
   role: ServiceRole;
   /** The admin password generated at this first start, to be shown once; undefined otherwise. */
   generatedPassword?: string;
+  /** Where that password is kept until the first sign-in (`auth/initial-password.ts`). */
+  initialPasswordFile?: string;
+  /** The start's background work (subscriptions, a first poll) is done, or gave up: its log lines are out. */
+  startUpSettled: Promise<void>;
   encryptionKeySource: string;
   /** What the start found to warn about (also logged), for the start-up summary. */
   warnings: string[];
@@ -124,6 +129,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // A worker holds one connection per order being sent (16 at once) besides imports and polling;
       // a web process only answers pages and webhooks. (Plus 4 for the job queue, 1 for LISTEN.)
       poolSize: role === 'web' ? 8 : 24,
+      publish: true,
     }).catch((err: unknown) => {
       throw env.DATABASE_URL ? databaseUrlError(err, env.DATABASE_URL) : err;
     }));
@@ -144,6 +150,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (permissionsTightened)
       logger.warn('the encryption key file was readable by others; its mode is now 0600');
     const { generated } = await ensureAdminPassword(database.db, env.ADMIN_PASSWORD);
+    const initialPasswordFile = generated ? await keepInitialPassword(env.DATA_DIR, generated) : undefined;
+    if (env.ADMIN_PASSWORD) await forgetInitialPassword(env.DATA_DIR);
 
     const stopping = new AbortController();
     const boss = await startQueue(database.url, logger);
@@ -249,6 +257,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         }
         return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
       },
+      afterSignIn: () => forgetInitialPassword(env.DATA_DIR),
     };
 
     const app = createAdminApp(context, { operationsOnly: !servesAdmin });
@@ -274,7 +283,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     );
 
     // Subscriptions and a first poll in the background: a store that is down must not stop the start.
-    void (async () => {
+    const settled = (async () => {
       if (servesAdmin)
         for (const runtime of await registry.ready().catch(() => [])) {
           await subscribeWebhooks(runtime.id).catch((err: unknown) =>
@@ -285,7 +294,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           );
         }
       await orderWorker?.pollNow().catch(() => undefined);
-    })();
+    })().catch(() => undefined);
 
     let stopped: Promise<void> | undefined;
     return {
@@ -303,6 +312,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       notifier,
       role,
       generatedPassword: generated,
+      initialPasswordFile,
+      startUpSettled: settled,
       encryptionKeySource: source,
       warnings,
       stop: () =>

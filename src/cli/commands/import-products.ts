@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { importProducts } from '../../catalog/import-products.ts';
+import { EXIT } from '../exit-codes.ts';
 import { withConnection } from '../with-connection.ts';
 import { formatPlan, formatProblems, formatSummary } from '../format-import.ts';
 import { createProgressBar } from '../progress-bar.ts';
@@ -58,7 +59,7 @@ export function registerImportProductsCommand(program: Command): void {
           ['blocked', 'interrupted', 'cancelled', 'completed-with-failures'].includes(summary.status) ||
           summary.held.length > 0
         )
-          process.exitCode = 2;
+          process.exitCode = EXIT.NEEDS_ATTENTION;
       }).finally(() => bar.done());
     });
 }

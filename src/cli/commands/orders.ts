@@ -5,6 +5,7 @@ import { ledgerEntry, retryOrder } from '../../db/order-ledger.ts';
 import { exportOrders } from '../../orders/export-orders.ts';
 import { sendOrder } from '../../orders/send-order.ts';
 import { StoreLookups } from '../../orders/store-lookups.ts';
+import { EXIT } from '../exit-codes.ts';
 import { withConnection } from '../with-connection.ts';
 
 function orderIdArg(value: string): number {
@@ -39,7 +40,7 @@ export function registerOrderCommands(program: Command): void {
           for (const u of summary.outcomeUnknown)
             console.log(`Outcome unknown: ${u.reason ?? `order ${u.orderId}`}`);
         }
-        if (summary.waiting.length || summary.outcomeUnknown.length) process.exitCode = 2;
+        if (summary.waiting.length || summary.outcomeUnknown.length) process.exitCode = EXIT.NEEDS_ATTENTION;
       });
     });
 
@@ -115,7 +116,8 @@ export function registerOrderCommands(program: Command): void {
           console.log(
             `Order ${orderId}: ${outcome.outcome}${'reason' in outcome ? ` — ${outcome.reason}` : ''}${'salesOrderNumber' in outcome ? ` (NetBaron ${outcome.salesOrderNumber})` : ''}`,
           );
-        if (outcome.outcome !== 'sent' && outcome.outcome !== 'found-already-sent') process.exitCode = 2;
+        if (outcome.outcome !== 'sent' && outcome.outcome !== 'found-already-sent')
+          process.exitCode = EXIT.NEEDS_ATTENTION;
       });
     });
 }

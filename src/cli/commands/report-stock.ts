@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readStockReport, type StockReportWithWarnings } from '../../reports/read-stock.ts';
 import type { StockDifference } from '../../reports/stock-report.ts';
+import { EXIT } from '../exit-codes.ts';
 import { withConnection } from '../with-connection.ts';
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
@@ -69,6 +70,8 @@ export function registerReportCommand(program: Command): void {
       await withConnection(opts.config, async ({ connection, database, mcf, nb }) => {
         const result = await readStockReport({ db: database.db, connection, mcf, nb });
         console.log(opts.json ? JSON.stringify(result, null, 2) : formatStockReport(result));
+        // Every difference is a to-do in NetBaron, and warnings mean the report may miss some.
+        if (result.differences.length || result.warnings.length) process.exitCode = EXIT.NEEDS_ATTENTION;
       });
     });
 }

@@ -48,6 +48,7 @@ export function registerWorkerCommand(program: Command): void {
         databaseUrl: env.DATABASE_URL,
         dataDir: env.DATA_DIR,
         poolSize: 24,
+        publish: true,
       });
       const connectionId = await ensureConnection(database.db, slug, connection.name);
       const { mcf, nb } = clientsFor(connection, logger);

@@ -34,7 +34,8 @@ function signInPage(csrf: string, next: string, message?: string) {
         <div class="actions"><button type="submit">Sign in</button></div>
       </form>
       <p class="hint">
-        The password was printed when the service first started, or is the ADMIN_PASSWORD of its environment.
+        The password was printed when the service first started (until the first sign-in it is also in the
+        file initial-admin-password of its data folder), or is the ADMIN_PASSWORD of its environment.
       </p>
     </div>`,
   );
@@ -82,6 +83,11 @@ export function authRoutes(app: AppContext): Route[] {
         app.metrics.signIn('ok');
         const { token } = await app.sessions.create(ADMIN_USER);
         logger.info('signed in', { remoteAddress: who });
+        await app.afterSignIn?.().catch((err: unknown) =>
+          logger.warn('could not delete the first-start password file; delete it by hand', {
+            error: (err as Error).message,
+          }),
+        );
         redirect(res, next, {
           'Set-Cookie': [
             cookie(SESSION_COOKIE, token, { secure: app.cookieSecure }),
