@@ -19,7 +19,7 @@ export interface CommandContext {
 export async function withConnection<T>(config: string, fn: (ctx: CommandContext) => Promise<T>): Promise<T> {
   const env = readEnv();
   const connection = await readConnectionFile(config);
-  const logger = createLogger({ level: env.LOG_LEVEL });
+  const logger = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   try {
     return await fn({ connection, database, logger, ...clientsFor(connection, logger) });

@@ -26,6 +26,8 @@ export interface AppContext {
   /** The service as MyCashflow reaches it, for webhook subscriptions. */
   publicUrl: string;
   metricsToken?: string;
+  /** No METRICS_TOKEN and listening beyond this machine: `/metrics` is refused. */
+  metricsNeedToken?: boolean;
   /** Wakes this process's order workers (a webhook or a retry queued a job); absent in a web-only process. */
   wakeOrderWorkers?: () => void;
   /** The priority of a webhook's export job: lower for the later orders of one store's burst. */

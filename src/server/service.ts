@@ -26,6 +26,13 @@ import type { AppContext } from './app-context.ts';
 import { ensureAdminPassword } from './auth/admin-users.ts';
 import { forgetInitialPassword, keepInitialPassword } from './auth/initial-password.ts';
 import { SessionStore } from './auth/sessions.ts';
+import {
+  checkBeforeNewKey,
+  databaseUrlError,
+  listenError,
+  metricsNeedToken,
+  startupWarnings,
+} from './startup-checks.ts';
 
 export type ServiceEnv = Pick<
   Env,
@@ -84,6 +91,8 @@ export interface RunningService {
   /** The start's background work (subscriptions, a first poll) is done, or gave up: its log lines are out. */
   startUpSettled: Promise<void>;
   encryptionKeySource: string;
+  /** What the start found to warn about (also logged), for the start-up summary. */
+  warnings: string[];
   stop(): Promise<void>;
 }
 
@@ -121,13 +130,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // a web process only answers pages and webhooks. (Plus 4 for the job queue, 1 for LISTEN.)
       poolSize: role === 'web' ? 8 : 24,
       publish: true,
+    }).catch((err: unknown) => {
+      throw env.DATABASE_URL ? databaseUrlError(err, env.DATABASE_URL) : err;
     }));
+  const warnings = startupWarnings(env);
+  for (const warning of warnings) logger.warn(warning);
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const { key, source, permissionsTightened } = await loadEncryptionKey({
       envValue: env.ENCRYPTION_KEY,
       dataDir: env.DATA_DIR,
       sharedDatabase: database.mode === 'shared' && !options.database,
+      beforeNewKey: (path) =>
+        checkBeforeNewKey(database.db, path, (message) => {
+          warnings.push(message);
+          logger.error(message);
+        }),
     });
     if (permissionsTightened)
       logger.warn('the encryption key file was readable by others; its mode is now 0600');
@@ -214,6 +232,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       },
       trustedProxies: env.TRUST_PROXY,
       metricsToken: env.METRICS_TOKEN,
+      metricsNeedToken: metricsNeedToken(env),
       // This process's workers at once, and every other worker process through the database.
       wakeOrderWorkers: () => {
         orderWorker?.wake();
@@ -251,7 +270,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, env)));
       // Node's backlog of 511 drops the rest of a burst of connections, which then wait out TCP's
       // 1–3 s retransmit: a store's flood of deliveries would queue behind it, and so would /healthz.
       server.listen({ port: env.PORT, host: env.HOST, backlog: 4096 }, () => resolve());
@@ -304,6 +323,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       initialPasswordFile,
       startUpSettled: settled,
       encryptionKeySource: source,
+      warnings,
       stop: () =>
         (stopped ??= (async () => {
           // HTTP first (no new work), then jobs, then the database.

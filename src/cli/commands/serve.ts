@@ -102,6 +102,7 @@ export function registerServeCommand(program: Command): void {
       // Which process wrote a line, when several run against one database.
       const logger = createLogger({
         level: env.LOG_LEVEL,
+        format: env.LOG_FORMAT,
         bindings: opts.role === 'all' ? {} : { role: opts.role, pid: process.pid },
       });
       const started = performance.now();
@@ -135,6 +136,7 @@ export function registerServeCommand(program: Command): void {
                 `               open it and press "Fetch all products". A new demo order arrives every ${opts.orderEvery} s.`,
               ]
             : []),
+          ...service.warnings.map((w) => `Warning        ${w}`),
           `Ready in       ${((performance.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops.`,
           '',
         ];

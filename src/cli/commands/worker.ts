@@ -39,7 +39,11 @@ export function registerWorkerCommand(program: Command): void {
       const env = readEnv();
       const connection = await readConnectionFile(opts.config);
       const slug = slugOf(connection);
-      const logger = createLogger({ level: env.LOG_LEVEL, bindings: { connection: slug } });
+      const logger = createLogger({
+        level: env.LOG_LEVEL,
+        format: env.LOG_FORMAT,
+        bindings: { connection: slug },
+      });
       const database = await openDatabase({
         databaseUrl: env.DATABASE_URL,
         dataDir: env.DATA_DIR,
