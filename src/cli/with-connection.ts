@@ -56,7 +56,7 @@ export async function withConnection<T>(
   options: { writes?: boolean } = {},
 ): Promise<T> {
   const env = readEnv();
-  const logger = createLogger({ level: env.LOG_LEVEL });
+  const logger = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   if ('config' in source) {
     const connection = await readConnectionFile(source.config);
     const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });

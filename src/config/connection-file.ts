@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { scheduleSchema } from '../connections/schedule.ts';
+import { jsonErrorOffset } from './json-error-position.ts';
+import { remoteAddressSchema } from './remote-address.ts';
 
 /*
  * A connection: one store and one NetBaron organisation, with the extension's settings in its words.
@@ -85,16 +87,18 @@ export const connectionFileSchema = z
     name: z.string().min(1, 'name is required'),
     mycashflow: z
       .object({
-        baseUrl: z
-          .string()
-          .url('mycashflow.baseUrl must be a URL such as https://STORE.mycashflow.fi/api/v1'),
+        baseUrl: remoteAddressSchema(
+          'mycashflow.baseUrl must be an http or https address without a user or password, such as https://STORE.mycashflow.fi/api/v1',
+        ),
         user: z.string().min(1, "mycashflow.user is the API user's e-mail address"),
         apiKey: z.string().min(1, 'mycashflow.apiKey is required'),
       })
       .strict(),
     netbaron: z
       .object({
-        baseUrl: z.string().url('netbaron.baseUrl must be a URL such as https://nb.example.fi'),
+        baseUrl: remoteAddressSchema(
+          'netbaron.baseUrl must be an http or https address without a user or password, such as https://nb.example.fi',
+        ),
         organisation: z.string().min(1, 'netbaron.organisation is required'),
         productApiPassword: z.string().min(1).optional(),
         orderApiPassword: z.string().min(1).optional(),
@@ -145,12 +149,40 @@ export function parseConnection(raw: unknown, source = 'connection'): Connection
   return parsed.data;
 }
 
-export async function readConnectionFile(file: string): Promise<ConnectionFile> {
+/** Line and column (from 1) of a character position in a text. */
+function lineAndColumn(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return { line, column: position - before.lastIndexOf('\n') };
+}
+
+/** A connection file's text, as JSON: a syntax error is told by line and column, never by quoting it. */
+export function parseConnectionText(text: string, source = 'connection'): ConnectionFile {
+  // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(json);
   } catch (err) {
-    throw new ConnectionFileError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof SyntaxError)) throw err;
+    // JSON.parse's own message quotes the file near the fault: a secret, as like as not.
+    const { line, column } = lineAndColumn(json, jsonErrorOffset(json));
+    throw new ConnectionFileError(
+      `${source} is not valid JSON at line ${line}, column ${column}: check the quotes, commas and brackets there (keys and texts in double quotes, no comma after the last item)`,
+    );
   }
-  return parseConnection(raw, file);
+  return parseConnection(raw, source);
+}
+
+export async function readConnectionFile(file: string): Promise<ConnectionFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+    throw new ConnectionFileError(`cannot read ${file}: ${why}; check the path given to --config`);
+  }
+  return parseConnectionText(text, file);
 }

@@ -9,6 +9,16 @@ const isSmtpUrl = (text: string): boolean => {
   }
 };
 
+/** A PostgreSQL URL with a host; checked without ever repeating it, as it may hold a password. */
+const isPostgresUrl = (text: string): boolean => {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+
 /**
  * The process environment, read in one place and validated at start with messages a person can act on.
  * Nothing else reads `process.env`.
@@ -18,9 +28,19 @@ export const envSchema = z
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .refine(
+        isPostgresUrl,
+        'DATABASE_URL must be a URL such as postgres://user:password@host:5432/database (special characters in the password percent-encoded)',
+      )
       .optional(),
     DATA_DIR: z.string().min(1).default('./data'),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    LOG_LEVEL: z
+      .enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' })
+      .default('info'),
+    /** `auto`: short readable lines on a terminal, JSON lines otherwise (a file, a log collector). */
+    LOG_FORMAT: z
+      .enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be auto, json or pretty' })
+      .default('auto'),
     /** The service (`serve`). */
     PORT: z.coerce
       .number({ error: 'PORT must be a port number (0–65535)' })
@@ -28,7 +48,13 @@ export const envSchema = z
       .min(0, 'PORT must be a port number (0–65535)')
       .max(65535, 'PORT must be a port number (0–65535)')
       .default(4000),
-    HOST: z.string().min(1).default('127.0.0.1'),
+    HOST: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9.:%-]+$/,
+        'HOST must be the address to listen on, such as 127.0.0.1 (this machine only), 0.0.0.0 or :: (every address)',
+      )
+      .default('127.0.0.1'),
     PUBLIC_URL: z
       .string()
       .regex(

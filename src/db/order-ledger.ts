@@ -44,6 +44,63 @@ export async function receiveOrder(
   return inserted !== undefined;
 }
 
+export interface ReceivedOrder extends LedgerKey {
+  order: unknown;
+  createdAt: string | undefined;
+}
+
+/**
+ * `receiveOrder` for many orders in one transaction of two statements: the webhook intake gathers the
+ * deliveries that arrive together, so that a flood costs a few round trips instead of one transaction
+ * each. Returns, per order in the order given, whether it was new; a second copy of an order within one
+ * call is a repeat like any other.
+ */
+export async function receiveOrders(
+  db: Db,
+  orders: readonly ReceivedOrder[],
+  source: 'webhook' | 'poll',
+): Promise<boolean[]> {
+  if (orders.length === 0) return [];
+  const keyOf = (o: LedgerKey) => `${o.connectionId}:${o.orderId}`;
+  const firsts = new Map<string, ReceivedOrder>();
+  for (const o of orders) if (!firsts.has(keyOf(o))) firsts.set(keyOf(o), o);
+  return db.transaction().execute(async (tx) => {
+    const inserted = await tx
+      .insertInto('order_ledger')
+      .values(
+        [...firsts.values()].map((o) => ({
+          connection_id: o.connectionId,
+          order_id: String(o.orderId),
+          state: 'received' as const,
+          source,
+          order: JSON.stringify(o.order),
+          order_created_at: o.createdAt ?? null,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['connection_id', 'order_id']).doNothing())
+      .returning(['connection_id', 'order_id'])
+      .execute();
+    const fresh = new Set(inserted.map((r) => `${r.connection_id}:${r.order_id}`));
+    const isNew = orders.map((o) => {
+      const key = keyOf(o);
+      if (!fresh.has(key) || firsts.get(key) !== o) return false;
+      return true;
+    });
+    await tx
+      .insertInto('order_events')
+      .values(
+        orders.map((o, i) => ({
+          connection_id: o.connectionId,
+          order_id: String(o.orderId),
+          kind: isNew[i] ? 'received' : 'seen-again',
+          detail: source,
+        })),
+      )
+      .execute();
+    return isNew;
+  });
+}
+
 export interface ClaimedOrder {
   order: unknown;
   previousState: LedgerState;

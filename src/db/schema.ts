@@ -240,6 +240,14 @@ export interface Database {
   notification_groups: NotificationGroupsTable;
   notification_state: NotificationStateTable;
   notifications: NotificationsTable;
+  sign_in_attempts: SignInAttemptsTable;
+}
+
+/** One address's sign-in attempts in its current window (`*`: every address together). */
+export interface SignInAttemptsTable {
+  address: string;
+  attempts: number;
+  window_started_at: Timestamp;
 }
 
 export type ConnectionRow = Selectable<ConnectionsTable>;

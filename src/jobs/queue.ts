@@ -153,3 +153,19 @@ export async function enqueueExport(
     ...(startAfter ? { startAfter } : {}),
   });
 }
+
+/** `enqueueExport` for many orders in one statement; an order already waiting in the queue is left as it is. */
+export async function enqueueExports(
+  boss: PgBoss,
+  jobs: ReadonlyArray<ExportOrderJob & { priority?: number }>,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await boss.insert(
+    jobs.map(({ priority, ...job }) => ({
+      name: QUEUES.exportOrder,
+      data: { connectionId: job.connectionId, orderId: job.orderId },
+      singletonKey: exportOrderKey(job),
+      priority: priority ?? 0,
+    })),
+  );
+}

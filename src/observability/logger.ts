@@ -1,10 +1,16 @@
+import { writeSync } from 'node:fs';
+import { pino, stdTimeFunctions, type DestinationStream } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+
 /**
- * Structured JSON logs, one object per line. Keys that name a secret are masked whatever their value,
- * as a second line of defence behind the rule that no credential is ever handed to the logger.
+ * Structured logs on pino: JSON lines for machines, one short line each for a person at a terminal.
+ * Keys that name a secret are masked whatever their value, as a second line of defence behind the rule
+ * that no credential is ever handed to the logger.
  */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** `auto`: readable lines when stderr is a terminal, JSON lines otherwise. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 const SECRET_KEY = /pass(word)?|secret|api_?key|authorization|token|credential|cookie/i;
 
 export interface Logger {
@@ -17,6 +23,8 @@ export interface Logger {
 
 export interface LoggerOptions {
   level?: LogLevel;
+  format?: LogFormat;
+  /** Receives each line without its newline (tests); stderr otherwise. */
   write?: (line: string) => void;
   bindings?: Record<string, unknown>;
 }
@@ -31,28 +39,66 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
-  const threshold = ORDER[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const bindings = options.bindings ?? {};
-  const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
-    if (ORDER[level] < threshold) return;
-    const record = maskSecrets({
-      time: new Date().toISOString(),
-      level,
-      msg: message,
-      ...bindings,
-      ...fields,
-    });
-    write(JSON.stringify(record));
-  };
+const masked = (fields: Record<string, unknown>): Record<string, unknown> =>
+  maskSecrets(fields) as Record<string, unknown>;
+
+/** One line, no pid or host, local time of day: what a person reading a terminal needs. */
+const prettyLine = prettyFactory({
+  colorize: false,
+  singleLine: true,
+  translateTime: 'SYS:HH:MM:ss',
+  ignore: 'pid,hostname',
+  // Our `err` and `error` fields are already short (a message, or name and message): kept on the line.
+  errorLikeObjectKeys: [],
+});
+
+/**
+ * Written with a synchronous call, so the last lines before an exit are not lost in a buffer. A log
+ * line is small and rare next to the work it reports on, so the blocking write costs nothing that shows.
+ */
+function destinationOf(options: LoggerOptions): DestinationStream {
+  const pretty =
+    options.format === 'pretty' ||
+    (options.format !== 'json' && !options.write && process.stderr.isTTY === true);
+  const out = options.write ?? ((line: string) => writeSync(2, `${line}\n`));
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (more) => createLogger({ ...options, bindings: { ...bindings, ...more } }),
+    write: (chunk: string) => {
+      const line = chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk;
+      out(pretty ? prettyLine(line).replace(/\n$/, '') : line);
+    },
   };
 }
 
-export const silentLogger: Logger = createLogger({ write: () => undefined });
+function wrap(p: pino.Logger): Logger {
+  const emit =
+    (level: LogLevel) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      if (!p.isLevelEnabled(level)) return;
+      p[level](fields ? masked(fields) : {}, message);
+    };
+  return {
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    child: (bindings) => wrap(p.child(masked(bindings))),
+  };
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const p = pino(
+    {
+      level: options.level ?? 'info',
+      // Which process wrote a line is for the caller to bind (serve does when several run).
+      base: null,
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // maskSecrets already turned an error into its name and message; a stack is no log reader's business.
+      serializers: { err: (value: unknown) => value },
+    },
+    destinationOf(options),
+  );
+  return wrap(options.bindings ? p.child(masked(options.bindings)) : p);
+}
+
+export const silentLogger: Logger = wrap(pino({ level: 'silent' }, { write: () => undefined }));

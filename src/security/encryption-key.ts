@@ -23,6 +23,8 @@ export async function loadEncryptionKey(options: {
   envValue?: string;
   dataDir?: string;
   sharedDatabase: boolean;
+  /** Runs when no key file exists, before a new key is made: may warn, or refuse by throwing. */
+  beforeNewKey?: (path: string) => Promise<void>;
 }): Promise<LoadedEncryptionKey> {
   // Blank counts as unset, matching how the rest of the environment is read.
   if (options.envValue !== undefined && options.envValue.trim() !== '') {
@@ -38,7 +40,7 @@ export async function loadEncryptionKey(options: {
   if (options.dataDir === undefined || options.dataDir === '') {
     throw new EncryptionKeyError('no ENCRYPTION_KEY and no data directory to keep a generated key in');
   }
-  return loadOrCreateKeyFile(join(options.dataDir, KEY_FILE), options.dataDir);
+  return loadOrCreateKeyFile(join(options.dataDir, KEY_FILE), options.dataDir, options.beforeNewKey);
 }
 
 /** Parses a key given as 64 hex characters or as base64/base64url of 32 bytes. The value is never echoed. */
@@ -53,9 +55,14 @@ export function parseEnvKey(value: string): Buffer {
   throw new EncryptionKeyError(INVALID_ENV);
 }
 
-async function loadOrCreateKeyFile(path: string, dataDir: string): Promise<LoadedEncryptionKey> {
+async function loadOrCreateKeyFile(
+  path: string,
+  dataDir: string,
+  beforeNewKey?: (path: string) => Promise<void>,
+): Promise<LoadedEncryptionKey> {
   const existing = await readKeyFile(path);
   if (existing) return { ...existing, source: 'file' };
+  await beforeNewKey?.(path);
 
   await mkdir(dataDir, { recursive: true });
   const key = randomBytes(KEY_BYTES);

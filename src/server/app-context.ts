@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { SignInLimiter } from '../security/rate-limit.ts';
+import type { SignInLimit } from '../security/sign-in-limit.ts';
 import type { SessionStore } from './auth/sessions.ts';
 
 /** What the admin app's routes work with; built once by the service. */
@@ -16,7 +16,7 @@ export interface AppContext {
   registry: ConnectionRegistry;
   boss: PgBoss;
   sessions: SessionStore;
-  limiter: SignInLimiter;
+  limiter: SignInLimit;
   logger: Logger;
   metrics: Metrics;
   /** Send the Secure attribute on cookies (the service is reached over https). */
@@ -26,6 +26,8 @@ export interface AppContext {
   /** The service as MyCashflow reaches it, for webhook subscriptions. */
   publicUrl: string;
   metricsToken?: string;
+  /** No METRICS_TOKEN and listening beyond this machine: `/metrics` is refused. */
+  metricsNeedToken?: boolean;
   /** Wakes this process's order workers (a webhook or a retry queued a job); absent in a web-only process. */
   wakeOrderWorkers?: () => void;
   /** The priority of a webhook's export job: lower for the later orders of one store's burst. */
@@ -39,4 +41,6 @@ export interface AppContext {
   /** Aborted when the service stops: long-lived responses (progress streams) end. */
   stopping: AbortSignal;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** After a successful sign-in: the first-start password file has served its purpose. */
+  afterSignIn?: () => Promise<void>;
 }

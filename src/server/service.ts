@@ -20,11 +20,19 @@ import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { ensureWebhookSubscription, subscriptionBySlug } from '../orders/webhook-subscription.ts';
 import { loadEncryptionKey } from '../security/encryption-key.ts';
-import { SignInLimiter } from '../security/rate-limit.ts';
+import { SignInLimit } from '../security/sign-in-limit.ts';
 import { createAdminApp, type AdminApp } from './app.ts';
 import type { AppContext } from './app-context.ts';
 import { ensureAdminPassword } from './auth/admin-users.ts';
+import { forgetInitialPassword, keepInitialPassword } from './auth/initial-password.ts';
 import { SessionStore } from './auth/sessions.ts';
+import {
+  checkBeforeNewKey,
+  databaseUrlError,
+  listenError,
+  metricsNeedToken,
+  startupWarnings,
+} from './startup-checks.ts';
 
 export type ServiceEnv = Pick<
   Env,
@@ -78,7 +86,13 @@ export interface RunningService {
   role: ServiceRole;
   /** The admin password generated at this first start, to be shown once; undefined otherwise. */
   generatedPassword?: string;
+  /** Where that password is kept until the first sign-in (`auth/initial-password.ts`). */
+  initialPasswordFile?: string;
+  /** The start's background work (subscriptions, a first poll) is done, or gave up: its log lines are out. */
+  startUpSettled: Promise<void>;
   encryptionKeySource: string;
+  /** What the start found to warn about (also logged), for the start-up summary. */
+  warnings: string[];
   stop(): Promise<void>;
 }
 
@@ -115,17 +129,29 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // A worker holds one connection per order being sent (16 at once) besides imports and polling;
       // a web process only answers pages and webhooks. (Plus 4 for the job queue, 1 for LISTEN.)
       poolSize: role === 'web' ? 8 : 24,
+      publish: true,
+    }).catch((err: unknown) => {
+      throw env.DATABASE_URL ? databaseUrlError(err, env.DATABASE_URL) : err;
     }));
+  const warnings = startupWarnings(env);
+  for (const warning of warnings) logger.warn(warning);
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const { key, source, permissionsTightened } = await loadEncryptionKey({
       envValue: env.ENCRYPTION_KEY,
       dataDir: env.DATA_DIR,
       sharedDatabase: database.mode === 'shared' && !options.database,
+      beforeNewKey: (path) =>
+        checkBeforeNewKey(database.db, path, (message) => {
+          warnings.push(message);
+          logger.error(message);
+        }),
     });
     if (permissionsTightened)
       logger.warn('the encryption key file was readable by others; its mode is now 0600');
     const { generated } = await ensureAdminPassword(database.db, env.ADMIN_PASSWORD);
+    const initialPasswordFile = generated ? await keepInitialPassword(env.DATA_DIR, generated) : undefined;
+    if (env.ADMIN_PASSWORD) await forgetInitialPassword(env.DATA_DIR);
 
     const stopping = new AbortController();
     const boss = await startQueue(database.url, logger);
@@ -180,6 +206,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await startNotificationTick(boss, notifier);
     }
     const arrivals = new ArrivalWindow();
+    const limiter = new SignInLimit({ db: database.db, logger });
+    cleanups.push(async () => limiter.stop());
 
     const subscribeWebhooks = async (connectionId: string): Promise<void> => {
       const runtime = await registry.get(connectionId).catch(() => undefined);
@@ -194,7 +222,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       registry,
       boss,
       sessions: new SessionStore(database.db),
-      limiter: new SignInLimiter(),
+      limiter,
       logger,
       metrics,
       cookieSecure:
@@ -204,6 +232,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       },
       trustedProxies: env.TRUST_PROXY,
       metricsToken: env.METRICS_TOKEN,
+      metricsNeedToken: metricsNeedToken(env),
       // This process's workers at once, and every other worker process through the database.
       wakeOrderWorkers: () => {
         orderWorker?.wake();
@@ -230,14 +259,21 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         }
         return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
       },
+      afterSignIn: () => forgetInitialPassword(env.DATA_DIR),
     };
 
     const app = createAdminApp(context, { operationsOnly: !servesAdmin });
     const server: Server = createServer(app.handle);
     server.keepAliveTimeout = 5_000;
+    // A client must send its headers within 10 s and its whole request within 30 s (Node waits 300 s),
+    // so that connections trickling a byte at a time cannot pile up; the webhook receiver is stricter.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(env.PORT, env.HOST, () => resolve());
+      server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, env)));
+      // Node's backlog of 511 drops the rest of a burst of connections, which then wait out TCP's
+      // 1–3 s retransmit: a store's flood of deliveries would queue behind it, and so would /healthz.
+      server.listen({ port: env.PORT, host: env.HOST, backlog: 4096 }, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
     const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
@@ -255,7 +291,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     );
 
     // Subscriptions and a first poll in the background: a store that is down must not stop the start.
-    void (async () => {
+    const settled = (async () => {
       if (servesAdmin)
         for (const runtime of await registry.ready().catch(() => [])) {
           await subscribeWebhooks(runtime.id).catch((err: unknown) =>
@@ -266,7 +302,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           );
         }
       await orderWorker?.pollNow().catch(() => undefined);
-    })();
+    })().catch(() => undefined);
 
     let stopped: Promise<void> | undefined;
     return {
@@ -284,7 +320,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       notifier,
       role,
       generatedPassword: generated,
+      initialPasswordFile,
+      startUpSettled: settled,
       encryptionKeySource: source,
+      warnings,
       stop: () =>
         (stopped ??= (async () => {
           // HTTP first (no new work), then jobs, then the database.

@@ -2,13 +2,18 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { receiveOrder } from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import { clientAddress } from './http/client-address.ts';
+import { jsonDepthWithin } from './http/json-depth.ts';
+import { WebhookIntake } from './webhook-intake.ts';
 
 export const WEBHOOK_PATH = /^\/hooks\/mycashflow\/([a-z0-9][a-z0-9-]*)$/;
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** A delivery is a few kilobytes: a body still arriving after this is cut off (a slow-body attack). */
+export const BODY_TIMEOUT_MS = 5_000;
+/** Nesting no delivery comes near; deeper JSON is refused before parsing (it would overflow the stack). */
+export const MAX_JSON_DEPTH = 64;
 
 /** Only what intake needs; the rest of the order is validated when it is sent, where a bad order waits visibly. */
 const deliverySchema = z.object({
@@ -23,16 +28,28 @@ export interface ReceiverConnection {
   uuid: string;
 }
 
-export interface ReceiverOptions {
-  db: Kysely<Database>;
+interface ReceiverBase {
   /** The connection a path's slug names, with its subscription; undefined when unknown. */
   connectionFor(slug: string): Promise<ReceiverConnection | undefined>;
-  /** Called once the order is stored (also for a repeated delivery): queues its export. */
-  onReceived(connectionId: string, orderId: number): Promise<void>;
+  /** Reads a slug's subscription afresh (a uuid that did not match may be a new one); `connectionFor` when absent. */
+  recheck?(slug: string): Promise<ReceiverConnection | undefined>;
   logger: Logger;
   /** Reverse proxies in front (`TRUST_PROXY`), for the sender's address in the log. */
   trustedProxies?: number;
 }
+
+export type ReceiverOptions = ReceiverBase &
+  (
+    | {
+        /** Where deliveries are stored and queued, in batches (shared by every request of a process). */
+        intake: WebhookIntake;
+      }
+    | {
+        db: Kysely<Database>;
+        /** Called once the order is stored (also for a repeated delivery): queues its export. */
+        onReceived(connectionId: string, orderId: number): Promise<void>;
+      }
+  );
 
 const sameText = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -47,21 +64,32 @@ function answer(res: ServerResponse, status: number, body: Record<string, unknow
 }
 
 /**
- * The body, or undefined when it is over the limit. An oversized body is read to its end and dropped
- * (leaving the loop early would tear the socket down before the 413 goes out), up to a hard ceiling
- * past which the connection is simply closed.
+ * The body; `too-large` when it is over the limit, `too-slow` when it has not all arrived within
+ * `BODY_TIMEOUT_MS`. An oversized body is read to its end and dropped (leaving the loop early would tear
+ * the socket down before the 413 goes out), up to a hard ceiling past which the connection is closed.
  */
-async function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
+async function readLimited(req: IncomingMessage): Promise<Buffer | 'too-large' | 'too-slow'> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 16 * MAX_BODY_BYTES) req.destroy();
-    else if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+  if (declared > MAX_BODY_BYTES) return 'too-large';
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Buffer | 'too-large' | 'too-slow') => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish('too-slow'), BODY_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 16 * MAX_BODY_BYTES) req.destroy();
+      else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => finish(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    // The sender went away: nothing to answer; an empty body is refused as not JSON if anyone listens.
+    req.once('error', () => finish('too-large'));
+  });
 }
 
 /**
@@ -73,6 +101,16 @@ async function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
  */
 export function createWebhookReceiver(options: ReceiverOptions) {
   const { logger } = options;
+  const intake =
+    'intake' in options
+      ? options.intake
+      : new WebhookIntake({
+          db: options.db,
+          logger,
+          queue: async (orders) => {
+            for (const o of orders) await options.onReceived(o.connectionId, o.orderId);
+          },
+        });
   return async (req: IncomingMessage, res: ServerResponse, slug: string): Promise<void> => {
     // Taken now: once a body has been refused the socket may be gone.
     const remoteAddress = clientAddress(req, options.trustedProxies ?? 0);
@@ -87,22 +125,44 @@ export function createWebhookReceiver(options: ReceiverOptions) {
       answer(res, status, { error: reason });
     };
     if (req.method !== 'POST') return refuse(405, 'only POST is accepted');
-    const connection = await options.connectionFor(slug);
-    if (!connection) return refuse(404, 'no such connection');
     const header = req.headers['x-mycashflow-webhook-uuid'];
-    if (typeof header !== 'string' || !sameText(header, connection.uuid)) {
+    const matches = (c: ReceiverConnection | undefined) =>
+      c !== undefined && typeof header === 'string' && sameText(header, c.uuid);
+    let connection = await options.connectionFor(slug);
+    // From memory the subscription may be a moment old: a new one is read before anything is refused.
+    if (!matches(connection) && options.recheck) connection = await options.recheck(slug);
+    if (!connection) {
+      req.resume();
+      return refuse(404, 'no such connection');
+    }
+    if (!matches(connection)) {
       // Drain without keeping anything, so the sender sees the answer rather than a reset.
       req.resume();
       return refuse(401, 'missing or wrong X-MyCashflow-Webhook-Uuid');
     }
     const body = await readLimited(req);
-    if (!body) {
+    if (body === 'too-slow') {
+      res.setHeader('Connection', 'close');
+      answer(res, 408, { error: `the body did not arrive within ${BODY_TIMEOUT_MS / 1000} s` });
+      req.destroy();
+      logger.warn('webhook delivery refused', {
+        connection: slug,
+        reason: 'body too slow',
+        status: 408,
+        remoteAddress,
+      });
+      return;
+    }
+    if (body === 'too-large') {
       req.resume();
       return refuse(413, 'body too large');
     }
+    const text = body.toString('utf8');
+    if (!jsonDepthWithin(text, MAX_JSON_DEPTH))
+      return refuse(400, `body is nested deeper than ${MAX_JSON_DEPTH} levels`);
     let parsed: z.infer<typeof deliverySchema>;
     try {
-      const result = deliverySchema.safeParse(JSON.parse(body.toString('utf8')));
+      const result = deliverySchema.safeParse(JSON.parse(text));
       if (!result.success) return refuse(400, 'not an order.created delivery');
       parsed = result.data;
     } catch {
@@ -112,23 +172,12 @@ export function createWebhookReceiver(options: ReceiverOptions) {
       return refuse(401, 'body uuid does not match the subscription');
 
     const orderId = parsed.data.id;
-    const isNew = await receiveOrder(
-      options.db,
-      { connectionId: connection.connectionId, orderId },
-      parsed.data,
-      parsed.data.created_at,
-      'webhook',
-    );
-    try {
-      await options.onReceived(connection.connectionId, orderId);
-    } catch (err) {
-      // The order is safe in the ledger; the next poll's sweep sends it.
-      logger.error('could not queue the export of a received order', {
-        connection: slug,
-        orderId,
-        error: (err as Error).message,
-      });
-    }
+    const { isNew } = await intake.receive({
+      connectionId: connection.connectionId,
+      orderId,
+      order: parsed.data,
+      createdAt: parsed.data.created_at,
+    });
     answer(res, 200, { ok: true, orderId, duplicate: !isNew });
   };
 }

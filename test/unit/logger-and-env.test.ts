@@ -21,6 +21,45 @@ describe('logger', () => {
       nested: { password: '[redacted]', ok: 1 },
     });
   });
+
+  it('masks secret-named keys in arrays, in bindings and in errors, and keeps levels apart', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'warn', format: 'json', write: (l) => lines.push(l) }).child({
+      authorization: 'Basic abc',
+    });
+    log.info('below the level');
+    log.warn('retrying', { attempts: [{ token: 't1' }, { ok: true }], err: new Error('refused') });
+    log.error('gave up');
+    expect(lines).toHaveLength(2);
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(first).toMatchObject({
+      level: 'warn',
+      msg: 'retrying',
+      authorization: '[redacted]',
+      attempts: [{ token: '[redacted]' }, { ok: true }],
+      err: { name: 'Error', message: 'refused' },
+    });
+    expect(Number.isNaN(Date.parse(String(first.time)))).toBe(false);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'error', msg: 'gave up' });
+    expect(lines.join('\n')).not.toMatch(/abc|t1/);
+  });
+
+  it('writes one short readable line in the pretty format, with no pid, host or secret', () => {
+    const lines: string[] = [];
+    const log = createLogger({ format: 'pretty', write: (l) => lines.push(l) });
+    log.info('order sent', { connection: 'demo', apiKey: 'abc' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[\d\d:\d\d:\d\d\] INFO: order sent \{"connection":"demo","apiKey":"\[redacted\]"\}$/,
+    );
+    expect(lines[0]).not.toMatch(/pid|hostname|abc/);
+  });
+
+  it('writes JSON lines when it is not told to be pretty and writes elsewhere than a terminal', () => {
+    const lines: string[] = [];
+    createLogger({ format: 'auto', write: (l) => lines.push(l) }).info('started');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', msg: 'started' });
+  });
 });
 
 describe('redaction', () => {
@@ -36,6 +75,7 @@ describe('environment', () => {
     expect(readEnv({})).toEqual({
       DATA_DIR: './data',
       LOG_LEVEL: 'info',
+      LOG_FORMAT: 'auto',
       PORT: 4000,
       HOST: '127.0.0.1',
       COOKIE_SECURE: 'auto',
@@ -49,6 +89,29 @@ describe('environment', () => {
     expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
     expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres/);
     expect(readEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('validates LOG_FORMAT and LOG_LEVEL, and names DATABASE_URL and HOST without repeating a password', () => {
+    expect(readEnv({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(readEnv({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(() => readEnv({ LOG_FORMAT: 'xml' })).toThrow(
+      /LOG_FORMAT: LOG_FORMAT must be auto, json or pretty/,
+    );
+    expect(() => readEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be debug, info, warn or error/);
+    let message = '';
+    try {
+      readEnv({ DATABASE_URL: 'postgres://admin:hunter2-secret@' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/DATABASE_URL: DATABASE_URL must be a URL such as postgres:/);
+    expect(message).not.toContain('hunter2-secret');
+    expect(readEnv({ DATABASE_URL: 'postgres://u:p@db.example.fi:5432/nb' }).DATABASE_URL).toBeDefined();
+    expect(() => readEnv({ HOST: 'http://0.0.0.0:4000' })).toThrow(
+      /HOST: HOST must be the address to listen on/,
+    );
+    expect(readEnv({ HOST: '::' }).HOST).toBe('::');
+    expect(readEnv({ HOST: 'fe80::1%eth0' }).HOST).toBe('fe80::1%eth0');
   });
 
   it('names the variable and never repeats a secret value', () => {

@@ -6,6 +6,7 @@ import {
   withConnection,
   type ConnectionOptions,
 } from '../with-connection.ts';
+import { EXIT } from '../exit-codes.ts';
 import { formatProblems } from '../format-import.ts';
 
 export function registerCheckCommand(program: Command): void {
@@ -22,7 +23,8 @@ export function registerCheckCommand(program: Command): void {
         const report = await runPreflight({ db: database.db, connection, mcf, nb });
         const { problems, paymentMethods, guard } = report;
         // Done, but a person is needed: something to fix before an import runs cleanly.
-        if (problems.length > 0 || (paymentMethods?.length ?? 0) > 0 || !guard.ok) process.exitCode = 2;
+        if (problems.length > 0 || (paymentMethods?.length ?? 0) > 0 || !guard.ok)
+          process.exitCode = EXIT.NEEDS_ATTENTION;
         if (opts.json) {
           console.log(JSON.stringify(report, null, 2));
           return;

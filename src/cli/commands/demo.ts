@@ -37,7 +37,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (opts: DemoOptions) => {
       const started = performance.now();
       const env = readEnv();
-      const logger = createLogger({ level: env.LOG_LEVEL });
+      const logger = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
       const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
       console.log(
         `Database: ${database.mode === 'embedded' ? `embedded PostgreSQL in ${env.DATA_DIR}` : 'shared server (DATABASE_URL)'}` +

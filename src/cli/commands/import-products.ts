@@ -6,6 +6,7 @@ import {
   withConnection,
   type ConnectionOptions,
 } from '../with-connection.ts';
+import { EXIT } from '../exit-codes.ts';
 import { formatPlan, formatProblems, formatSummary } from '../format-import.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { stopRequested } from '../stop-signal.ts';
@@ -66,7 +67,7 @@ export function registerImportProductsCommand(program: Command): void {
             ['blocked', 'interrupted', 'cancelled', 'completed-with-failures'].includes(summary.status) ||
             summary.held.length > 0
           )
-            process.exitCode = 2;
+            process.exitCode = EXIT.NEEDS_ATTENTION;
         },
         { writes: !opts.dryRun },
       ).finally(() => bar.done());

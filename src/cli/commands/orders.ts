@@ -11,6 +11,7 @@ import {
   withConnection,
   type ConnectionOptions,
 } from '../with-connection.ts';
+import { EXIT } from '../exit-codes.ts';
 
 function orderIdArg(value: string): number {
   const id = Number(value);
@@ -48,7 +49,8 @@ export function registerOrderCommands(program: Command): void {
             for (const u of summary.outcomeUnknown)
               console.log(`Outcome unknown: ${u.reason ?? `order ${u.orderId}`}`);
           }
-          if (summary.waiting.length || summary.outcomeUnknown.length) process.exitCode = 2;
+          if (summary.waiting.length || summary.outcomeUnknown.length)
+            process.exitCode = EXIT.NEEDS_ATTENTION;
         },
         { writes: true },
       );
@@ -132,7 +134,8 @@ export function registerOrderCommands(program: Command): void {
             console.log(
               `Order ${orderId}: ${outcome.outcome}${'reason' in outcome ? ` — ${outcome.reason}` : ''}${'salesOrderNumber' in outcome ? ` (NetBaron ${outcome.salesOrderNumber})` : ''}`,
             );
-          if (outcome.outcome !== 'sent' && outcome.outcome !== 'found-already-sent') process.exitCode = 2;
+          if (outcome.outcome !== 'sent' && outcome.outcome !== 'found-already-sent')
+            process.exitCode = EXIT.NEEDS_ATTENTION;
         },
         { writes: true },
       );

@@ -7,6 +7,7 @@ import {
   withConnection,
   type ConnectionOptions,
 } from '../with-connection.ts';
+import { EXIT } from '../exit-codes.ts';
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
 
@@ -75,6 +76,8 @@ export function registerReportCommand(program: Command): void {
       await withConnection(connectionSource(opts, command), async ({ connection, database, mcf, nb }) => {
         const result = await readStockReport({ db: database.db, connection, mcf, nb });
         console.log(opts.json ? JSON.stringify(result, null, 2) : formatStockReport(result));
+        // Every difference is a to-do in NetBaron, and warnings mean the report may miss some.
+        if (result.differences.length || result.warnings.length) process.exitCode = EXIT.NEEDS_ATTENTION;
       });
     });
 }

@@ -6,6 +6,11 @@ import { startSimulators, type RunningSimulators } from '../../../simulators/sce
 import { readEnv } from '../../config/env.ts';
 import { exportOrdersFrom } from '../../db/order-ledger.ts';
 import { createLogger } from '../../observability/logger.ts';
+import {
+  framePassword,
+  initialPasswordFile,
+  initialPasswordKept,
+} from '../../server/auth/initial-password.ts';
 import { startService, type RunningService, type ServiceRole } from '../../server/service.ts';
 import { demoConnectionFile, resetDemoConnection } from '../demo-setup.ts';
 import { portOption, positiveIntOption } from '../options.ts';
@@ -41,6 +46,14 @@ function startDemoOrders(sims: RunningSimulators, everySeconds: number): () => v
   }, everySeconds * 1000);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+function passwordSource(fromEnvironment: boolean, generated: boolean, dataDir: string): string {
+  if (fromEnvironment) return 'ADMIN_PASSWORD of the environment';
+  if (generated) return 'generated at this first start: printed below';
+  if (initialPasswordKept(dataDir))
+    return `the one generated at the first start, in ${initialPasswordFile(dataDir)} until the first sign-in`;
+  return 'the one printed at the first start (npx netbaron admin-password sets a new one)';
 }
 
 export function registerServeCommand(program: Command): void {
@@ -89,6 +102,7 @@ export function registerServeCommand(program: Command): void {
       // Which process wrote a line, when several run against one database.
       const logger = createLogger({
         level: env.LOG_LEVEL,
+        format: env.LOG_FORMAT,
         bindings: opts.role === 'all' ? {} : { role: opts.role, pid: process.pid },
       });
       const started = performance.now();
@@ -113,9 +127,7 @@ export function registerServeCommand(program: Command): void {
           opts.role === 'worker'
             ? `Worker         health and metrics at ${service.url}/healthz, /metrics`
             : `Admin page     ${service.url}/`,
-          service.generatedPassword
-            ? `Password       ${service.generatedPassword}   (generated at this first start; shown once; sign in and keep it)`
-            : `Password       ${env.ADMIN_PASSWORD ? 'ADMIN_PASSWORD of the environment' : 'the one printed at the first start (npx netbaron admin-password sets a new one)'}`,
+          `Password       ${passwordSource(env.ADMIN_PASSWORD !== undefined, service.generatedPassword !== undefined, env.DATA_DIR)}`,
           `Database       ${service.database.mode === 'embedded' ? `embedded PostgreSQL in ${env.DATA_DIR}` : 'shared server (DATABASE_URL)'}`,
           `Webhooks       ${service.publicUrl}/hooks/mycashflow/<connection>`,
           ...(sims
@@ -124,10 +136,17 @@ export function registerServeCommand(program: Command): void {
                 `               open it and press "Fetch all products". A new demo order arrives every ${opts.orderEvery} s.`,
               ]
             : []),
+          ...service.warnings.map((w) => `Warning        ${w}`),
           `Ready in       ${((performance.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops.`,
           '',
         ];
         console.log(lines.join('\n'));
+        if (service.generatedPassword && service.initialPasswordFile) {
+          // Last, after the start's own log lines (the background subscriptions' too, within reason),
+          // so that it is not lost among them.
+          await Promise.race([service.startUpSettled, new Promise((r) => setTimeout(r, 5_000).unref())]);
+          console.log(`${framePassword(service.generatedPassword, service.initialPasswordFile)}\n`);
+        }
         await stopRequested();
         console.log('Stopping: finishing what is in flight…');
       } finally {

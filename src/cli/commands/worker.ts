@@ -39,11 +39,16 @@ export function registerWorkerCommand(program: Command): void {
       const env = readEnv();
       const connection = await readConnectionFile(opts.config);
       const slug = slugOf(connection);
-      const logger = createLogger({ level: env.LOG_LEVEL, bindings: { connection: slug } });
+      const logger = createLogger({
+        level: env.LOG_LEVEL,
+        format: env.LOG_FORMAT,
+        bindings: { connection: slug },
+      });
       const database = await openDatabase({
         databaseUrl: env.DATABASE_URL,
         dataDir: env.DATA_DIR,
         poolSize: 24,
+        publish: true,
       });
       const connectionId = await ensureConnection(database.db, slug, connection.name);
       const { mcf, nb } = clientsFor(connection, logger);

@@ -5,6 +5,7 @@ import {
   type Secrets,
   type StoredSettings,
 } from '../../connections/settings.ts';
+import { isRemoteAddress } from '../../config/remote-address.ts';
 import { formText, type Form } from '../http/request.ts';
 
 const CONTACT_FIELDS = [
@@ -139,15 +140,6 @@ export function storeApiAddress(input: string): string {
   return text.replace(/\/+$/, '');
 }
 
-const isHttpUrl = (text: string): boolean => {
-  try {
-    const u = new URL(text);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
-  } catch {
-    return false;
-  }
-};
-
 /** The product codes of "Products to update": one per line, or separated by commas or semicolons. */
 export const updateOnlyCodes = (text: string): string[] => [
   ...new Set(
@@ -189,11 +181,11 @@ export function readConnectionFields(v: SettingsFormValues): {
   const t = (name: SettingsTextField) => v[name].trim();
   const errors: Record<string, string> = {};
   const mcfAddress = t('mcf_store') ? storeApiAddress(t('mcf_store')) : '';
-  if (mcfAddress && !isHttpUrl(mcfAddress))
+  if (mcfAddress && !isRemoteAddress(mcfAddress))
     errors.mcf_store =
       'Enter the store name (as in STORE.mycashflow.fi) or the API address https://STORE.mycashflow.fi/api/v1.';
   const nbServer = t('nb_server').replace(/\/+$/, '');
-  if (nbServer && !isHttpUrl(nbServer))
+  if (nbServer && !isRemoteAddress(nbServer))
     errors.nb_server = 'Enter the NetBaron server address, such as https://nb.example.fi.';
   const mcfUser = t('mcf_user');
   if (mcfUser && !/^[^\s@]+@[^\s@]+$/.test(mcfUser)) errors.mcf_user = "Enter the API user's e-mail address.";
@@ -290,6 +282,28 @@ export function readSettingsForm(form: Form, current: StoredSettings): SettingsF
   }
   if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, values, errors };
   return { ok: true, values, name, settings: parsed.data, ...typedSecrets(form) };
+}
+
+/** The input of each credential, for a message beside it. */
+const INPUT_OF_SECRET = Object.fromEntries(
+  Object.entries(SECRET_INPUTS).map(([input, field]) => [field, input]),
+) as Record<(typeof SECRET_INPUTS)[keyof typeof SECRET_INPUTS], keyof typeof SECRET_INPUTS>;
+
+/**
+ * The messages of a save that moves a store address or NetBaron server without the credentials for the
+ * new one (`credentialsToRetype`): one beside each credential to type again.
+ */
+export function retypeErrors(fields: readonly SecretField[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of fields) {
+    if (field === 'mycashflowApiKey')
+      errors[INPUT_OF_SECRET[field]] =
+        'The store address changed: type the API key for the new address. A saved key is never sent to another address.';
+    else if (field === 'productApiPassword' || field === 'orderApiPassword')
+      errors[INPUT_OF_SECRET[field]] =
+        'The NetBaron server changed: type this password for the new server, or tick Remove. A saved password is never sent to another server.';
+  }
+  return errors;
 }
 
 function readable(path: string, issue: z.core.$ZodIssue): string {

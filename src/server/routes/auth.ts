@@ -34,7 +34,8 @@ function signInPage(csrf: string, next: string, message?: string) {
         <div class="actions"><button type="submit">Sign in</button></div>
       </form>
       <p class="hint">
-        The password was printed when the service first started, or is the ADMIN_PASSWORD of its environment.
+        The password was printed when the service first started (until the first sign-in it is also in the
+        file initial-admin-password of its data folder), or is the ADMIN_PASSWORD of its environment.
       </p>
     </div>`,
   );
@@ -60,28 +61,38 @@ export function authRoutes(app: AppContext): Route[] {
       access: 'public',
       handler: async ({ req, res, form, logger }) => {
         const who = clientAddress(req, app.trustedProxies);
-        const verdict = app.limiter.check(who);
-        if (!verdict.allowed) {
-          res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-          logger.warn('sign-in refused: too many failed attempts', { remoteAddress: who });
-          throw new HttpError(
-            429,
-            `Too many failed sign-ins. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
-          );
-        }
         const csrf = parseCookies(req.headers.cookie)[SIGN_IN_CSRF_COOKIE] ?? randomToken();
         const next = safeNext(formText(form, 'next'));
-        if (!(await checkAdminPassword(app.db, formText(form, 'password')))) {
-          app.limiter.recordFailure(who);
+        // Refusals are summarised by the limit (a line per address a minute), not logged one by one.
+        const verdict = await app.limiter.attempt(who, () =>
+          checkAdminPassword(app.db, formText(form, 'password')),
+        );
+        if (verdict.outcome === 'limited' || verdict.outcome === 'busy') {
+          res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
           app.metrics.signIn('failed');
-          logger.warn('sign-in failed', { remoteAddress: who });
+          if (verdict.outcome === 'busy')
+            throw new HttpError(
+              503,
+              'Many sign-ins are being checked right now. Try again in a few seconds.',
+            );
+          throw new HttpError(
+            429,
+            `Too many failed sign-ins. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s), or set a new password with "netbaron admin-password", which also lifts this limit.`,
+          );
+        }
+        if (verdict.outcome === 'wrong-password') {
+          app.metrics.signIn('failed');
           sendHtml(res, 401, signInPage(csrf, next, 'That password is not right.'));
           return;
         }
-        app.limiter.recordSuccess(who);
         app.metrics.signIn('ok');
         const { token } = await app.sessions.create(ADMIN_USER);
         logger.info('signed in', { remoteAddress: who });
+        await app.afterSignIn?.().catch((err: unknown) =>
+          logger.warn('could not delete the first-start password file; delete it by hand', {
+            error: (err as Error).message,
+          }),
+        );
         redirect(res, next, {
           'Set-Cookie': [
             cookie(SESSION_COOKIE, token, { secure: app.cookieSecure }),

@@ -36,6 +36,12 @@ export function opsRoutes(app: AppContext): Route[] {
       path: '/metrics',
       access: 'metrics',
       handler: async ({ res }) => {
+        if (app.metricsNeedToken)
+          return sendText(
+            res,
+            403,
+            'Metrics need a token when the service listens beyond this machine: set METRICS_TOKEN and send it as a bearer token.',
+          );
         const { contentType, text } = await app.metrics.render();
         sendText(res, 200, text, contentType);
       },

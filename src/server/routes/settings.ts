@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { credentialsToRetype, savedSecretsFor } from '../../connections/address-change.ts';
 import { mycashflowClientFromSettings, netbaronClientFromSettings } from '../../connections/clients.ts';
 import type { ConnectionRecord } from '../../connections/connection-store.ts';
 import {
@@ -26,6 +27,7 @@ import {
   isSettingsPost,
   readConnectionFields,
   readSettingsForm,
+  retypeErrors,
   TEST_FIELDS,
   typedSecrets,
   updateOnlyCodes,
@@ -165,8 +167,9 @@ export function settingsRoutes(app: AppContext): Route[] {
     }
     const read = readSettingsForm(ctx.form, record.settings);
     const typed = typedSecrets(ctx.form);
-    const secrets = mergeSecrets(saved, typed.secrets, typed.clear);
     const parts = readConnectionFields(read.values);
+    // A saved key goes only to the address it was saved for: a changed one is tested with typed ones alone.
+    const secrets = mergeSecrets(savedSecretsFor(record.settings, saved, parts), typed.secrets, typed.clear);
     const wrong = TEST_FIELDS[system].filter((f) => parts.errors[f]);
     const test: ConnectionTest = wrong.length
       ? {
@@ -205,7 +208,13 @@ export function settingsRoutes(app: AppContext): Route[] {
       access: 'admin',
       handler: async (ctx) => {
         const record = await connectionOf(app, ctx);
-        const result = readSettingsForm(ctx.form, record.settings);
+        const read = readSettingsForm(ctx.form, record.settings);
+        const retype = read.ok
+          ? credentialsToRetype(record.settings, record.secretsSet, read.settings, read.secrets, read.clear)
+          : [];
+        const result = retype.length
+          ? { ok: false as const, values: read.values, errors: retypeErrors(retype) }
+          : read;
         if (!result.ok) {
           // The form comes back as typed, with the messages beside the fields; credentials never do.
           return renderSettings(ctx, 422, {

@@ -1,19 +1,25 @@
-import { enqueueExport } from '../../jobs/queue.ts';
+import { enqueueExports } from '../../jobs/queue.ts';
 import type { AppContext } from '../app-context.ts';
 import type { Route } from '../http/router.ts';
-import { createWebhookReceiver, type ReceiverOptions } from '../webhook-receiver.ts';
+import { WebhookIntake } from '../webhook-intake.ts';
+import { cachedSubscriptions } from '../webhook-lookup.ts';
+import { createWebhookReceiver } from '../webhook-receiver.ts';
 
 /** MyCashflow's order deliveries: authenticated by the subscription's uuid, not by a session. */
 export function webhookRoutes(app: AppContext): Route[] {
-  const options: Omit<ReceiverOptions, 'logger'> = {
+  // One of each per process: a flood of deliveries shares the lookups and the ledger's batches.
+  const subscriptions = cachedSubscriptions((slug) => app.webhookFor(slug));
+  const intake = new WebhookIntake({
     db: app.db,
-    trustedProxies: app.trustedProxies,
-    connectionFor: (slug) => app.webhookFor(slug),
-    onReceived: async (connectionId, orderId) => {
-      await enqueueExport(app.boss, { connectionId, orderId }, app.exportPriority(connectionId));
+    logger: app.logger,
+    queue: async (orders) => {
+      await enqueueExports(
+        app.boss,
+        orders.map((o) => ({ ...o, priority: app.exportPriority(o.connectionId) })),
+      );
       app.wakeOrderWorkers?.();
     },
-  };
+  });
   return [
     {
       method: 'POST',
@@ -21,7 +27,13 @@ export function webhookRoutes(app: AppContext): Route[] {
       access: 'webhook',
       // A receiver per request, so that its log lines carry the request's id.
       handler: async ({ req, res, params, logger }) =>
-        createWebhookReceiver({ ...options, logger })(req, res, params.slug!),
+        createWebhookReceiver({
+          intake,
+          connectionFor: subscriptions.connectionFor,
+          recheck: subscriptions.recheck,
+          trustedProxies: app.trustedProxies,
+          logger,
+        })(req, res, params.slug!),
     },
   ];
 }

@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../helpers/service.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/db/database.ts';
+import { smallScenario } from '../../helpers/scenarios.ts';
+import { AdminClient, connectionFileFor } from '../../helpers/service.ts';
+import { useSimulators } from '../../helpers/sims.ts';
 import { waitFor } from '../../helpers/worker-process.ts';
 
 /*
@@ -18,6 +22,8 @@ import { waitFor } from '../../helpers/worker-process.ts';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const dataDir = await mkdtemp(path.join(tmpdir(), 'nb-serve-'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
+// The stores of the CLI-beside-serve tests.
+const sims = await useSimulators(smallScenario());
 
 async function serve(): Promise<{ child: ChildProcess; lines: string[]; url: string; password?: string }> {
   const child = spawn(
@@ -33,11 +39,16 @@ async function serve(): Promise<{ child: ChildProcess; lines: string[]; url: str
   const lines: string[] = [];
   let url = '';
   let password: string | undefined;
+  // A first start prints the generated password framed, after the summary: read on to the frame's end.
+  let framed = false;
+  let rules = 0;
   for await (const line of createInterface({ input: child.stdout! })) {
     lines.push(line);
     url ||= /^Admin page\s+(http:\/\/\S+?)\/$/.exec(line)?.[1] ?? '';
-    password ??= /^Password\s+([a-z0-9-]{23})\s/.exec(line)?.[1];
-    if (line.startsWith('Ready in')) break;
+    framed ||= /^Password\s+generated at this first start/.test(line);
+    password ??= /^\|\s+Admin password: ([a-z0-9-]{23})\s/.exec(line)?.[1];
+    if (/^\+-+\+$/.test(line)) rules += 1;
+    if (framed ? rules === 2 : line.startsWith('Ready in')) break;
   }
   child.stdout!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n')));
   return { child, lines, url, password };
@@ -111,6 +122,8 @@ describe('npm start (serve --demo) on an empty data folder', () => {
 
   it('starts again after being killed with SIGKILL, stopping the PostgreSQL it left running', async () => {
     const first = await serve();
+    // Published for commands beside it; the file outlives the killed owner and the next start ignores it.
+    expect((await stat(path.join(dataDir, 'pg-service.json'))).mode & 0o777).toBe(0o600);
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
     const { child, url } = await serve();
@@ -136,3 +149,176 @@ describe('npm start (serve --demo) on an empty data folder', () => {
     }
   }, 120_000);
 });
+
+/*
+ * The operator's loop beside a running service: `serve` as a process on a data folder, and the CLI's
+ * commands as further processes on the same folder, attaching to the service's embedded PostgreSQL.
+ */
+describe('the CLI beside a running serve on the same data folder', () => {
+  let besideDir = '';
+  let config = '';
+  const env = (): NodeJS.ProcessEnv => ({
+    ...process.env,
+    DATA_DIR: besideDir,
+    DATABASE_URL: '',
+    ADMIN_PASSWORD: '',
+    LOG_LEVEL: 'info',
+  });
+
+  beforeAll(async () => {
+    besideDir = await mkdtemp(path.join(tmpdir(), 'nb-beside-'));
+    config = path.join(besideDir, 'beside.json');
+    await writeFile(config, JSON.stringify(connectionFileFor(sims, 'beside', 'Beside store')), 'utf8');
+  });
+  afterAll(() => rm(besideDir, { recursive: true, force: true }));
+
+  const cli = (args: string[]) => runCli(args, env());
+
+  it('answers --version with the version and exit 0, an unknown flag with 64, a missing file in one line with 1', async () => {
+    const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const shown = await cli(['--version']);
+    expect(shown).toMatchObject({ code: 0, stdout: `${version}\n` });
+    const unknown = await cli(['connections', 'list', '--no-such-flag']);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain("unknown option '--no-such-flag'");
+    const missing = await cli(['check', '--config', path.join(besideDir, 'missing.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^netbaron: cannot read .*missing\.json.* run the command again\.\n$/);
+  }, 60_000);
+
+  it('runs connections list, check and admin-password while serve runs, and serve keeps answering', async () => {
+    // Without a service the command starts the cluster itself, as before.
+    const added = await cli(['connections', 'add', '--config', config]);
+    expect(added.code, added.stderr).toBe(0);
+
+    const service = await serveMerged(besideDir, env());
+    try {
+      // The stored store is subscribed at start (a log line); the framed password comes after it.
+      const subscribed = service.lines.findIndex((l) => l.includes('subscribed to order.created'));
+      const frameTop = service.lines.findIndex((l) => /^\+-+\+$/.test(l));
+      expect(subscribed).toBeGreaterThanOrEqual(0);
+      expect(frameTop).toBeGreaterThan(subscribed);
+      expect(frameTop).toBeGreaterThan(service.lines.findIndex((l) => l.startsWith('Ready in')));
+      const password = service.lines
+        .map((l) => /^\|\s+Admin password: ([a-z0-9-]{23})\s/.exec(l)?.[1])
+        .find(Boolean)!;
+      expect(password).toBeDefined();
+      const kept = path.join(besideDir, 'initial-admin-password');
+      expect((await stat(kept)).mode & 0o777).toBe(0o600);
+      expect((await readFile(kept, 'utf8')).trim()).toBe(password);
+      expect((await stat(path.join(besideDir, 'pg-service.json'))).mode & 0o777).toBe(0o600);
+
+      const list = await cli(['connections', 'list']);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(/^beside\tBeside store\t/m);
+
+      const check = await cli(['check', '--config', config]);
+      expect(check.code, check.stderr).toBe(0);
+      expect(check.stdout).toContain('An import now would create');
+
+      // The first sign-in deletes the kept password.
+      await new AdminClient(service.url).signIn(password);
+      expect(existsSync(kept)).toBe(false);
+
+      const reset = await cli(['admin-password']);
+      expect(reset.code, reset.stderr).toBe(0);
+      const fresh = /^New admin password: (\S+)$/m.exec(reset.stdout)?.[1];
+      expect(fresh).toBeDefined();
+      await new AdminClient(service.url).signIn(fresh);
+      await expect(new AdminClient(service.url).signIn(password)).rejects.toThrow(/401/);
+
+      // Every command above attached to the service's database and left it running.
+      expect(service.child.exitCode).toBeNull();
+      expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+      expect(service.lines.join('\n')).not.toMatch(/could not start|lock file/);
+    } finally {
+      expect(await stop(service.child)).toBe(0);
+    }
+    // A clean stop unpublishes; a command now starts the cluster itself again.
+    expect(existsSync(path.join(besideDir, 'pg-service.json'))).toBe(false);
+    const after = await cli(['connections', 'list']);
+    expect(after.code, after.stderr).toBe(0);
+  }, 180_000);
+
+  it('deletes the kept first-start password when admin-password sets a new one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'nb-reset-'));
+    try {
+      const service = await serveMerged(dir, { ...env(), DATA_DIR: dir });
+      try {
+        expect(existsSync(path.join(dir, 'initial-admin-password'))).toBe(true);
+        const reset = await runCli(['admin-password'], { ...env(), DATA_DIR: dir });
+        expect(reset.code, reset.stderr).toBe(0);
+        expect(existsSync(path.join(dir, 'initial-admin-password'))).toBe(false);
+      } finally {
+        expect(await stop(service.child)).toBe(0);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses to start serve, in one line naming the process, while a command holds the folder', async () => {
+    // This test process opens the folder as a CLI command would: started itself, not published.
+    const held = await openDatabase({ dataDir: besideDir });
+    try {
+      const refused = await runCli(['serve', '--port', '0'], env());
+      expect(refused.code).toBe(1);
+      const lines = refused.stderr.trim().split('\n');
+      expect(lines).toEqual([expect.stringContaining(`in use by process ${process.pid}`)]);
+      expect(lines[0]).toContain('Wait until it ends');
+    } finally {
+      await held.close();
+    }
+  }, 120_000);
+});
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const child = spawn(process.execPath, ['bin/netbaron.js', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/**
+ * `serve` with its log lines (stderr) and its output (stdout) in one stream, in the order it wrote
+ * them; resolves once the framed first-start password is out (or, on a later start, "Ready in").
+ */
+async function serveMerged(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; lines: string[]; url: string }> {
+  const child = spawn(
+    '/bin/sh',
+    ['-c', 'exec "$0" bin/netbaron.js serve --port 0 --data-dir "$1" 2>&1', process.execPath, dir],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const lines: string[] = [];
+  let rules = 0;
+  let framed = false;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    lines.push(line);
+    framed ||= /^Password\s+generated at this first start/.test(line);
+    if (/^\+-+\+$/.test(line)) rules += 1;
+    if (framed ? rules === 2 : line.startsWith('Ready in')) break;
+  }
+  child.stdout!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n')));
+  const url = lines.map((l) => /^Admin page\s+(http:\/\/\S+?)\/$/.exec(l)?.[1]).find(Boolean);
+  if (!url) throw new Error(`serve did not start:\n${lines.join('\n')}`);
+  return { child, lines, url };
+}

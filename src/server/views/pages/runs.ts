@@ -134,7 +134,9 @@ export interface RunPageQuery {
 
 /** The run page's filters from its query string; anything malformed falls back to no filter. */
 export function runPageQuery(params: URLSearchParams): RunPageQuery {
-  const page = Number(params.get('page') ?? '1');
+  // Seven digits at most, as on the orders page: a larger page cannot exist and its offset would overflow.
+  const rawPage = params.get('page') ?? '1';
+  const page = /^\d{1,7}$/.test(rawPage) ? Number(rawPage) : 1;
   const code = params.get('code')?.trim();
   const kind = params.get('kind') ?? undefined;
   return {

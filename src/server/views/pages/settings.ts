@@ -31,6 +31,13 @@ export interface SettingsView {
   session?: Session;
 }
 
+/** The credential inputs' labels, for the summary of errors (a changed address asks for them again). */
+const SECRET_LABELS: Record<string, string> = {
+  mcf_api_key: 'API key',
+  nb_product_password: 'Product API password',
+  nb_order_password: 'Order API password',
+};
+
 /** The label of each field, beside its input and in the summary of errors at the top. */
 const LABELS: Record<SettingsTextField | SettingsCheckField, string> = {
   name: 'Name',
@@ -120,8 +127,9 @@ function secretInput(
       value=""
       autocomplete="new-password"
       placeholder="${saved ? '••••••••••' : ''}"
+      ${invalidAttrs(v.errors, field)}
     />
-    ${saved && clearField ? checkbox(v, clearField) : ''}`;
+    ${fieldError(v.errors, field)} ${saved && clearField ? checkbox(v, clearField) : ''}`;
 }
 
 const radio = (v: SettingsView, name: SettingsTextField, value: string, label: string, hint?: string): Html =>
@@ -185,7 +193,10 @@ function errorSummary(errors: Record<string, string>): Html {
     <p>Some settings need fixing; nothing was saved:</p>
     <ul>
       ${fields.map(
-        (f) => html`<li><a href="#${f}">${LABELS[f as SettingsTextField] ?? f}</a>: ${errors[f]}</li>`,
+        (f) =>
+          html`<li>
+            <a href="#${f}">${LABELS[f as SettingsTextField] ?? SECRET_LABELS[f] ?? f}</a>: ${errors[f]}
+          </li>`,
       )}
     </ul>
   </div>`;

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import { receiveOrders, type ReceivedOrder } from '../db/order-ledger.ts';
+import type { Database } from '../db/schema.ts';
+import type { Logger } from '../observability/logger.ts';
+
+export interface IntakeOptions {
+  db: Kysely<Database>;
+  /** Queues the export of every order of one batch at once (new or repeated: a waiting one may be due). */
+  queue(orders: ReadonlyArray<{ connectionId: string; orderId: number }>): Promise<void>;
+  logger: Logger;
+  /** Deliveries stored together at most. */
+  maxBatch?: number;
+}
+
+interface Pending {
+  order: ReceivedOrder;
+  settle(result: { isNew: boolean } | Error): void;
+}
+
+/**
+ * Stores webhook deliveries in the ledger in batches: while one batch is being written, the deliveries
+ * that arrive meanwhile gather and go together in the next, so that a flood costs one transaction and
+ * one queue insert per batch instead of per delivery, and the pool is never drained by intake alone.
+ * A delivery's promise settles once its order is in the ledger, before its answer goes back.
+ */
+export class WebhookIntake {
+  private readonly options: IntakeOptions;
+  private readonly maxBatch: number;
+  private pending: Pending[] = [];
+  private writing = false;
+
+  constructor(options: IntakeOptions) {
+    this.options = options;
+    this.maxBatch = options.maxBatch ?? 500;
+  }
+
+  receive(order: ReceivedOrder): Promise<{ isNew: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        order,
+        settle: (result) => (result instanceof Error ? reject(result) : resolve(result)),
+      });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.maxBatch);
+        await this.write(batch);
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    let isNew: boolean[];
+    try {
+      isNew = await receiveOrders(
+        this.options.db,
+        batch.map((p) => p.order),
+        'webhook',
+      );
+    } catch (err) {
+      for (const p of batch) p.settle(err as Error);
+      return;
+    }
+    try {
+      await this.options.queue(batch.map((p) => p.order));
+    } catch (err) {
+      // The orders are safe in the ledger; the next poll's sweep sends them.
+      this.options.logger.error('could not queue the export of received orders', {
+        orders: batch.length,
+        error: (err as Error).message,
+      });
+    }
+    batch.forEach((p, i) => p.settle({ isNew: isNew[i]! }));
+  }
+}
