@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.ts';
 
-export type RefusalKind = 'wrong-password' | 'limited' | 'busy';
+export type RefusalKind = 'failed' | 'limited' | 'busy';
 
 export interface RefusalSummaryOptions {
   logger: Logger;
@@ -12,7 +12,7 @@ export interface RefusalSummaryOptions {
 
 type Counts = Record<RefusalKind, number>;
 
-const none = (): Counts => ({ 'wrong-password': 0, limited: 0, busy: 0 });
+const none = (): Counts => ({ failed: 0, limited: 0, busy: 0 });
 
 /**
  * Refused sign-ins as a few log lines per interval: one per address with its counts (and one for the
@@ -66,4 +66,4 @@ export class RefusalSummary {
   }
 }
 
-const total = (counts: Counts): number => counts['wrong-password'] + counts.limited + counts.busy;
+const total = (counts: Counts): number => counts.failed + counts.limited + counts.busy;

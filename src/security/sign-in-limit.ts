@@ -87,7 +87,7 @@ export class SignInLimit {
       await this.db.deleteFrom('sign_in_attempts').where('address', '=', address).execute();
       return { outcome: 'signed-in' };
     }
-    this.refusals.count(address, 'wrong-password');
+    this.refusals.count(address, 'failed');
     return { outcome: 'wrong-password' };
   }
 

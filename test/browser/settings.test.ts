@@ -345,6 +345,8 @@ describe('the settings page in Chromium', () => {
     await openSettings();
     // Nothing listens on port 9 of this machine: the store is unreachable.
     await page.getByLabel('Store name or API address').fill('http://127.0.0.1:9/api/v1');
+    // A new address takes its key typed again: a saved key is never sent to another host.
+    await page.getByLabel('API key', { exact: true }).fill(MCF_USER.api_key);
     await saveSettings();
     expect((await saved()).settings.mycashflow.baseUrl).toBe('http://127.0.0.1:9/api/v1');
     expect(await text(field())).toContain('The codes could not be checked against the store just now');

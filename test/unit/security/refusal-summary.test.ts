@@ -10,12 +10,18 @@ describe('refused sign-ins in the log', () => {
       logger: createLogger({ write: (l) => lines.push(l) }),
       maxAddresses: 2,
     });
-    for (let i = 0; i < 1_000; i += 1) summary.count(`10.0.0.${i % 5}`, i % 2 ? 'limited' : 'wrong-password');
+    for (let i = 0; i < 1_000; i += 1) summary.count(`10.0.0.${i % 5}`, i % 2 ? 'limited' : 'failed');
     expect(lines).toEqual([]);
     summary.stop();
     const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logged).toHaveLength(3);
-    expect(logged[0]).toMatchObject({ msg: 'sign-ins refused', remoteAddress: '10.0.0.0', total: 200 });
+    expect(logged[0]).toMatchObject({
+      msg: 'sign-ins refused',
+      remoteAddress: '10.0.0.0',
+      failed: 100,
+      limited: 100,
+      total: 200,
+    });
     expect(logged[2]).toMatchObject({
       msg: 'sign-ins refused from further addresses',
       addresses: 3,
