@@ -69,7 +69,9 @@ export class WebhookIntake {
       return;
     }
     try {
-      await this.options.queue(batch.map((p) => p.order));
+      // One job per order however often it came in the batch: a flood of replays costs no extra rows.
+      const orders = new Map(batch.map((p) => [`${p.order.connectionId}:${p.order.orderId}`, p.order]));
+      await this.options.queue([...orders.values()]);
     } catch (err) {
       // The orders are safe in the ledger; the next poll's sweep sends them.
       this.options.logger.error('could not queue the export of received orders', {
