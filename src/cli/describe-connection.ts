@@ -38,14 +38,14 @@ export function describeConnection(
   const setOrNot = (v: boolean) => (v ? 'set' : 'not set');
   const lines = [
     `${record.slug}  (${record.name})${state.pausedAt ? `  PAUSED since ${state.pausedAt.toISOString()}` : ''}`,
-    `Store        ${m.baseUrl || '(not set)'}  user ${m.user || '(not set)'}`,
-    `NetBaron     ${n.baseUrl || '(not set)'}  organisation ${n.organisation || '(not set)'}  marketplace ${n.marketplace || '(not set)'}  interfaces ${n.productsInterface}/${n.salesOrderInterface}`,
-    `Import       ${p.mode}, when removing: ${p.whenRemoving}`,
-    `Schedule     ${describeSchedule(schedule)}`,
-    `Credentials  ${Object.entries(credentials)
+    `Store               ${m.baseUrl || '(not set)'}  user ${m.user || '(not set)'}`,
+    `NetBaron            ${n.baseUrl || '(not set)'}  organisation ${n.organisation || '(not set)'}  marketplace ${n.marketplace || '(not set)'}  interfaces ${n.productsInterface}/${n.salesOrderInterface}`,
+    `Import              ${p.mode}, when removing: ${p.whenRemoving}`,
+    `Schedule            ${describeSchedule(schedule)}`,
+    `Credentials         ${Object.entries(credentials)
       .map(([k, v]) => `${k} ${setOrNot(v)}`)
       .join(', ')}${record.credentialsUnreadable ? ' (sealed with another key: enter them again)' : ''}`,
-    `Webhook      ${state.webhook.subscribed ? `subscribed since ${state.webhook.subscribed.since.toISOString()} at ${state.webhook.subscribed.url}` : 'not subscribed (orders arrive by polling only)'}`,
+    `Webhook             ${state.webhook.subscribed ? `subscribed since ${state.webhook.subscribed.since.toISOString()} at ${state.webhook.subscribed.url}` : 'not subscribed (orders arrive by polling only)'}`,
     `Last webhook order  ${at(state.webhook.lastDelivery, 'none yet')}`,
     `Last order poll     ${at(state.lastPoll, 'none yet')}`,
     `Next import         ${state.nextImport ? state.nextImport.toISOString() : state.pausedAt ? 'none while paused' : 'none scheduled'}`,
