@@ -113,16 +113,17 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   const logger = (ctx.logger ?? silentLogger).child({ orderId });
   const claimed = await claimForSending(ctx.db, key, { includeWaiting });
   if (!claimed) return { outcome: 'not-claimed' };
+  if (claimed.previousState === 'outcome-unknown' || claimed.previousState === 'sending') {
+    const back = await readBack(ctx, key);
+    if (back !== 'absent') return back;
+  }
   // Checked under the order's lock, after the claim: a pause taking effect now holds this order too.
+  // After the read-back, never before it: an order whose earlier send may have arrived must not become
+  // a plain waiting one, which the resume would send again without reading it back.
   if (await isPaused(ctx.db, ctx.connectionId)) {
     const reason = `Order ${orderId}: the connection is paused; the order is sent when the connection is resumed.`;
     await settle(ctx.db, key, { state: 'waiting', reason, cause: PAUSED_CAUSE });
     return { outcome: 'waiting', reason };
-  }
-
-  if (claimed.previousState === 'outcome-unknown' || claimed.previousState === 'sending') {
-    const back = await readBack(ctx, key);
-    if (back !== 'absent') return back;
   }
 
   const parsed = orderSchema.safeParse(claimed.order);

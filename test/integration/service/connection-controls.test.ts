@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulators } from '../../../simulators/scenario.ts';
 import type { ConnectionRecord } from '../../../src/connections/connection-store.ts';
+import { enqueueExport } from '../../../src/jobs/queue.ts';
 import type { CliResult } from '../../helpers/import-cli.ts';
 import {
   AdminClient,
@@ -157,6 +158,26 @@ describe('a paused connection', () => {
       },
     );
     // A poll's sweep after the resume does not send it again.
+    await t.service.orderWorker!.pollNow();
+    expect(sentToNetBaron(orderId)).toHaveLength(1);
+  });
+
+  it('reads back, never re-sends, an order whose earlier send may have arrived, when paused', async () => {
+    // The order is in NetBaron, but its answer was lost: the ledger says the outcome is unknown.
+    const ledger = t.service.database.db;
+    await ledger
+      .updateTable('order_ledger')
+      .set({ state: 'outcome-unknown', cause: 'outcome-unknown' })
+      .where('connection_id', '=', shop.id)
+      .where('order_id', '=', String(orderId))
+      .execute();
+    expect((await cli(['connections', 'pause', 'shop'])).code).toBe(0);
+    await enqueueExport(t.service.boss, { connectionId: shop.id, orderId });
+    // Paused or not, the read-back finds it: sent, not a plain waiting order that a resume would send again.
+    await waitFor('the order read back', async () =>
+      (await ledgerRow(orderId))?.state === 'sent' ? true : undefined,
+    );
+    expect((await cli(['connections', 'resume', 'shop'])).stdout).toContain('0 waiting orders are queued');
     await t.service.orderWorker!.pollNow();
     expect(sentToNetBaron(orderId)).toHaveLength(1);
   });
