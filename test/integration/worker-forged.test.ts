@@ -136,9 +136,12 @@ describe('the order-export worker, forged webhooks', () => {
     expect((await netbaronOrders(sims)).map((o) => o.InvoiceDetails.OrderIdentifier)).toEqual([
       String(order.id),
     ]);
-    expect((await ledgerRows(database.db, 'forged')).map((r) => [r.orderId, r.state])).toEqual([
-      [order.id, 'sent'],
-    ]);
+    // The ledger says sent once NetBaron's answer is back, a moment after NetBaron holds the order.
+    const rows = await waitFor('the genuine order sent in the ledger', async () => {
+      const all = await ledgerRows(database.db, 'forged');
+      return all.every((r) => r.state === 'sent') ? all : undefined;
+    });
+    expect(rows.map((r) => [r.orderId, r.state])).toEqual([[order.id, 'sent']]);
     await worker.stop();
     for (const marker of markers) expect(worker.stderr()).not.toContain(marker);
   });
