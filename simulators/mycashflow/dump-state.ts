@@ -34,6 +34,7 @@ export function dumpState(store: McfStore): McfStateDocument {
   const versions = store.versions.list();
   return {
     store: { ...store.info } as McfStateDocument['store'],
+    quirks: { ...store.quirks },
     api_users: store.apiUsers.map((u) => ({ id: u.id, email: u.email, api_key: u.apiKey })),
     versions: versions.map((v) => ({
       id: v.id,

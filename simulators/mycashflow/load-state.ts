@@ -54,6 +54,7 @@ export function loadState(doc: unknown, nowMs: number): McfStore {
     { ...state.store },
     users.map((u, i) => ({ id: userIds[i]!, email: u.email, apiKey: u.api_key })),
   );
+  store.quirks = { ...state.quirks };
 
   loadVersions(store, state);
   for (const [list, table, path] of [

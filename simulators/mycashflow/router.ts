@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readBasicAuth } from '../kit/basic-auth.ts';
 import type { SimRequest, SimResponse } from '../kit/types.ts';
 import { ApiError, errorBody } from './api-error.ts';
+import { applyQuirks } from './quirks.ts';
 import type { ApiUserRec } from './model.ts';
 import type { Handler, RouteContext, RouteDef } from './route-context.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -137,5 +138,5 @@ function dispatch(req: SimRequest, deps: RouterDeps): SimResponse {
     rawBody: req.body,
     now: deps.now,
   };
-  return handler(ctx);
+  return applyQuirks(handler(ctx), store.quirks);
 }

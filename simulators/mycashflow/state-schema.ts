@@ -12,6 +12,7 @@ import {
   webhookUrlField,
   weightField,
 } from './fields.ts';
+import { quirksSchema } from './quirks.ts';
 
 /*
  * The state document (GET/PUT /__sim/state) in the API's own vocabulary. The schema checks shapes and
@@ -228,6 +229,8 @@ export const mcfStateSchema = z.strictObject({
   orders: z.array(orderSchema).default([]),
   webhooks: z.array(webhookSchema).default([]),
   stock_changes: z.array(stockChangeSchema).default([]),
+  /** Not an API resource: the answer variants of quirks.ts, all off by default. */
+  quirks: quirksSchema.prefault({}),
 });
 
 /** A state document as it may be written: every field with a default can be left out. */

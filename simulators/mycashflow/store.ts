@@ -1,3 +1,4 @@
+import { NO_QUIRKS, type Quirks } from './quirks.ts';
 import { conflict } from './api-error.ts';
 import { IdTable } from './id-table.ts';
 import type {
@@ -38,6 +39,7 @@ export class McfStore {
   private readonly changesByItem = new Map<number, StockChangeRec[]>();
   private readonly codeIndex = new Map<string, CodeOwner[]>();
   private readonly sequences = new Map<SequenceName, number>();
+  quirks: Quirks = NO_QUIRKS;
 
   constructor(
     public info: StoreInfo,

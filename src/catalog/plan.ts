@@ -84,6 +84,7 @@ export type ProblemKind =
   | 'variation-missing-in-store'
   | 'selected-product-not-found'
   | 'stock-on-variations'
+  | 'rounded-purchase-price'
   | 'write-failed';
 
 export interface Problem {

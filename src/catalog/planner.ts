@@ -474,6 +474,21 @@ function planRemoval(b: Builder, place: Place, code: string, why: string, input:
  * The import's decisions, as a pure function of what both systems hold, the settings and what earlier
  * runs linked. Nothing here reads or writes anything: the executor carries the plan out.
  */
+/** The store sent purchase prices below the cent: read rounded, and said so, as the value changed. */
+function reportRoundedPurchasePrices(store: StoreCatalog, problems: Problem[]): void {
+  for (const product of store.products) {
+    const items = [product, ...product.variations];
+    for (const item of items) {
+      if (!item.purchasePriceRoundedFrom || !item.code) continue;
+      problems.push({
+        kind: 'rounded-purchase-price',
+        code: item.code,
+        reason: `The store's purchase price of ${item.code} is ${item.purchasePriceRoundedFrom}; it was read as ${money(item.purchasePrice)}, rounded to the cent.`,
+      });
+    }
+  }
+}
+
 export function planImport(input: PlanInput): Plan {
   const { netbaron, store, settings } = input;
   const index = indexStore(store);
@@ -497,6 +512,7 @@ export function planImport(input: PlanInput): Plan {
     if (list) list.push(c);
     else b.returnsByItem.set(c.stockItemId, [c]);
   }
+  reportRoundedPurchasePrices(store, b.problems);
   const scope = scopeOf(input, index, b.problems);
   const inScope = (code: string) => scope === undefined || scope.has(code);
 

@@ -1,4 +1,5 @@
 import type { MyCashflowClient } from '../mycashflow/client.ts';
+import { formatStoreTimestamp } from '../mycashflow/timestamps.ts';
 
 /*
  * The store's returns ("Returns and NetBaron" in the extension's help page): MyCashflow puts returned
@@ -51,7 +52,7 @@ export async function readReturnChanges(
 ): Promise<StockChangeReading> {
   const reading: StockChangeReading = { returns: [], invalid: [] };
   // Whole seconds, inclusive: the API keeps instants to the second (see `changedSince`).
-  const from = since ? new Date(Math.floor(since.getTime() / 1000) * 1000).toISOString() : undefined;
+  const from = since ? formatStoreTimestamp(since) : undefined;
   for await (const c of mcf.listStockChanges({
     query: { 'changed_at-from': from, sort: 'id-asc' },
     onInvalidItem: (item) =>

@@ -10,6 +10,8 @@ export interface StoreVariation {
   name: string;
   price: Cents | null;
   purchasePrice: Cents | null;
+  /** The purchase price as the store sent it, when it had digits below a cent that were rounded away. */
+  purchasePriceRoundedFrom?: string;
   stockQuantity: number | null;
   /** Its stock item, whose changes tell returns apart (absent where unknown). */
   stockItemId?: number | null;
@@ -24,6 +26,7 @@ export interface StoreProduct {
   vatRate: VatBasisPoints | null;
   price: Cents | null;
   purchasePrice: Cents | null;
+  purchasePriceRoundedFrom?: string;
   weight: number | null;
   parcelType: string | null;
   /** Per store version; a version missing here counts as visible. */
@@ -59,6 +62,7 @@ export function storeProductFrom(p: McfProduct): StoreProduct {
     vatRate: p.vat_rate ?? null,
     price: p.price ?? null,
     purchasePrice: p.purchase_price ?? null,
+    ...(p.purchase_price_rounded_from ? { purchasePriceRoundedFrom: p.purchase_price_rounded_from } : {}),
     weight: p.weight ?? null,
     parcelType: p.parcel_type ?? null,
     visibility: (p.visibilities ?? []).map((v) => ({ versionId: v.version_id, visible: v.is_visible })),
@@ -71,6 +75,7 @@ export function storeProductFrom(p: McfProduct): StoreProduct {
       name: v.name ?? '',
       price: v.price ?? null,
       purchasePrice: v.purchase_price ?? null,
+      ...(v.purchase_price_rounded_from ? { purchasePriceRoundedFrom: v.purchase_price_rounded_from } : {}),
       stockQuantity: v.stock_item?.quantity ?? null,
       stockItemId: v.stock_item?.id ?? null,
     })),

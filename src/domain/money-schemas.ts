@@ -1,27 +1,44 @@
 import { z } from 'zod';
 import {
-  centsFromNumber,
+  decimalText,
   parseCents,
+  roundCents,
+  type RoundedCents,
   parseVatRate,
-  vatRateFromNumber,
   type Cents,
   type VatBasisPoints,
 } from './money.ts';
 
-/** A JSON number holding euros with at most two decimals, read into exact cents. */
-export const jsonMoneySchema = z.number().transform((value, ctx): Cents => {
+/*
+ * MyCashflow's numbers may arrive as JSON numbers or as decimal text ("24.90", "25.5"), as public
+ * clients of the API show; either is read from its exact decimal text, never through float arithmetic.
+ */
+const jsonDecimal = z.union([z.number(), z.string()]);
+
+/** Euros with at most two decimals (trailing zeros aside), as a JSON number or decimal text, into cents. */
+export const jsonMoneySchema = jsonDecimal.transform((value, ctx): Cents => {
   try {
-    return centsFromNumber(value);
+    return parseCents(decimalText(value, 'amount'));
   } catch (err) {
     ctx.addIssue((err as Error).message);
     return z.NEVER;
   }
 });
 
-/** A JSON number holding a VAT percentage (`25.5`), read into basis points. */
-export const jsonVatRateSchema = z.number().transform((value, ctx): VatBasisPoints => {
+/** Euros of any precision (a purchase price of 4.1234), rounded to the cent half away from zero. */
+export const jsonRoundedMoneySchema = jsonDecimal.transform((value, ctx): RoundedCents => {
   try {
-    return vatRateFromNumber(value);
+    return roundCents(decimalText(value, 'amount'));
+  } catch (err) {
+    ctx.addIssue((err as Error).message);
+    return z.NEVER;
+  }
+});
+
+/** A VAT percentage (`25.5` or `"25.5"`), read into basis points. */
+export const jsonVatRateSchema = jsonDecimal.transform((value, ctx): VatBasisPoints => {
+  try {
+    return parseVatRate(decimalText(value, 'VAT rate'));
   } catch (err) {
     ctx.addIssue((err as Error).message);
     return z.NEVER;

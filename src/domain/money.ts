@@ -18,17 +18,22 @@ export class MoneyFormatError extends Error {
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 
+/** The text as a message quotes it: short, since text from a remote system may be of any length. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
 /** Reads decimal text into an integer scaled by 10^scale; rejects more decimals than the scale allows. */
 function parseScaled(text: string, scale: number, what: string): number {
   const m = DECIMAL.exec(text.trim());
-  if (!m) throw new MoneyFormatError(`${what} "${text}" is not a decimal number with a dot`);
+  if (!m) throw new MoneyFormatError(`${what} ${quoted(text)} is not a decimal number with a dot`);
   const [, sign, whole, frac = ''] = m;
   if (frac.length > scale && !/^0*$/.test(frac.slice(scale))) {
-    throw new MoneyFormatError(`${what} "${text}" has more than ${scale} decimals`);
+    throw new MoneyFormatError(`${what} ${quoted(text)} has more than ${scale} decimals`);
   }
   const digits = `${whole}${frac.slice(0, scale).padEnd(scale, '0')}`.replace(/^0+(?=\d)/, '');
   const value = Number(digits);
-  if (!Number.isSafeInteger(value)) throw new MoneyFormatError(`${what} "${text}" is too large`);
+  if (!Number.isSafeInteger(value)) throw new MoneyFormatError(`${what} ${quoted(text)} is too large`);
   return sign === '-' && value !== 0 ? -value : value;
 }
 
@@ -72,7 +77,7 @@ export function centsToNumber(amount: Cents): number {
 export function parseVatRate(text: string): VatBasisPoints {
   const value = parseScaled(text, 2, 'VAT rate');
   if (value < 0 || value >= 10000)
-    throw new MoneyFormatError(`VAT rate "${text}" is not a percentage below 100`);
+    throw new MoneyFormatError(`VAT rate ${quoted(text)} is not a percentage below 100`);
   return value as VatBasisPoints;
 }
 
@@ -125,4 +130,34 @@ export interface VatSplit {
 export function splitGross(gross: Cents, rate: VatBasisPoints): VatSplit {
   const vat = Number(divideRounded(BigInt(gross) * BigInt(rate), BigInt(10000 + rate)));
   return { gross, vat: cents(vat), net: cents(gross - vat) };
+}
+
+export interface RoundedCents {
+  cents: Cents;
+  /** The text had digits below a cent that were not zero: the amount is not what was sent. */
+  rounded: boolean;
+  /** The decimal text as it arrived. */
+  text: string;
+}
+
+/** Decimal text of any precision to cents, half away from zero, saying whether rounding changed it. */
+export function roundCents(text: string): RoundedCents {
+  const m = DECIMAL.exec(text.trim());
+  if (!m) throw new MoneyFormatError(`amount ${quoted(text)} is not a decimal number with a dot`);
+  const [, sign, whole, frac = ''] = m;
+  const rest = frac.slice(2);
+  const up = rest.length > 0 && rest.charCodeAt(0) >= 53; // '5'…'9': half or more of a cent
+  const base = parseScaled(`${whole}.${frac.slice(0, 2) || '0'}`, 2, 'amount');
+  const value = base + (up ? 1 : 0);
+  if (!Number.isSafeInteger(value)) throw new MoneyFormatError(`amount ${quoted(text)} is too large`);
+  return {
+    cents: (sign === '-' && value !== 0 ? -value : value) as Cents,
+    rounded: !/^0*$/.test(rest),
+    text,
+  };
+}
+
+/** A JSON number's exact decimal text, or decimal text as given: how either may arrive. */
+export function decimalText(value: number | string, what: string): string {
+  return typeof value === 'number' ? numberText(value, what) : value;
 }

@@ -10,7 +10,9 @@ import {
   mcfVersionIdSchema,
   mcfWebhookUuidSchema,
 } from '../domain/ids.ts';
-import { jsonMoneySchema, jsonVatRateSchema } from '../domain/money-schemas.ts';
+import { jsonMoneySchema, jsonRoundedMoneySchema, jsonVatRateSchema } from '../domain/money-schemas.ts';
+import type { Cents, RoundedCents } from '../domain/money.ts';
+import { parseStoreTimestamp } from './timestamps.ts';
 
 /*
  * Response shapes of MyCashflow API v1 as `mycashflow-api.md` §10–§17 and §23 describe them. Objects are
@@ -19,7 +21,56 @@ import { jsonMoneySchema, jsonVatRateSchema } from '../domain/money-schemas.ts';
  */
 
 const text = z.string().nullish();
-const timestamp = z.string();
+
+/** Any form the API may write (offset, `Z`, or the store's time without one), read as a UTC ISO instant. */
+const timestamp = z.string().transform((value, ctx): string => {
+  const at = parseStoreTimestamp(value);
+  if (at) return at.toISOString();
+  ctx.addIssue(`${JSON.stringify(value.slice(0, 40))} is not an ISO-8601 date-time`);
+  return z.NEVER;
+});
+
+/** A whole number, also as decimal text ("3"), as public clients show quantities may come. */
+const count = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^\s*-?\d+\s*$/)
+    .transform(Number),
+]);
+
+/**
+ * A purchase price may carry more than two decimals (4.1234): it is read rounded to the cent, and the
+ * text as sent is kept beside it when the rounding changed the value, so the import can report it.
+ */
+function withRoundedPurchasePrice<T extends { purchase_price?: RoundedCents | null | undefined }>(
+  item: T,
+): Omit<T, 'purchase_price'> & { purchase_price?: Cents | null; purchase_price_rounded_from?: string } {
+  const { purchase_price: price, ...rest } = item;
+  if (price === null || price === undefined) return { ...rest, purchase_price: price };
+  return {
+    ...rest,
+    purchase_price: price.cents,
+    ...(price.rounded ? { purchase_price_rounded_from: price.text } : {}),
+  };
+}
+
+/** A measure such as a weight in kg (not money: a float is its nature), also as decimal text. */
+const measure = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\s*-?\d+(?:\.\d+)?\s*$/)
+    .transform(Number),
+]);
+
+/** An empty to-one expand may come as `[]` (public clients show it for `brand`): read as null. */
+function toOne<T extends z.ZodType>(schema: T) {
+  return z.preprocess(
+    (value) => (Array.isArray(value) && value.length === 0 ? null : value),
+    schema.nullish(),
+  );
+}
 
 export const metaSchema = z.object({
   page: z.number().int(),
@@ -44,9 +95,9 @@ export const stockItemSchema = z.object({
   product_id: mcfProductIdSchema.nullish(),
   variation_id: mcfVariationIdSchema.nullish(),
   code: text,
-  quantity: z.number().int(),
-  reserved: z.number().int(),
-  balance: z.number().int(),
+  quantity: count,
+  reserved: count,
+  balance: count,
   enabled: z.boolean().optional(),
   updated_at: timestamp.optional(),
 });
@@ -55,36 +106,40 @@ export type McfStockItem = z.infer<typeof stockItemSchema>;
 export const visibilitySchema = z.object({ version_id: mcfVersionIdSchema, is_visible: z.boolean() });
 export type McfVisibility = z.infer<typeof visibilitySchema>;
 
-export const variationSchema = z.object({
-  id: mcfVariationIdSchema,
-  product_id: mcfProductIdSchema,
-  product_code: text,
-  name: text,
-  price: jsonMoneySchema.nullish(),
-  purchase_price: jsonMoneySchema.nullish(),
-  weight: z.number().nullish(),
-  stock_item: stockItemSchema.nullish(),
-  updated_at: timestamp.optional(),
-});
+export const variationSchema = z
+  .object({
+    id: mcfVariationIdSchema,
+    product_id: mcfProductIdSchema,
+    product_code: text,
+    name: text,
+    price: jsonMoneySchema.nullish(),
+    purchase_price: jsonRoundedMoneySchema.nullish(),
+    weight: measure.nullish(),
+    stock_item: toOne(stockItemSchema),
+    updated_at: timestamp.optional(),
+  })
+  .transform(withRoundedPurchasePrice);
 export type McfVariation = z.infer<typeof variationSchema>;
 
-export const productSchema = z.object({
-  id: mcfProductIdSchema,
-  product_code: text,
-  name: z.string(),
-  description: text,
-  information: text,
-  price: jsonMoneySchema.nullish(),
-  purchase_price: jsonMoneySchema.nullish(),
-  vat_rate: jsonVatRateSchema.nullish(),
-  weight: z.number().nullish(),
-  parcel_type: text,
-  created_at: timestamp.optional(),
-  updated_at: timestamp.optional(),
-  visibilities: z.array(visibilitySchema).optional(),
-  stock_item: stockItemSchema.nullish(),
-  variations: z.array(variationSchema).optional(),
-});
+export const productSchema = z
+  .object({
+    id: mcfProductIdSchema,
+    product_code: text,
+    name: z.string(),
+    description: text,
+    information: text,
+    price: jsonMoneySchema.nullish(),
+    purchase_price: jsonRoundedMoneySchema.nullish(),
+    vat_rate: jsonVatRateSchema.nullish(),
+    weight: measure.nullish(),
+    parcel_type: text,
+    created_at: timestamp.optional(),
+    updated_at: timestamp.optional(),
+    visibilities: z.array(visibilitySchema).optional(),
+    stock_item: toOne(stockItemSchema),
+    variations: z.array(variationSchema).optional(),
+  })
+  .transform(withRoundedPurchasePrice);
 export type McfProduct = z.infer<typeof productSchema>;
 
 export const stockChangeSchema = z.object({
@@ -93,8 +148,8 @@ export const stockChangeSchema = z.object({
   source_type: text,
   source_id: z.number().int().nullish(),
   stock_item_id: mcfStockItemIdSchema,
-  quantity: z.number().int(),
-  quantity_change: z.number().int(),
+  quantity: count,
+  quantity_change: count,
 });
 export type McfStockChange = z.infer<typeof stockChangeSchema>;
 
@@ -119,7 +174,7 @@ export const orderLineSchema = z.object({
   product_code: text,
   product_name: z.string(),
   model_name: text,
-  quantity: z.number().int(),
+  quantity: count,
   unit_price: jsonMoneySchema,
   vat_rate: jsonVatRateSchema,
 });
@@ -160,7 +215,7 @@ export const orderSchema = z.object({
   payment_method_id: mcfPaymentMethodIdSchema.nullish(),
   shipping_method_id: mcfShippingMethodIdSchema.nullish(),
   customer_information: customerInformationSchema,
-  shipping_address: shippingAddressSchema.nullish(),
+  shipping_address: toOne(shippingAddressSchema),
   different_shipping_address: z.boolean().nullish(),
   subtotal: jsonMoneySchema,
   shipping_costs: jsonMoneySchema.nullish(),

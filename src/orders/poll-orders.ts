@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { pollBounds, receiveOrder, savePollCursor } from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
+import { formatStoreTimestamp } from '../mycashflow/timestamps.ts';
 
 /** What the mapping needs from an order; the same expands the webhook subscription asks for. */
 export const ORDER_EXPANDS = ['products', 'tax_summary', 'payments'];
@@ -37,7 +38,7 @@ export async function pollOrders(
   const seenAgain: number[] = [];
   for await (const page of mcf.orderPages({
     expand: ORDER_EXPANDS,
-    query: { 'created_at-from': from.toISOString(), sort: 'id-asc' },
+    query: { 'created_at-from': formatStoreTimestamp(from), sort: 'id-asc' },
   })) {
     for (const [i, order] of page.items.entries()) {
       if (notBefore && new Date(order.created_at) < notBefore) continue;

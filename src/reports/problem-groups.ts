@@ -329,6 +329,12 @@ const FINDINGS: Record<
     fix: "NetBaron's balance for the product itself is not written. Keep the stock on the variations' codes in NetBaron too.",
     warning: true,
   },
+  'rounded-purchase-price': {
+    title: (n) =>
+      `${plural(n, 'store purchase price has', 'store purchase prices have')} more than two decimals`,
+    fix: 'The import compared them rounded to the cent. Nothing to do unless the rounded price is wrong.',
+    warning: true,
+  },
 };
 
 const WRITE_WORDS: Record<string, [string, string]> = {

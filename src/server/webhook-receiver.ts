@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
+import { parseStoreTimestamp } from '../mycashflow/timestamps.ts';
 import type { Logger } from '../observability/logger.ts';
 import { clientAddress } from './http/client-address.ts';
 import { jsonDepthWithin } from './http/json-depth.ts';
@@ -176,7 +177,8 @@ export function createWebhookReceiver(options: ReceiverOptions) {
       connectionId: connection.connectionId,
       orderId,
       order: parsed.data,
-      createdAt: parsed.data.created_at,
+      // Without an offset the time is the store's (Helsinki), not the database session's zone.
+      createdAt: parsed.data.created_at && parseStoreTimestamp(parsed.data.created_at)?.toISOString(),
     });
     answer(res, 200, { ok: true, orderId, duplicate: !isNew });
   };

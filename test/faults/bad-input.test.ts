@@ -843,18 +843,25 @@ const mcfCorruption: fc.Arbitrary<McfCorruption> = fc.oneof(
   }),
   fc.record({
     kind: fc.constant('field' as const),
-    field: fc.constantFrom('price', 'purchase_price'),
-    value: fc.constantFrom('12.50', 12.345, 1e21, 0.1 + 0.2, 2 ** 64, 1e-7, true, {}, 'x'.repeat(HUGE)),
+    field: fc.constant('price'),
+    // Decimal text such as "12.50" is read (public clients show it); a comma decimal is not.
+    value: fc.constantFrom('12,50', 12.345, 1e21, 0.1 + 0.2, 2 ** 64, 1e-7, true, {}, 'x'.repeat(HUGE)),
+  }),
+  fc.record({
+    kind: fc.constant('field' as const),
+    field: fc.constant('purchase_price'),
+    // More than two decimals is read rounded (and reported by the planner), so not damage here.
+    value: fc.constantFrom('12,50', 1e21, 2 ** 64, 1e-7, true, {}, 'x'.repeat(HUGE)),
   }),
   fc.record({
     kind: fc.constant('field' as const),
     field: fc.constant('vat_rate'),
-    value: fc.constantFrom(100, -1, '24', 1000, 25.555),
+    value: fc.constantFrom(100, -1, '24 %', 1000, 25.555),
   }),
   fc.record({
     kind: fc.constant('field' as const),
     field: fc.constant('weight'),
-    value: fc.constantFrom({}, true, [1], '1.5'),
+    value: fc.constantFrom({}, true, [1], '1,5'),
   }),
   fc.record({
     kind: fc.constant('field' as const),

@@ -79,6 +79,13 @@ describe('MyCashflow simulator: state document', () => {
   it('fills every default for an empty document', async () => {
     expect(await getState()).toEqual({
       store: { name: 'Demo Store', plan: 'advanced' },
+      quirks: {
+        emptyRelationsAsArray: false,
+        numbersAsStrings: false,
+        longPurchasePrices: false,
+        timestampsZulu: false,
+        timestampsWithoutOffset: false,
+      },
       api_users: [{ id: 1, email: 'api@example.com', api_key: 'demo-key' }],
       versions: [
         {

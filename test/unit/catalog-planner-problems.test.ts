@@ -412,3 +412,23 @@ describe('purity and determinism', () => {
     expect(planImport(backward).counts).toEqual(planImport(forward).counts);
   });
 });
+
+describe('a store purchase price read rounded', () => {
+  it('is reported once per product or variation, and the plan goes on', () => {
+    const plan = planOf({
+      netbaron: [nbProduct('A-1', { purchasePrice: eur('4.12') }), nbProduct('B-1-S')],
+      store: [
+        storeProduct(1, 'A-1', { purchasePrice: eur('4.12'), purchasePriceRoundedFrom: '4.1234' }),
+        storeProduct(2, 'B-1', {
+          stockQuantity: null,
+          variations: [storeVariation(21, 2, 'B-1-S', { purchasePriceRoundedFrom: '3.999' })],
+        }),
+      ],
+    });
+    expect(problemKindsAndCodes(plan).filter(([kind]) => kind === 'rounded-purchase-price')).toEqual([
+      ['rounded-purchase-price', 'A-1'],
+      ['rounded-purchase-price', 'B-1-S'],
+    ]);
+    expect(plan.problems.find((p) => p.code === 'A-1')?.reason).toContain('4.1234');
+  });
+});

@@ -24,6 +24,7 @@ const KIND_LABELS: Record<ProblemKind, string> = {
   'variation-missing-in-store': 'Variation missing in the store',
   'selected-product-not-found': 'Selected product not in the store',
   'stock-on-variations': 'Stock kept on variations',
+  'rounded-purchase-price': 'Purchase price rounded',
   'write-failed': 'Could not be written',
 };
 
