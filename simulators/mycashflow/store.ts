@@ -1,5 +1,6 @@
 import { conflict } from './api-error.ts';
 import { IdTable } from './id-table.ts';
+import { DEFAULT_STOCK_SETTINGS } from './model.ts';
 import type {
   ApiUserRec,
   CodeOwner,
@@ -140,6 +141,7 @@ export class McfStore {
       quantity: 0,
       reserved: 0,
       enabled: true,
+      ...DEFAULT_STOCK_SETTINGS,
       createdAt: at,
       updatedAt: at,
     };

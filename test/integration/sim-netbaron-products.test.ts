@@ -281,6 +281,23 @@ describe('NetBaron simulator: paging', () => {
     const codes = (await list(sim, '')).products.map((p) => p.ProductCode);
     expect(codes).toEqual(['10', '9', 'A', 'B', 'a', 'a-1', 'b', 'Ä']);
   });
+
+  it("holds and lists the same code twice, as a real register can, in the state document's order", async () => {
+    const sim = await start({
+      products: [
+        { ProductCode: 'TWICE', Name: 'Ensimmäinen', SalesPriceVatIncluded: 10, Marketplaces: ['3'] },
+        { ProductCode: 'ALONE', Marketplaces: ['3'] },
+        { ProductCode: 'TWICE', Name: 'Toinen', SalesPriceVatIncluded: 12, Marketplaces: ['3'] },
+      ],
+    });
+    const listed = (await list(sim, '?Marketplace=3&GetPrices=true')).products;
+    expect(listed.map((p) => [p.ProductCode, p.Name])).toEqual([
+      ['ALONE', ''],
+      ['TWICE', 'Ensimmäinen'],
+      ['TWICE', 'Toinen'],
+    ]);
+    expect(sim.system.products().filter((p) => p.ProductCode === 'TWICE')).toHaveLength(2);
+  });
 });
 
 describe('NetBaron simulator: marketplaces', () => {
