@@ -10,19 +10,10 @@ import { collect } from '../../src/util/collect.ts';
 import type { LoggedRequest } from '../../simulators/kit/request-log.ts';
 import { exampleOrder } from '../helpers/orders.ts';
 import { smallScenario } from '../helpers/scenarios.ts';
-import {
-  clearRequests,
-  MCF_USER,
-  mcfClient,
-  NB_ORDERS_PASSWORD,
-  NB_ORG,
-  NB_PRODUCTS_PASSWORD,
-  nbClient,
-  simControl,
-  useSimulators,
-} from '../helpers/sims.ts';
+import { clearRequests, mcfClient, nbClient, simControl, useSimulators } from '../helpers/sims.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
-import { CUSTOMER, placeOrder } from '../helpers/worker-process.ts';
+import { connectionFileFor } from '../helpers/service.ts';
+import { CUSTOMER, placeOrder, STORE_CONTACT } from '../helpers/worker-process.ts';
 
 /*
  * How flags, decimals and text go onto NetBaron's wire (issue 13, items 4, 5 and 8), over real HTTP:
@@ -40,29 +31,11 @@ const loggedQueries = async (path: string): Promise<string[]> =>
 
 function connection(netbaron: Record<string, unknown> = {}): ConnectionFile {
   counter += 1;
+  const base = connectionFileFor(sims, `wire-${counter}`, 'Wire format test');
   return parseConnection({
-    id: `wire-${counter}`,
-    name: 'Wire format test',
-    mycashflow: { baseUrl: `${sims.mycashflow.url}/api/v1`, user: MCF_USER.email, apiKey: MCF_USER.api_key },
-    netbaron: {
-      baseUrl: sims.netbaron.url,
-      organisation: NB_ORG,
-      productApiPassword: NB_PRODUCTS_PASSWORD,
-      orderApiPassword: NB_ORDERS_PASSWORD,
-      marketplace: '3',
-      ...netbaron,
-    },
-    orderExport: {
-      storeContact: {
-        company: 'Testikauppa Oy',
-        business_id: '1234567-8',
-        street_address: 'Kauppakatu 1',
-        postal_code: '33100',
-        city: 'Tampere',
-        country: 'FI',
-        email: 'kauppa@testi.example',
-      },
-    },
+    ...base,
+    netbaron: { ...base.netbaron, ...netbaron },
+    orderExport: { ...base.orderExport, storeContact: STORE_CONTACT },
   });
 }
 
