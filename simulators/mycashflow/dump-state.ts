@@ -1,6 +1,6 @@
 import { centsToNumber } from '../../src/domain/money.ts';
 import type { StockItemRec } from './model.ts';
-import { productFields, renderOrder, renderStockChange, renderWebhook } from './render.ts';
+import { productFields, renderOrder, renderStockChange, renderWebhook, stockSettingsJson } from './render.ts';
 import type { McfStateDocument } from './state-schema.ts';
 import type { McfStore } from './store.ts';
 import { formatInstant } from './timestamps.ts';
@@ -21,6 +21,7 @@ function stockItemDoc(item: StockItemRec | undefined): Record<string, unknown> {
     quantity: item.quantity,
     reserved: item.reserved,
     enabled: item.enabled,
+    ...stockSettingsJson(item),
     created_at: formatInstant(item.createdAt),
     updated_at: formatInstant(item.updatedAt),
   };
@@ -45,12 +46,14 @@ export function dumpState(store: McfStore): McfStateDocument {
     payment_methods: store.paymentMethods.list().map((m) => ({
       id: m.id,
       name: m.name,
+      ...m.details,
       created_at: formatInstant(m.createdAt),
       updated_at: formatInstant(m.updatedAt),
     })),
     shipping_methods: store.shippingMethods.list().map((m) => ({
       id: m.id,
       name: m.name,
+      ...m.details,
       created_at: formatInstant(m.createdAt),
       updated_at: formatInstant(m.updatedAt),
     })),

@@ -31,7 +31,8 @@ export interface ListSpec<T extends { id: number }> {
 
 export interface ListRequest {
   query: URLSearchParams;
-  /** Used to build `meta.next` as a full URL: `http://<host><path>?…&page=n`. */
+  /** Used to build `meta.next` as a full URL: `<scheme>://<host><path>?…&page=n`. */
+  scheme: string;
   host: string | undefined;
   path: string;
 }
@@ -42,16 +43,12 @@ export interface ListPage<T> {
   expand: ReadonlySet<string>;
 }
 
-function positiveInt(name: string, raw: string | null, fallback: number, max?: number): number {
+function positiveInt(name: string, raw: string | null, fallback: number): number {
   if (raw === null) return fallback;
   const text = raw.trim();
   const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1 || (max !== undefined && value > max)) {
-    throw badRequest(
-      max === undefined
-        ? `${name} must be a positive integer, got ${JSON.stringify(raw)}`
-        : `${name} must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`,
-    );
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw badRequest(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -88,7 +85,11 @@ export function listPage<T extends { id: number }>(
 ): ListPage<T> {
   const { query } = req;
   const page = positiveInt('page', query.get('page'), 1);
-  const pageSize = positiveInt('page_size', query.get('page_size'), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  // Capped, not refused (§24: a production connector asks for 10000); meta.page_size shows the cap.
+  const pageSize = Math.min(
+    positiveInt('page_size', query.get('page_size'), DEFAULT_PAGE_SIZE),
+    MAX_PAGE_SIZE,
+  );
   const expand = parseExpand(query.get('expand'), spec.expands, spec.resource);
 
   const sortRaw = query.get('sort') ?? `${spec.defaultSort ?? 'id'}-asc`;
@@ -200,5 +201,5 @@ export function listPage<T extends { id: number }>(
 function nextUrl(req: ListRequest, page: number): string {
   const params = new URLSearchParams(req.query);
   params.set('page', String(page));
-  return `http://${req.host ?? 'localhost'}${req.path}?${params.toString()}`;
+  return `${req.scheme}://${req.host ?? 'localhost'}${req.path}?${params.toString()}`;
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { centsFromNumber, vatRateFromNumber } from '../../src/domain/money.ts';
 import { describeIssues, PRODUCT_EXTRA_KEYS } from './fields.ts';
-import type { ContactRec, ProductExtras, ProductRec, StockItemRec, VersionRec } from './model.ts';
+import type { IdTable } from './id-table.ts';
+import type { ContactRec, MethodRec, ProductExtras, ProductRec, StockItemRec, VersionRec } from './model.ts';
 import { intakeOrder } from './order-intake.ts';
-import { type McfStateParsed, mcfStateSchema } from './state-schema.ts';
+import { type McfStateParsed, mcfStateSchema, stockItemSchema } from './state-schema.ts';
 import { McfStore, type SequenceName } from './store.ts';
 import { parseTimestamp, truncateToSecond } from './timestamps.ts';
 
@@ -57,14 +58,22 @@ export function loadState(doc: unknown, nowMs: number): McfStore {
   store.quirks = { ...state.quirks };
 
   loadVersions(store, state);
-  for (const [list, table, path] of [
+  const methodLists: Array<
+    [
+      ReadonlyArray<McfStateParsed['payment_methods' | 'shipping_methods'][number]>,
+      IdTable<MethodRec>,
+      string,
+    ]
+  > = [
     [state.payment_methods, store.paymentMethods, 'payment_methods'],
     [state.shipping_methods, store.shippingMethods, 'shipping_methods'],
-  ] as const) {
+  ];
+  for (const [list, table, path] of methodLists) {
     const ids = assignIds(withPaths(list, path));
     list.forEach((m, i) => {
-      const createdAt = time(m.created_at, now);
-      table.add({ id: ids[i]!, name: m.name, createdAt, updatedAt: time(m.updated_at, createdAt) });
+      const { id: _id, name, created_at, updated_at, ...details } = m;
+      const createdAt = time(created_at, now);
+      table.add({ id: ids[i]!, name, details, createdAt, updatedAt: time(updated_at, createdAt) });
     });
   }
 
@@ -148,6 +157,12 @@ function loadCatalog(store: McfStore, state: McfStateParsed, time: TimeReader, n
       quantity: given.quantity,
       reserved: given.reserved,
       enabled: given.enabled,
+      barcode: given.barcode,
+      location: given.location,
+      balanceAlert: given.balance_alert,
+      balanceLimit: given.balance_limit,
+      backorderEnabled: given.backorder_enabled,
+      backorderEstimate: given.backorder_estimate,
       createdAt,
       updatedAt: time(given.updated_at, createdAt),
     };
@@ -201,7 +216,7 @@ function loadCatalog(store: McfStore, state: McfStateParsed, time: TimeReader, n
     };
     if (p.variations.length === 0) {
       product.stockItemId = stockItem(
-        p.stock_item ?? { quantity: 0, reserved: 0, enabled: true },
+        p.stock_item ?? stockItemSchema.parse({}),
         { productId: id, variationId: null },
         createdAt,
       ).id;

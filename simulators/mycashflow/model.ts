@@ -35,11 +35,32 @@ export interface VersionRec {
 export interface MethodRec {
   id: number;
   name: string;
+  /** The documented fields besides these (§14, §15), in the API's names, as the state document gave them. */
+  details: Record<string, unknown>;
   createdAt: Millis;
   updatedAt: Millis;
 }
 
-export interface StockItemRec {
+/** The stock item's settings of §12.2 that the simulator keeps and serves but never acts on. */
+export interface StockSettings {
+  barcode: string | null;
+  location: string | null;
+  balanceAlert: boolean;
+  balanceLimit: number;
+  backorderEnabled: boolean;
+  backorderEstimate: string | null;
+}
+
+export const DEFAULT_STOCK_SETTINGS: StockSettings = {
+  barcode: null,
+  location: null,
+  balanceAlert: false,
+  balanceLimit: 0,
+  backorderEnabled: false,
+  backorderEstimate: null,
+};
+
+export interface StockItemRec extends StockSettings {
   id: number;
   productId: number;
   variationId: number | null;

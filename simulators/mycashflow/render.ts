@@ -6,6 +6,7 @@ import type {
   ProductRec,
   StockChangeRec,
   StockItemRec,
+  StockSettings,
   TaxRow,
   TaxSummary,
   VariationRec,
@@ -33,6 +34,19 @@ export function renderStockItem(store: McfStore, item: StockItemRec): Record<str
     reserved: item.reserved,
     balance: item.quantity - item.reserved,
     enabled: item.enabled,
+    ...stockSettingsJson(item),
+  };
+}
+
+/** §12.2's settings fields, shared by the API's answer and the state document. */
+export function stockSettingsJson(item: StockSettings): Record<string, unknown> {
+  return {
+    barcode: item.barcode,
+    location: item.location,
+    balance_alert: item.balanceAlert,
+    balance_limit: item.balanceLimit,
+    backorder_enabled: item.backorderEnabled,
+    backorder_estimate: item.backorderEstimate,
   };
 }
 
@@ -211,6 +225,8 @@ export function renderMethod(m: MethodRec): Record<string, unknown> {
     created_at: formatInstant(m.createdAt),
     updated_at: formatInstant(m.updatedAt),
     name: m.name,
+    ...m.details,
+    sort: m.details.sort ?? m.id,
   };
 }
 

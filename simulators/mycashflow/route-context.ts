@@ -43,17 +43,20 @@ export function jsonBody(ctx: RouteContext): Record<string, unknown> {
 
 /**
  * Validates a request body, naming read-only fields as such (the generic "unknown field" message would
- * hide why `reserved` or `id` cannot be written).
+ * hide why `reserved` or `id` cannot be written). With `readOnly: 'ignore'` they are dropped instead:
+ * public clients send a whole stock item or variation back, read-only fields included (reference §24).
  */
 export function parseBody<S extends z.ZodType>(
   ctx: RouteContext,
   schema: S,
   readOnly: readonly string[],
+  onReadOnly: 'refuse' | 'ignore' = 'refuse',
 ): z.output<S> {
   const body = jsonBody(ctx);
   const locked = readOnly.filter((key) => key in body);
-  if (locked.length > 0)
+  if (locked.length > 0 && onReadOnly === 'refuse')
     throw badRequest(`${locked.join(', ')} ${locked.length > 1 ? 'are' : 'is'} read-only`);
+  for (const key of locked) delete body[key];
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw badRequest(describeIssues(parsed.error));
   return parsed.data;

@@ -70,10 +70,24 @@ function authenticate(req: SimRequest, users: readonly ApiUserRec[]): ApiUserRec
   return user;
 }
 
-function acceptsJson(req: SimRequest): boolean {
-  const accept = req.headers.accept;
-  if (!accept) return false;
-  return accept.split(',').some((part) => part.split(';')[0]!.trim().toLowerCase() === 'application/json');
+// Content negotiation as HTTP defines it (RFC 9110 §12.5.1): application/json, application/* and */*
+// all admit JSON unless their q-value is 0. A public data-pipeline connector sends "Accept: */*" and
+// works against the real API (reference §24), so only a header that rules JSON out earns a 406.
+export function acceptsJson(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (range !== 'application/json' && range !== 'application/*' && range !== '*/*') return false;
+    const q = params.find((p) => /^q\s*=/.test(p));
+    return q === undefined || Number(q.slice(q.indexOf('=') + 1).trim()) > 0;
+  });
+}
+
+/** The scheme the caller used: a proxy's `X-Forwarded-Proto` (first hop) or plain HTTP, which the simulator serves. */
+function requestScheme(req: SimRequest): string {
+  const forwarded = req.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https' || first === 'http' ? first : 'http';
 }
 
 export interface RouterDeps {
@@ -82,9 +96,9 @@ export interface RouterDeps {
 }
 
 /**
- * The API's front door, in the order a request meets the checks: the store's plan (before auth, as the
- * API extension is simply not there on Free), credentials, Accept, the trailing-slash rule, the route
- * and its method. Every refusal uses the error body of §23.2.
+ * The API's front door, in the order a request meets the checks: credentials, the store's plan (after
+ * authentication, so that an unknown caller cannot learn which plan a store is on), Accept, the
+ * trailing-slash rule, the route and its method. Every refusal uses the error body of §23.2.
  */
 export function routeRequest(req: SimRequest, deps: RouterDeps): SimResponse {
   try {
@@ -101,14 +115,14 @@ function dispatch(req: SimRequest, deps: RouterDeps): SimResponse {
   if (path !== API_BASE && !path.startsWith(`${API_BASE}/`)) {
     throw new ApiError(404, `no such path; the API lives under ${API_BASE}`);
   }
+  const user = authenticate(req, store.apiUsers);
   if (!PAID_PLANS.has(store.info.plan)) {
     throw new ApiError(
       403,
       `the MyCashflow API needs a paid plan (Advanced, Pro or Enterprise); this store is on the ${store.info.plan} plan`,
     );
   }
-  const user = authenticate(req, store.apiUsers);
-  if (!acceptsJson(req))
+  if (!acceptsJson(req.headers.accept))
     throw new ApiError(406, 'the request must accept application/json (send Accept: application/json)');
   if (path.endsWith('/'))
     throw new ApiError(404, 'a trailing slash is not allowed in API paths; remove the final "/"');
@@ -134,7 +148,7 @@ function dispatch(req: SimRequest, deps: RouterDeps): SimResponse {
     user,
     params: found.params,
     query: req.query,
-    list: { query: req.query, host: req.headers.host, path },
+    list: { query: req.query, scheme: requestScheme(req), host: req.headers.host, path },
     rawBody: req.body,
     now: deps.now,
   };

@@ -40,18 +40,45 @@ const versionSchema = z.strictObject({
   contact: contactSchema.prefault({}),
 });
 
-const methodSchema = z.strictObject({
+const methodBase = {
   id: idField.optional(),
   name: z.string().min(1),
+  description: z.string().default(''),
+  product_code: nullDefault,
+  /** The admin's list order; the id when not given. */
+  sort: z.number().int().optional(),
   created_at: timestampField.optional(),
   updated_at: timestampField.optional(),
+};
+
+/** §14's field list; the simulator serves these as given and never acts on them. */
+const paymentMethodSchema = z.strictObject({
+  ...methodBase,
+  username: nullDefault,
+  provider: nullDefault,
 });
 
-const stockItemSchema = z.strictObject({
+/** §15's field list, served as given. */
+const shippingMethodSchema = z.strictObject({
+  ...methodBase,
+  type: nullDefault,
+  service_provider: nullDefault,
+  service_code: nullDefault,
+  tracking_info: nullDefault,
+  free_shipping_threshold: moneyField.nullable().default(null),
+});
+
+export const stockItemSchema = z.strictObject({
   id: idField.optional(),
   quantity: z.number().int().default(0),
   reserved: z.number().int().min(0).default(0),
   enabled: z.boolean().default(true),
+  barcode: nullDefault,
+  location: nullDefault,
+  balance_alert: z.boolean().default(false),
+  balance_limit: z.number().int().default(0),
+  backorder_enabled: z.boolean().default(false),
+  backorder_estimate: nullDefault,
   created_at: timestampField.optional(),
   updated_at: timestampField.optional(),
 });
@@ -223,8 +250,8 @@ export const mcfStateSchema = z.strictObject({
     .array(z.strictObject({ id: idField.optional(), email: z.string().min(1), api_key: z.string().min(1) }))
     .optional(),
   versions: z.array(versionSchema).optional(),
-  payment_methods: z.array(methodSchema).default([]),
-  shipping_methods: z.array(methodSchema).default([]),
+  payment_methods: z.array(paymentMethodSchema).default([]),
+  shipping_methods: z.array(shippingMethodSchema).default([]),
   products: z.array(productSchema).default([]),
   orders: z.array(orderSchema).default([]),
   webhooks: z.array(webhookSchema).default([]),

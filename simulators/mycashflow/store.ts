@@ -1,6 +1,7 @@
 import { NO_QUIRKS, type Quirks } from './quirks.ts';
 import { conflict } from './api-error.ts';
 import { IdTable } from './id-table.ts';
+import { DEFAULT_STOCK_SETTINGS } from './model.ts';
 import type {
   ApiUserRec,
   CodeOwner,
@@ -142,6 +143,7 @@ export class McfStore {
       quantity: 0,
       reserved: 0,
       enabled: true,
+      ...DEFAULT_STOCK_SETTINGS,
       createdAt: at,
       updatedAt: at,
     };

@@ -9,6 +9,17 @@ import { leaf, node, renderXmlDocument, type XmlNode } from './xml-writer.ts';
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
+/**
+ * Documented listing flags (§5) the connector does not use. Accepted and checked as flags, then ignored:
+ * the simulated register holds no alarm limits, pictures or price lists to add.
+ */
+const UNUSED_FLAGS = [
+  'GetAlarmLimits',
+  'GetPictureDetails',
+  'GetPricelistSalePrices',
+  'GetPricelistPurchasePrices',
+] as const;
+
 const LISTING_PARAMS = [
   'GetPrices',
   'GetQuantity',
@@ -18,6 +29,7 @@ const LISTING_PARAMS = [
   'Page',
   'PageSize',
   'ListMarketplaces',
+  ...UNUSED_FLAGS,
 ] as const;
 
 interface Flags {
@@ -84,6 +96,7 @@ export function getProducts(
     }
     return marketplacesResponse(state);
   }
+  for (const name of UNUSED_FLAGS) params.flag(name);
   const flags: Flags = {
     prices: params.flag('GetPrices'),
     quantity: params.flag('GetQuantity'),

@@ -29,12 +29,15 @@ export class QueryParams {
     return this.values.get(name);
   }
 
-  /** `true` or `false` in lower case (§15.2); omitted means false. */
+  /**
+   * `true` or `false` in any case: the reference writes TRUE/FALSE and once `true` (§4), so a server
+   * that refused either would contradict its own pages. Omitted means false.
+   */
   flag(name: string): boolean {
-    const value = this.values.get(name);
+    const value = this.values.get(name)?.toLowerCase();
     if (value === undefined || value === 'false') return false;
     if (value === 'true') return true;
-    throw validationError(`Parameter ${name} must be true or false, not "${value}".`);
+    throw validationError(`Parameter ${name} must be TRUE or FALSE, not "${this.values.get(name)}".`);
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {

@@ -29,29 +29,33 @@ interface Row {
 
 const fmt = (amount: Cents | number): string => formatCents(amount as Cents);
 
+/**
+ * Finvoice writes a decimal comma (`110,00`) and NetBaron's choice is not documented (§10), so either
+ * separator is read; the model's own documents use a dot.
+ */
+const dotted = (value: string): string => (/^\s*-?\d+,\d+\s*$/.test(value) ? value.replace(',', '.') : value);
+
 function money(value: string, where: string): Cents {
   try {
-    return parseCents(value);
+    return parseCents(dotted(value));
   } catch (err) {
     if (!(err instanceof MoneyFormatError)) throw err;
-    throw validationError(
-      `${where} "${value}" is not an amount: write a dot and at most two decimals, e.g. 24.90.`,
-    );
+    throw validationError(`${where} "${value}" is not an amount: write at most two decimals, e.g. 24.90.`);
   }
 }
 
 function vatRate(value: string, where: string): VatBasisPoints {
   try {
-    return parseVatRate(value);
+    return parseVatRate(dotted(value));
   } catch (err) {
     if (!(err instanceof MoneyFormatError)) throw err;
-    throw validationError(`${where} "${value}" is not a VAT percentage: write a dot, e.g. 25.5.`);
+    throw validationError(`${where} "${value}" is not a VAT percentage, such as 25.5.`);
   }
 }
 
 /** Whole pieces only: fractions would leave the row's VAT-included amount between two cents. */
 function quantity(value: string, where: string): number {
-  const m = /^\s*(\d+)(?:\.0+)?\s*$/.exec(value);
+  const m = /^\s*(\d+)(?:[.,]0+)?\s*$/.exec(value);
   const n = m ? Number(m[1]) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) {
     throw validationError(`${where} "${value}" must be a whole number of at least 1.`);

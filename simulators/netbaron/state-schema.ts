@@ -186,15 +186,9 @@ export function makeNbStateSchema(now: () => Date = () => new Date()) {
           issue(['marketplaces', i, 'Id'], `marketplace Id "${m.Id}" is listed twice`);
         marketplaceIds.add(m.Id);
       });
-      const seen = new Map<string, number>();
+      // The same ProductCode twice is allowed: a real register can hold it (MyCashflow's NetBaron
+      // extension warns about exactly that), and the connector must meet it here to be tested against it.
       doc.products.forEach((p, i) => {
-        const first = seen.get(p.ProductCode);
-        if (first !== undefined) {
-          issue(
-            ['products', i, 'ProductCode'],
-            `product code "${p.ProductCode}" is already used by products[${first}]`,
-          );
-        } else seen.set(p.ProductCode, i);
         p.Marketplaces.forEach((id, k) => {
           if (!marketplaceIds.has(id))
             issue(['products', i, 'Marketplaces', k], `marketplace "${id}" is not in marketplaces`);
@@ -221,6 +215,7 @@ export function makeNbStateSchema(now: () => Date = () => new Date()) {
       });
     })
     .transform((doc) => {
+      // A stable sort: entries that share a code keep the document's order, in listings too.
       const products = [...doc.products].sort((a, b) => compareCodes(a.ProductCode, b.ProductCode));
       let next = nextSalesOrderNumber(doc.sales_orders);
       const sales_orders = doc.sales_orders.map((o) => {

@@ -3,14 +3,17 @@ import { NON_XML_CHARS } from './xml-writer.ts';
 /**
  * A strict reader for the request bodies of this interface. It is hand-written rather than built on a
  * lenient parser so that it refuses what a schema-validating server would refuse: several roots,
- * undeclared entities, a DOCTYPE, attributes and namespace prefixes (the model uses none, §15.2), and
- * text that is not valid UTF-8.
+ * undeclared entities, a DOCTYPE, namespaces (the model uses none, §15.2), and text that is not valid
+ * UTF-8. Attributes are read and ignored: Finvoice carries some (`AmountCurrencyIdentifier="EUR"`) and a
+ * server built on it would not refuse them.
  */
 export interface XmlElement {
   name: string;
   children: XmlElement[];
   /** Character data directly inside the element, references decoded, CDATA included. */
   text: string;
+  /** Attributes as written (values decoded); nothing in this interface uses them. */
+  attributes?: Record<string, string>;
 }
 
 export class XmlSyntaxError extends Error {
@@ -150,27 +153,57 @@ class Reader {
     return out + raw.slice(from);
   }
 
+  /** One `name="value"` (or single quotes) at the cursor, its value's references decoded. */
+  attribute(element: string, into: Record<string, string>): void {
+    const at = this.i;
+    const name = this.name();
+    if (name === 'xmlns') this.fail(`<${element}> declares a namespace; this interface uses none`, at);
+    if (Object.hasOwn(into, name)) this.fail(`<${element}> has the attribute ${name} twice`, at);
+    this.skipWs();
+    if (this.s[this.i] !== '=') this.fail(`attribute ${name} of <${element}> has no value`);
+    this.i += 1;
+    this.skipWs();
+    const quote = this.s[this.i];
+    if (quote !== '"' && quote !== "'") this.fail(`the value of attribute ${name} must be in quotes`);
+    this.i += 1;
+    const start = this.i;
+    const raw = this.until(quote, `value of attribute ${name}`);
+    if (raw.includes('<')) this.fail(`"<" is not allowed in the value of attribute ${name}`, start);
+    into[name] = this.charData(raw, start);
+  }
+
   /** Reads a start tag at `<`; answers whether the element is empty (`<X/>`). */
-  startTag(): { name: string; selfClosing: boolean } {
+  startTag(): { name: string; selfClosing: boolean; attributes?: Record<string, string> } {
     this.i += 1;
     const name = this.name();
-    this.skipWs();
-    if (this.startsWith('/>')) {
-      this.i += 2;
-      return { name, selfClosing: true };
+    let attributes: Record<string, string> | undefined;
+    for (;;) {
+      const before = this.i;
+      this.skipWs();
+      if (this.startsWith('/>')) {
+        this.i += 2;
+        return { name, selfClosing: true, ...(attributes ? { attributes } : {}) };
+      }
+      if (this.s[this.i] === '>') {
+        this.i += 1;
+        return { name, selfClosing: false, ...(attributes ? { attributes } : {}) };
+      }
+      if (this.i === before || !/[A-Za-z_]/.test(this.s[this.i] ?? '')) {
+        return this.fail(`malformed start tag <${name}`);
+      }
+      attributes ??= Object.create(null) as Record<string, string>;
+      this.attribute(name, attributes);
     }
-    if (this.s[this.i] === '>') {
-      this.i += 1;
-      return { name, selfClosing: false };
-    }
-    if (/[A-Za-z_]/.test(this.s[this.i] ?? ''))
-      this.fail(`<${name}> has attributes; this interface uses none`);
-    return this.fail(`malformed start tag <${name}`);
   }
 
   element(): XmlElement {
     const first = this.startTag();
-    const root: XmlElement = { name: first.name, children: [], text: '' };
+    const root: XmlElement = {
+      name: first.name,
+      children: [],
+      text: '',
+      ...(first.attributes ? { attributes: first.attributes } : {}),
+    };
     if (first.selfClosing) return root;
     const stack: XmlElement[] = [root];
     while (stack.length > 0) {
@@ -199,7 +232,12 @@ class Reader {
         this.fail('unexpected markup declaration');
       } else {
         const tag = this.startTag();
-        const child: XmlElement = { name: tag.name, children: [], text: '' };
+        const child: XmlElement = {
+          name: tag.name,
+          children: [],
+          text: '',
+          ...(tag.attributes ? { attributes: tag.attributes } : {}),
+        };
         current.children.push(child);
         if (!tag.selfClosing) {
           if (stack.length >= MAX_DEPTH) this.fail(`elements are nested deeper than ${MAX_DEPTH} levels`);

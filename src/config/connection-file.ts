@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { scheduleSchema } from '../connections/schedule.ts';
+import { booleanSpellingSchema, decimalSeparatorSchema } from '../netbaron/wire/format.ts';
 import { jsonErrorOffset } from './json-error-position.ts';
 import { remoteAddressSchema } from './remote-address.ts';
 
@@ -107,6 +108,10 @@ export const connectionFileSchema = z
         marketplace: z
           .string()
           .min(1, 'netbaron.marketplace: choose the marketplace whose products are imported'),
+        /** Flags we send: the documented TRUE/FALSE ('upper'), or true/false ('lower') if a server wants it. */
+        booleanSpelling: booleanSpellingSchema.default('upper'),
+        /** The separator of the numbers we send; NetBaron's is not documented (Finvoice uses a comma). */
+        decimalSeparator: decimalSeparatorSchema.default('.'),
       })
       .strict(),
     productImport: productImportSettingsSchema.default(productImportSettingsSchema.parse({})),

@@ -27,7 +27,8 @@ export function netbaronClient(
   settings: Pick<
     StoredSettings['netbaron'],
     'baseUrl' | 'organisation' | 'productsInterface' | 'salesOrderInterface'
-  >,
+  > &
+    Partial<Pick<StoredSettings['netbaron'], 'booleanSpelling' | 'decimalSeparator'>>,
   secrets: Pick<Secrets, 'productApiPassword' | 'orderApiPassword'>,
   logger: Logger,
 ): NetBaronClient {
@@ -41,6 +42,10 @@ export function netbaronClient(
       salesorder: secrets.orderApiPassword
         ? { password: secrets.orderApiPassword, interface: settings.salesOrderInterface }
         : undefined,
+      format: {
+        booleanSpelling: settings.booleanSpelling ?? 'upper',
+        decimalSeparator: settings.decimalSeparator ?? '.',
+      },
     },
     logger.child({ system: 'netbaron' }),
   );

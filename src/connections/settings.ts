@@ -5,6 +5,7 @@ import {
   productImportSettingsSchema,
   type ConnectionFile,
 } from '../config/connection-file.ts';
+import { booleanSpellingSchema, decimalSeparatorSchema } from '../netbaron/wire/format.ts';
 import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from '../notifications/settings.ts';
 import { scheduleSchema } from './schedule.ts';
 
@@ -25,8 +26,17 @@ export const storedSettingsSchema = z.object({
       productsInterface: z.number().int().min(1).default(1),
       salesOrderInterface: z.number().int().min(1).default(1),
       marketplace: z.string().optional(),
+      booleanSpelling: booleanSpellingSchema.default('upper'),
+      decimalSeparator: decimalSeparatorSchema.default('.'),
     })
-    .default({ baseUrl: '', organisation: '', productsInterface: 1, salesOrderInterface: 1 }),
+    .default({
+      baseUrl: '',
+      organisation: '',
+      productsInterface: 1,
+      salesOrderInterface: 1,
+      booleanSpelling: 'upper',
+      decimalSeparator: '.',
+    }),
   productImport: productImportSettingsSchema.default(productImportSettingsSchema.parse({})),
   orderExport: orderExportSettingsSchema.default(orderExportSettingsSchema.parse({})),
   schedule: scheduleSchema.default(scheduleSchema.parse({})),
@@ -76,6 +86,8 @@ export function splitConnectionFile(file: ConnectionFile): {
         productsInterface: file.netbaron.productsInterface,
         salesOrderInterface: file.netbaron.salesOrderInterface,
         marketplace: file.netbaron.marketplace,
+        booleanSpelling: file.netbaron.booleanSpelling,
+        decimalSeparator: file.netbaron.decimalSeparator,
       },
       productImport: file.productImport,
       orderExport: file.orderExport,
@@ -117,6 +129,8 @@ export function assembleConnection(
       productsInterface: settings.netbaron.productsInterface,
       salesOrderInterface: settings.netbaron.salesOrderInterface,
       marketplace: settings.netbaron.marketplace ?? '',
+      booleanSpelling: settings.netbaron.booleanSpelling,
+      decimalSeparator: settings.netbaron.decimalSeparator,
     },
     productImport: settings.productImport,
     orderExport: settings.orderExport,

@@ -194,13 +194,14 @@ export async function settle(db: Db, key: LedgerKey, outcome: Settled): Promise<
 }
 
 /** The exact document about to be sent, kept before the PUT so that an operator can see what left. */
-export async function recordSentDocument(db: Db, key: LedgerKey, xml: string): Promise<void> {
+export async function recordSentDocument(db: Db, key: LedgerKey, xml: string, note?: string): Promise<void> {
   await db
     .updateTable('order_ledger')
     .set({ sent_document: xml })
     .where('connection_id', '=', key.connectionId)
     .where('order_id', '=', String(key.orderId))
     .execute();
+  if (note) await event(db, key, 'text-cleaned', note);
   await event(db, key, 'sending');
 }
 

@@ -26,6 +26,7 @@ import {
   type NbSalesOrderReceipt,
   type NbSalesOrderSummary,
 } from './wire/salesorder.ts';
+import { nbWireFormatSchema } from './wire/format.ts';
 import { shorten } from './wire/xml.ts';
 
 const moduleAccessSchema = z.object({
@@ -46,6 +47,8 @@ export const nbClientOptionsSchema = z.object({
   timeoutMs: z.number().int().positive().default(30_000),
   retry: retryPolicySchema.partial().default({}),
   pageSize: z.number().int().min(1).max(1000).default(1000),
+  /** How flags and decimals are spelled in what is sent (`wire/format.ts`). */
+  format: nbWireFormatSchema.default({ booleanSpelling: 'upper', decimalSeparator: '.' }),
 });
 export type NbClientOptions = z.input<typeof nbClientOptionsSchema>;
 
@@ -172,7 +175,7 @@ export class NetBaronClient {
   }
 
   async listMarketplaces(): Promise<NbMarketplace[]> {
-    const xml = await this.request('products', 'GET', marketplacesQuery());
+    const xml = await this.request('products', 'GET', marketplacesQuery(this.options.format));
     return this.read('ListMarketplaces', () => parseMarketplaces(xml));
   }
 
@@ -183,15 +186,18 @@ export class NetBaronClient {
       this.request(
         'products',
         'GET',
-        productsQuery({
-          marketplace: options.marketplace,
-          prices: options.prices,
-          quantity: options.quantity,
-          packaging: options.packaging,
-          descriptions: options.descriptions,
-          page,
-          pageSize,
-        }),
+        productsQuery(
+          {
+            marketplace: options.marketplace,
+            prices: options.prices,
+            quantity: options.quantity,
+            packaging: options.packaging,
+            descriptions: options.descriptions,
+            page,
+            pageSize,
+          },
+          this.options.format,
+        ),
       );
     let pending: Promise<string> | undefined = fetchPage(1);
     for (let page = 1; pending; page += 1) {
@@ -229,8 +235,18 @@ export class NetBaronClient {
    * order back with `findSalesOrders` and send again only if it is provably absent.
    */
   async putSalesOrder(order: NbSalesOrder): Promise<NbSalesOrderReceipt> {
-    const xml = await this.request('salesorder', 'PUT', new URLSearchParams(), writeSalesOrder(order));
+    const xml = await this.request(
+      'salesorder',
+      'PUT',
+      new URLSearchParams(),
+      this.salesOrderDocument(order),
+    );
     return this.read('PUT salesorder', () => parseSalesOrderResponse(xml));
+  }
+
+  /** The exact document `putSalesOrder` sends for the order, in this connection's wire format. */
+  salesOrderDocument(order: NbSalesOrder): string {
+    return writeSalesOrder(order, this.options.format);
   }
 
   async findSalesOrders(orderIdentifier: string): Promise<NbSalesOrderSummary[]> {
@@ -239,7 +255,7 @@ export class NetBaronClient {
   }
 
   async listPaymentMethods(): Promise<string[]> {
-    const xml = await this.request('salesorder', 'GET', paymentMethodsQuery());
+    const xml = await this.request('salesorder', 'GET', paymentMethodsQuery(this.options.format));
     return this.read('ListPaymentMethods', () => parsePaymentMethods(xml));
   }
 }

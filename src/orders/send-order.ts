@@ -13,7 +13,7 @@ import { isRemoteError, type RemoteError } from '../http/remote-error.ts';
 import { backoffDelay, defaultRetryPolicy } from '../http/retry-policy.ts';
 import { orderSchema } from '../mycashflow/schemas.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
-import { writeSalesOrder, type NbSalesOrder } from '../netbaron/wire/salesorder.ts';
+import { cleanSalesOrder, type NbSalesOrder } from '../netbaron/wire/salesorder.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { mapOrder } from './map-order.ts';
 import { encodeCause, type OrderCause } from './order-cause.ts';
@@ -143,15 +143,23 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
     await settle(ctx.db, key, { state: 'waiting', reason: mapped.reason, cause: 'order-data' });
     return { outcome: 'waiting', reason: mapped.reason };
   }
-  await recordSentDocument(ctx.db, key, writeSalesOrder(mapped.salesOrder));
+  // XML cannot carry some characters (a control character pasted into a name): they are left out, and
+  // the order's history says from which fields, so that nobody wonders why NetBaron's text differs.
+  const { order: salesOrder, removals } = cleanSalesOrder(mapped.salesOrder);
+  const note =
+    removals.length > 0
+      ? `Characters that XML does not allow were removed before sending from: ${removals.join(', ')}.`
+      : undefined;
+  if (note) logger.warn('characters XML does not allow were removed from the order', { removals });
+  await recordSentDocument(ctx.db, key, ctx.nb.salesOrderDocument(salesOrder), note);
 
-  let result = await put(ctx, key, mapped.salesOrder);
+  let result = await put(ctx, key, salesOrder);
   if (!('number' in result) && result.disposition === 'outcome-unknown') {
     logger.warn('order send outcome unknown; reading it back', { reason: result.message });
     const back = await readBack(ctx, key);
     if (back !== 'absent') return back;
     // Provably absent: the one re-send this attempt allows.
-    result = await put(ctx, key, mapped.salesOrder);
+    result = await put(ctx, key, salesOrder);
   }
   if ('number' in result) {
     await settle(ctx.db, key, { state: 'sent', salesOrderNumber: result.number, answer: result.answer });
@@ -181,8 +189,8 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   };
   if (err.kind === 'unknown-payment-method') {
     const names = await ctx.nb.listPaymentMethods().catch(() => undefined);
-    reason = paymentReason(orderId, mapped.salesOrder.paymentMethodText, names);
-    cause = { kind: 'payment-method', name: mapped.salesOrder.paymentMethodText };
+    reason = paymentReason(orderId, salesOrder.paymentMethodText, names);
+    cause = { kind: 'payment-method', name: salesOrder.paymentMethodText };
   }
   await settle(ctx.db, key, { state: 'waiting', reason, cause: encodeCause(cause) });
   return { outcome: 'waiting', reason };

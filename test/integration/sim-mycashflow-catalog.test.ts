@@ -194,7 +194,17 @@ describe('MyCashflow simulator: products, variations and stock', () => {
       purchase_price: 12.34,
       name: 'M (uusi)',
     });
-    expect((await call('PATCH', '/variations/813', { stock_item: {} })).status).toBe(400);
+    // A variation sent back as it was read: the read-only fields are ignored, the rest is written.
+    const echoed = await call('PATCH', '/variations/813', {
+      id: 999,
+      product_id: 1,
+      created_at: '2020-01-01T00:00:00+02:00',
+      stock_item: { quantity: 1000, reserved: 5 },
+      price: 33,
+    });
+    expect(echoed.status).toBe(200);
+    expect(data(echoed)).toMatchObject({ id: 813, product_id: 11, price: 33 });
+    expect((await call('PATCH', '/variations/813', { colour: 'red' })).status).toBe(400);
   });
 
   it('deletes a product with its variations and stock items', async () => {
@@ -269,12 +279,54 @@ describe('MyCashflow simulator: products, variations and stock', () => {
     ]);
   });
 
-  it('refuses stock writes that are not an absolute integer, and the read-only fields', async () => {
-    for (const body of [{ quantity: 1.5 }, { quantity: '4' }, { reserved: 1 }, { balance: 3 }, {}]) {
+  it('refuses stock writes that are not an absolute integer, unknown fields, and a body with nothing to write', async () => {
+    for (const body of [
+      { quantity: 1.5 },
+      { quantity: '4' },
+      { reserved: 1 },
+      { balance: 3 },
+      {},
+      { shelf: 'A1' },
+      { balance_limit: 1.5 },
+    ]) {
       const response = await call('PATCH', '/stock/PIPO-1', body);
       expect(response.status, JSON.stringify(body)).toBe(400);
     }
     expect(data(await call('GET', '/stock/PIPO-1'))).toMatchObject({ quantity: 8, reserved: 2, balance: 6 });
+  });
+
+  it('accepts the stock PATCH a public C# client sends, ignoring the read-only fields', async () => {
+    const before = data(await call('GET', '/stock/PIPO-1'));
+    expect(before).toMatchObject({ barcode: null, location: null, balance_alert: false, balance_limit: 0 });
+    const response = await call('PATCH', '/stock/PIPO-1', {
+      quantity: 12,
+      reserved: 99,
+      balance: 7,
+      balance_alert: true,
+      balance_limit: -1,
+      backorder_enabled: true,
+      barcode: '6416453012345',
+      location: 'B-3-2',
+    });
+    expect(response.status).toBe(200);
+    const expected = {
+      quantity: 12,
+      reserved: 2,
+      balance: 10,
+      balance_alert: true,
+      balance_limit: -1,
+      backorder_enabled: true,
+      backorder_estimate: null,
+      barcode: '6416453012345',
+      location: 'B-3-2',
+    };
+    expect(data(response)).toMatchObject(expected);
+    expect(data(await call('GET', '/stock/PIPO-1'))).toMatchObject(expected);
+    // The settings alone are a write of their own, and the state document keeps them.
+    expect(data(await call('PATCH', '/stock/PIPO-1', { location: null, reserved: 1 }))).toMatchObject({
+      location: null,
+      quantity: 12,
+    });
   });
 
   it('answers 404 for an unknown code and for a product whose stock lives on its variations', async () => {

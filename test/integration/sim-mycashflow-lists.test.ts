@@ -74,9 +74,8 @@ describe('MyCashflow simulator: lists', () => {
     expect(past.body).toEqual({ data: [], meta: { page: 9, page_size: 3, page_count: 3, item_count: 7 } });
   });
 
-  it('refuses a page_size above 1000, zero, negative or not a number, and a bad page', async () => {
+  it('refuses a page_size of zero, negative or not a number, and a bad page', async () => {
     for (const query of [
-      'page_size=1001',
       'page_size=0',
       'page_size=-5',
       'page_size=ten',
@@ -89,6 +88,23 @@ describe('MyCashflow simulator: lists', () => {
       expect(body.code).toBe(400);
     }
     expect((await get('/products?page_size=1000')).status).toBe(200);
+  });
+
+  it('caps a page_size above 1000 instead of refusing it, and the meta shows the cap', async () => {
+    // A production data-pipeline connector asks page_size=10000 of the real API (reference §24).
+    const capped = await get<List>('/products?page_size=10000');
+    expect(capped.status).toBe(200);
+    expect(capped.body.meta).toMatchObject({ page: 1, page_size: 1000, page_count: 1, item_count: 7 });
+  });
+
+  it("keeps the scheme the caller used in next: X-Forwarded-Proto, else the request's own", async () => {
+    const plain = await get<List>('/products?page_size=3');
+    expect(plain.body.meta.next).toBe(`${sim.url}/api/v1/products?page_size=3&page=2`);
+    const viaProxy = await fetch(`${sim.url}/api/v1/products?page_size=3`, {
+      headers: { authorization: AUTH, accept: 'application/json', 'x-forwarded-proto': 'https' },
+    });
+    const body = (await viaProxy.json()) as List;
+    expect(body.meta.next).toBe(`${sim.url.replace(/^http:/, 'https:')}/api/v1/products?page_size=3&page=2`);
   });
 
   it('sorts by id and by timestamps in both directions', async () => {
@@ -169,7 +185,7 @@ describe('MyCashflow simulator: lists', () => {
       const ok = await get<List>(`${path}?page=1&page_size=2&sort=id-asc`);
       expect(ok.status, path).toBe(200);
       expect(ok.body.meta.page_size, path).toBe(2);
-      expect((await get(`${path}?page_size=5000`)).status, path).toBe(400);
+      expect((await get<List>(`${path}?page_size=5000`)).body.meta.page_size, path).toBe(1000);
     }
   });
 });

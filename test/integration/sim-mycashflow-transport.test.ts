@@ -68,14 +68,25 @@ describe('MyCashflow simulator: transport, auth and errors', () => {
     await expectError(missing, 401, 'Unauthorized');
   });
 
-  it('needs Accept: application/json (406)', async () => {
-    await expectError(
-      await call('/api/v1/products', { headers: { accept: 'text/html' } }),
-      406,
-      'Not Acceptable',
-    );
-    const ok = await call('/api/v1/products', { headers: { accept: 'text/html, application/json;q=0.9' } });
-    expect(ok.status).toBe(200);
+  it('answers 406 only when the Accept header rules JSON out', async () => {
+    for (const accept of ['text/html', 'text/*, image/png', 'application/json;q=0', '*/*;q=0']) {
+      await expectError(await call('/api/v1/products', { headers: { accept } }), 406, 'Not Acceptable');
+    }
+  });
+
+  it('accepts */*, application/* and lists with q-values, as public clients send them', async () => {
+    for (const accept of [
+      '*/*',
+      'application/*',
+      'text/html, application/json;q=0.9',
+      'text/html;q=1.0, */*;q=0.1',
+      'application/xml, application/*;q=0.5',
+      'APPLICATION/JSON; charset=utf-8',
+    ]) {
+      const ok = await call('/api/v1/products', { headers: { accept } });
+      expect(ok.status, accept).toBe(200);
+      expect(ok.headers.get('content-type'), accept).toBe('application/json');
+    }
   });
 
   it('refuses a trailing slash with 404 and says why', async () => {
@@ -97,20 +108,28 @@ describe('MyCashflow simulator: transport, auth and errors', () => {
     await expectError(await call('/api/v1/products', { method: 'POST', body: '[1]' }), 400, 'Bad Request');
   });
 
-  it('answers every API call of a Free store with 403, before authentication', async () => {
+  it("answers a Free store's API calls with 403 only after authentication", async () => {
     const free = await startSimServer(
       createMyCashflowSim({ ...state, store: { name: 'Ilmainen', plan: 'free' } }),
     );
     try {
+      const known = { accept: 'application/json', authorization: basic('api@store.example', KEY) };
       for (const response of [
-        await fetch(`${free.url}/api/v1/products`, {
-          headers: { accept: 'application/json', authorization: basic('api@store.example', KEY) },
-        }),
-        await fetch(`${free.url}/api/v1/orders`),
-        await fetch(`${free.url}/api/v1/webhooks`, { method: 'POST', body: '{}' }),
+        await fetch(`${free.url}/api/v1/products`, { headers: known }),
+        await fetch(`${free.url}/api/v1/webhooks`, { method: 'POST', headers: known, body: '{}' }),
       ]) {
         const body = await expectError(response, 403, 'Forbidden');
         expect(body.message).toMatch(/paid plan \(Advanced, Pro or Enterprise\)/);
+      }
+      // An unknown caller must not learn the store's plan: 401, and no word of the plan.
+      for (const response of [
+        await fetch(`${free.url}/api/v1/orders`),
+        await fetch(`${free.url}/api/v1/products`, {
+          headers: { accept: 'application/json', authorization: basic('api@store.example', 'wrong') },
+        }),
+      ]) {
+        const body = await expectError(response, 401, 'Unauthorized');
+        expect(body.message).not.toMatch(/plan|free/i);
       }
     } finally {
       await free.close();

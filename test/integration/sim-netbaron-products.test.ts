@@ -175,9 +175,10 @@ describe('NetBaron simulator: GET /ws/products flags', () => {
   it('refuses a flag value other than true or false, an unknown parameter and bad paging with 422', async () => {
     const sim = await start({ products: [FULL] });
     const get = (query: string) => nbFetch(`${sim.url}/ws/products?${query}`, AUTH);
-    expect422(await get('GetPrices=yes'), /GetPrices must be true or false/);
-    expect422(await get('GetQuantity=TRUE'), /GetQuantity/);
+    expect422(await get('GetPrices=yes'), /GetPrices must be TRUE or FALSE/);
+    expect422(await get('GetQuantity=TRUEE'), /GetQuantity/);
     expect422(await get('GetPackaging=1'), /GetPackaging/);
+    expect422(await get('GetAlarmLimits=maybe'), /GetAlarmLimits must be TRUE or FALSE/);
     expect422(await get('GetDescriptions='), /GetDescriptions/);
     expect422(await get('Getprices=true'), /Unknown parameter "Getprices"/);
     expect422(await get('GetPrices=true&GetPrices=false'), /more than once/);
@@ -190,6 +191,34 @@ describe('NetBaron simulator: GET /ws/products flags', () => {
     expect422(await get('Marketplace=9'), /Marketplace "9" does not exist/);
     expect422(await get('ListMarketplaces=true&Page=2'), /ListMarketplaces=true takes no other parameters/);
     expect((await get('PageSize=1000&Page=1')).status).toBe(200);
+  });
+
+  it('reads flags in any case: the documented TRUE/FALSE, lower case and mixed case alike', async () => {
+    const sim = await start({ products: [FULL] });
+    const products = async (query: string) => {
+      const answer = await nbFetch(`${sim.url}/ws/products?${query}`, AUTH);
+      expect(answer.status, answer.text).toBe(200);
+      return elementOrder(answer.text)[0] ?? [];
+    };
+    for (const spelling of ['TRUE', 'true', 'True']) {
+      expect(await products(`GetPrices=${spelling}`)).toContain('SalesPriceVatIncluded');
+    }
+    for (const spelling of ['FALSE', 'false', 'False']) {
+      expect(await products(`GetPrices=${spelling}`)).not.toContain('SalesPriceVatIncluded');
+    }
+    const marketplaces = await nbFetch(`${sim.url}/ws/products?ListMarketplaces=TRUE`, AUTH);
+    expect(marketplaces.status, marketplaces.text).toBe(200);
+    expect(marketplaces.text).toContain('<MarketplacesResponse>');
+  });
+
+  it('accepts the documented flags the connector does not use, and ignores them', async () => {
+    const sim = await start({ products: [FULL] });
+    const unused =
+      'GetAlarmLimits=TRUE&GetPictureDetails=true&GetPricelistSalePrices=TRUE&GetPricelistPurchasePrices=FALSE';
+    const plain = await nbFetch(`${sim.url}/ws/products?GetPrices=TRUE`, AUTH);
+    const withUnused = await nbFetch(`${sim.url}/ws/products?GetPrices=TRUE&${unused}`, AUTH);
+    expect(withUnused.status, withUnused.text).toBe(200);
+    expect(withUnused.text).toBe(plain.text);
   });
 });
 
@@ -251,6 +280,23 @@ describe('NetBaron simulator: paging', () => {
     });
     const codes = (await list(sim, '')).products.map((p) => p.ProductCode);
     expect(codes).toEqual(['10', '9', 'A', 'B', 'a', 'a-1', 'b', 'Ä']);
+  });
+
+  it("holds and lists the same code twice, as a real register can, in the state document's order", async () => {
+    const sim = await start({
+      products: [
+        { ProductCode: 'TWICE', Name: 'Ensimmäinen', SalesPriceVatIncluded: 10, Marketplaces: ['3'] },
+        { ProductCode: 'ALONE', Marketplaces: ['3'] },
+        { ProductCode: 'TWICE', Name: 'Toinen', SalesPriceVatIncluded: 12, Marketplaces: ['3'] },
+      ],
+    });
+    const listed = (await list(sim, '?Marketplace=3&GetPrices=true')).products;
+    expect(listed.map((p) => [p.ProductCode, p.Name])).toEqual([
+      ['ALONE', ''],
+      ['TWICE', 'Ensimmäinen'],
+      ['TWICE', 'Toinen'],
+    ]);
+    expect(sim.system.products().filter((p) => p.ProductCode === 'TWICE')).toHaveLength(2);
   });
 });
 

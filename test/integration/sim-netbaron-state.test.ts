@@ -175,10 +175,6 @@ describe('NetBaron simulator: the state document', () => {
       [{ products: [{ ProductCode: 'X', Price: 1 }] }, /products\[0\] \(ProductCode "X"\).*Price/],
       [{ products: [{ Name: 'no code' }] }, /products\[0\]\.ProductCode/],
       [
-        { products: [{ ProductCode: 'X' }, { ProductCode: 'X' }] },
-        /products\[1\].*already used by products\[0\]/,
-      ],
-      [
         { products: [{ ProductCode: 'X', Marketplaces: ['9'] }] },
         /Marketplaces\[0\]: marketplace "9" is not in marketplaces/,
       ],

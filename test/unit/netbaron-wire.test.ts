@@ -119,8 +119,11 @@ describe('sales order XML read back', () => {
     expect(() => readSalesOrder('<SalesOrdersResponse/>')).toThrow(/SalesOrder element missing/);
     expect(() => readSalesOrder('<SalesOrder><oops></SalesOrder>')).toThrow(/malformed XML/);
     const xml = writeSalesOrder(exampleOrder());
+    // A comma is what the decimalSeparator ',' setting sends, so it reads back; two separators do not.
     expect(() =>
-      readSalesOrder(xml.replace('<RowVatAmount>10.12</RowVatAmount>', '<RowVatAmount>10,12</RowVatAmount>')),
+      readSalesOrder(
+        xml.replace('<RowVatAmount>10.12</RowVatAmount>', '<RowVatAmount>10,1,2</RowVatAmount>'),
+      ),
     ).toThrow();
     expect(() =>
       readSalesOrder(

@@ -44,6 +44,14 @@ describe('NetBaron simulator XML reader', () => {
     ]);
   });
 
+  it("reads attributes (Finvoice's AmountCurrencyIdentifier) and keeps them apart from the text", () => {
+    const root = parseXml(`<A><B AmountCurrencyIdentifier="EUR" n='a&amp;b' >10.12</B><C k="v"/></A>`);
+    expect(root.children.map((c) => [c.name, c.text, c.attributes])).toEqual([
+      ['B', '10.12', { AmountCurrencyIdentifier: 'EUR', n: 'a&b' }],
+      ['C', '', { k: 'v' }],
+    ]);
+  });
+
   it('normalises CR LF to LF, as XML requires', () => {
     expect(parseXml('<A>a\r\nb\rc</A>').text).toBe('a\nb\nc');
     expect(parseXml('<A>a&#13;b</A>').text).toBe('a\rb');
@@ -60,7 +68,12 @@ describe('NetBaron simulator XML reader', () => {
     ['<A>a & b</A>', /&amp;/],
     ['<A>&#0;</A>', /not a character XML allows/],
     ['<A>]]></A>', /"]]>"/],
-    ['<A x="1"/>', /attributes/],
+    ['<A xmlns="urn:x"/>', /declares a namespace/],
+    ['<A x="1" x="2"/>', /attribute x twice/],
+    ['<A x=1/>', /in quotes/],
+    ['<A x="1"y="2"/>', /malformed start tag/],
+    ['<A x="a<b"/>', /"<" is not allowed/],
+    ['<A x="a & b"/>', /&amp;/],
     ['<n:A/>', /namespace prefixes/],
     ['<!DOCTYPE A><A/>', /DOCTYPE/],
     ['<?xml version="1.0" encoding="ISO-8859-1"?><A/>', /ISO-8859-1/],

@@ -68,7 +68,8 @@ export const variationRoutes: RouteDef[] = [
       PATCH: (ctx) => {
         const expand = responseExpand(ctx);
         const variation = findVariation(ctx);
-        const body = parseBody(ctx, patchSchema, READ_ONLY);
+        // A client that sends the variation back as it read it (stock_item, id, …) is not refused.
+        const body = parseBody(ctx, patchSchema, READ_ONLY, 'ignore');
         const code = body.product_code;
         const codeChanges = code !== undefined && code !== variation.productCode;
         if (codeChanges) ctx.store.assertCodeFree(code, variation);

@@ -7,6 +7,7 @@ import {
 } from '../../domain/ids.ts';
 import type { Cents, VatBasisPoints } from '../../domain/money.ts';
 import { decimalMoneySchema, decimalVatRateSchema } from '../../domain/money-schemas.ts';
+import { DEFAULT_WIRE_FORMAT, formatFlag, readFlag, wireBooleanSchema, type NbWireFormat } from './format.ts';
 import { children, parseXmlDocument, shorten } from './xml.ts';
 
 /*
@@ -24,19 +25,20 @@ export interface ProductQuery {
   pageSize: number;
 }
 
-export function productsQuery(q: ProductQuery): URLSearchParams {
+export function productsQuery(q: ProductQuery, format: NbWireFormat = DEFAULT_WIRE_FORMAT): URLSearchParams {
   const params = new URLSearchParams();
   if (q.marketplace !== undefined) params.set('Marketplace', q.marketplace);
-  params.set('GetPrices', String(q.prices ?? false));
-  params.set('GetQuantity', String(q.quantity ?? false));
-  params.set('GetPackaging', String(q.packaging ?? false));
-  params.set('GetDescriptions', String(q.descriptions ?? false));
+  params.set('GetPrices', formatFlag(q.prices ?? false, format));
+  params.set('GetQuantity', formatFlag(q.quantity ?? false, format));
+  params.set('GetPackaging', formatFlag(q.packaging ?? false, format));
+  params.set('GetDescriptions', formatFlag(q.descriptions ?? false, format));
   params.set('Page', String(q.page));
   params.set('PageSize', String(q.pageSize));
   return params;
 }
 
-export const marketplacesQuery = (): URLSearchParams => new URLSearchParams({ ListMarketplaces: 'true' });
+export const marketplacesQuery = (format: NbWireFormat = DEFAULT_WIRE_FORMAT): URLSearchParams =>
+  new URLSearchParams({ ListMarketplaces: formatFlag(true, format) });
 
 /** A product of the register as the connector uses it; money and VAT exact, quantity as exact text. */
 export interface NbProduct {
@@ -59,7 +61,6 @@ export interface NbProduct {
 
 const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, 'is not a decimal number with a dot');
 const optionalText = z.string().optional();
-const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
 // Marketplaces are always sent (possibly empty); a missing element reads as an empty list all the same.
 const marketplaceList = z
   .unknown()
@@ -72,7 +73,7 @@ const marketplaceList = z
 
 const deletedProductSchema = z.object({
   ProductCode: productCodeSchema,
-  Deleted: z.literal('true').transform(() => true as const),
+  Deleted: wireBooleanSchema.refine((v) => v, 'is not true'),
 });
 
 const liveProductSchema = z.object({
@@ -88,7 +89,7 @@ const liveProductSchema = z.object({
   Weight: decimalText.optional(),
   PackageType: optionalText,
   Quantity: decimalText.optional(),
-  Deleted: booleanText.default(false),
+  Deleted: wireBooleanSchema.default(false),
   Marketplaces: marketplaceList,
 });
 
@@ -146,7 +147,7 @@ export function readProduct(
 ): { ok: true; product: NbProduct } | { ok: false; code?: string; reason: string } {
   const obj = children(raw);
   const code = reportableCode(obj.ProductCode);
-  const deleted = obj.Deleted === 'true';
+  const deleted = typeof obj.Deleted === 'string' && readFlag(obj.Deleted) === true;
   const damaged = damagedText(obj, deleted ? DELETED_TEXT : LIVE_TEXT);
   if (damaged) return { ok: false, code, reason: damaged };
   if (deleted) {

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { nbSalesOrderNumberSchema, type NbSalesOrderNumber } from '../../domain/ids.ts';
 import { decimalMoneySchema, decimalVatRateSchema } from '../../domain/money-schemas.ts';
 import { formatCents, formatVatRate, type Cents, type VatBasisPoints } from '../../domain/money.ts';
+import { DEFAULT_WIRE_FORMAT, formatDecimal, formatFlag, type NbWireFormat } from './format.ts';
 import {
   children,
   parseXmlDocument,
   unescapeXml,
+  withoutNonXmlChars,
   writeXmlDocument,
   XmlFormatError,
   type XmlNode,
@@ -87,7 +89,37 @@ function sellerNode(seller: NbSeller): XmlNode {
   ];
 }
 
-export function writeSalesOrder(order: NbSalesOrder): string {
+export interface CleanedSalesOrder {
+  order: NbSalesOrder;
+  /** Each field that lost characters, e.g. `buyer.organisationName (1 character)`. */
+  removals: string[];
+}
+
+/**
+ * The order without characters XML forbids (a control character pasted into a name, say): they are
+ * dropped, and each field that lost some is named, so that the order can say what was changed.
+ */
+export function cleanSalesOrder(order: NbSalesOrder): CleanedSalesOrder {
+  const removals: string[] = [];
+  const walk = (value: unknown, path: string): unknown => {
+    if (typeof value === 'string') {
+      const { text, removed } = withoutNonXmlChars(value);
+      if (removed > 0) removals.push(`${path} (${removed} character${removed === 1 ? '' : 's'})`);
+      return text;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}[${i + 1}]`));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, walk(v, path ? `${path}.${k}` : k)]),
+      );
+    }
+    return value;
+  };
+  return { order: walk(order, '') as NbSalesOrder, removals };
+}
+
+export function writeSalesOrder(order: NbSalesOrder, format: NbWireFormat = DEFAULT_WIRE_FORMAT): string {
+  const money = (amount: Cents): string => formatDecimal(formatCents(amount), format);
   const b = order.buyer.address;
   const d = order.delivery.address;
   const root: XmlNode = [
@@ -138,9 +170,9 @@ export function writeSalesOrder(order: NbSalesOrder): string {
         [
           ['OrderIdentifier', order.orderIdentifier],
           ['OrderDate', order.orderDate],
-          ['InvoiceTotalVatExcludedAmount', formatCents(order.totals.vatExcluded)],
-          ['InvoiceTotalVatAmount', formatCents(order.totals.vat)],
-          ['InvoiceTotalVatIncludedAmount', formatCents(order.totals.vatIncluded)],
+          ['InvoiceTotalVatExcludedAmount', money(order.totals.vatExcluded)],
+          ['InvoiceTotalVatAmount', money(order.totals.vat)],
+          ['InvoiceTotalVatIncludedAmount', money(order.totals.vatIncluded)],
         ],
       ],
       ['PaymentStatusDetails', [['PaymentMethodText', order.paymentMethodText]]],
@@ -149,11 +181,11 @@ export function writeSalesOrder(order: NbSalesOrder): string {
         [
           ['ArticleIdentifier', r.articleIdentifier],
           ['ArticleName', r.articleName],
-          ['OrderedQuantity', String(r.quantity)],
-          ['UnitPriceVatIncludedAmount', formatCents(r.unitPriceVatIncluded)],
-          ['RowVatRatePercent', formatVatRate(r.vatRate)],
-          ['RowVatAmount', formatCents(r.vatAmount)],
-          ['RowVatExcludedAmount', formatCents(r.vatExcludedAmount)],
+          ['OrderedQuantity', formatDecimal(String(r.quantity), format)],
+          ['UnitPriceVatIncludedAmount', money(r.unitPriceVatIncluded)],
+          ['RowVatRatePercent', formatDecimal(formatVatRate(r.vatRate), format)],
+          ['RowVatAmount', money(r.vatAmount)],
+          ['RowVatExcludedAmount', money(r.vatExcludedAmount)],
           ['ExternalRowIdentifier', r.externalRowIdentifier],
         ],
       ]),
@@ -167,6 +199,11 @@ const required = z.string().default('');
 /** A container the writer left out because all its children were empty. */
 const block = <T extends z.ZodRawShape>(shape: T) => z.preprocess((v) => v ?? {}, z.object(shape));
 
+// A document sent with the decimal-comma setting is read back (for the pages) like one with a dot.
+const dotted = (v: unknown): unknown => (typeof v === 'string' ? v.replace(',', '.') : v);
+const moneyText = z.preprocess(dotted, decimalMoneySchema);
+const vatRateText = z.preprocess(dotted, decimalVatRateSchema);
+
 const rowSchema = z.object({
   ArticleIdentifier: required,
   ArticleName: required,
@@ -174,10 +211,10 @@ const rowSchema = z.object({
     .string()
     .regex(/^-?\d+$/, 'OrderedQuantity is not a whole number')
     .transform(Number),
-  UnitPriceVatIncludedAmount: decimalMoneySchema,
-  RowVatRatePercent: decimalVatRateSchema,
-  RowVatAmount: decimalMoneySchema,
-  RowVatExcludedAmount: decimalMoneySchema,
+  UnitPriceVatIncludedAmount: moneyText,
+  RowVatRatePercent: vatRateText,
+  RowVatAmount: moneyText,
+  RowVatExcludedAmount: moneyText,
   ExternalRowIdentifier: required,
 });
 
@@ -225,9 +262,9 @@ const documentSchema = z.object({
   InvoiceDetails: z.object({
     OrderIdentifier: z.string(),
     OrderDate: required,
-    InvoiceTotalVatExcludedAmount: decimalMoneySchema,
-    InvoiceTotalVatAmount: decimalMoneySchema,
-    InvoiceTotalVatIncludedAmount: decimalMoneySchema,
+    InvoiceTotalVatExcludedAmount: moneyText,
+    InvoiceTotalVatAmount: moneyText,
+    InvoiceTotalVatIncludedAmount: moneyText,
   }),
   PaymentStatusDetails: block({ PaymentMethodText: required }),
   InvoiceRow: z.array(rowSchema).default([]),
@@ -372,7 +409,8 @@ export function parseSalesOrdersResponse(xml: string): NbSalesOrderSummary[] {
 
 export const findOrderQuery = (orderIdentifier: string): URLSearchParams =>
   new URLSearchParams({ OrderIdentifier: orderIdentifier });
-export const paymentMethodsQuery = (): URLSearchParams => new URLSearchParams({ ListPaymentMethods: 'true' });
+export const paymentMethodsQuery = (format: NbWireFormat = DEFAULT_WIRE_FORMAT): URLSearchParams =>
+  new URLSearchParams({ ListPaymentMethods: formatFlag(true, format) });
 
 export function parsePaymentMethods(xml: string): string[] {
   const doc = parseXmlDocument(xml, ['PaymentMethod']);

@@ -19,6 +19,24 @@ export function escapeXml(text: string): string {
   );
 }
 
+/**
+ * Characters XML 1.0 cannot carry in any form (§2.2): control characters other than tab, LF and CR,
+ * lone surrogates, U+FFFE and U+FFFF. A document holding one is not well-formed, so a server refuses it.
+ */
+const NON_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point here
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The text without the characters XML forbids, and how many were dropped. */
+export function withoutNonXmlChars(text: string): { text: string; removed: number } {
+  let removed = 0;
+  const clean = text.replace(NON_XML_CHARS, () => {
+    removed += 1;
+    return '';
+  });
+  return { text: clean, removed };
+}
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** The text of an element as `escapeXml` wrote it (and character references), back to what it says. */
@@ -42,7 +60,8 @@ function render(node: XmlNode, indent: string, out: string[]): void {
   const [name, content] = node;
   if (content === undefined) return;
   if (typeof content === 'string') {
-    out.push(`${indent}<${name}>${escapeXml(content)}</${name}>`);
+    // Last line of defence: callers clean and report first (`cleanSalesOrder`); never a malformed document.
+    out.push(`${indent}<${name}>${escapeXml(withoutNonXmlChars(content).text)}</${name}>`);
     return;
   }
   const children = content.filter((c): c is XmlNode => c !== undefined && !isEmpty(c));

@@ -173,7 +173,10 @@ const num = (text: string): number => (text.trim() === '' ? NaN : Number(text.re
  * The connection parts of the form (store and NetBaron addresses, users, interfaces), as a save stores
  * them and a connection test uses them, with the messages of the ones that are wrong.
  */
-export function readConnectionFields(v: SettingsFormValues): {
+export function readConnectionFields(
+  v: SettingsFormValues,
+  current?: StoredSettings,
+): {
   mycashflow: StoredSettings['mycashflow'];
   netbaron: StoredSettings['netbaron'];
   errors: Record<string, string>;
@@ -202,6 +205,9 @@ export function readConnectionFields(v: SettingsFormValues): {
       productsInterface: interfaceNumber('nb_products_interface'),
       salesOrderInterface: interfaceNumber('nb_salesorder_interface'),
       ...(t('nb_marketplace') ? { marketplace: t('nb_marketplace') } : {}),
+      // Not on the form (set in the connection file): a save keeps what is saved.
+      booleanSpelling: current?.netbaron.booleanSpelling ?? 'upper',
+      decimalSeparator: current?.netbaron.decimalSeparator ?? '.',
     },
     errors,
   };
@@ -228,7 +234,7 @@ export function typedSecrets(form: Form): { secrets: Secrets; clear: SecretField
 export function readSettingsForm(form: Form, current: StoredSettings): SettingsFormResult {
   const values = postedValues(form);
   const t = (name: SettingsTextField) => values[name].trim();
-  const connection = readConnectionFields(values);
+  const connection = readConnectionFields(values, current);
   const errors: Record<string, string> = { ...connection.errors };
 
   const name = t('name');

@@ -167,7 +167,7 @@ export function settingsRoutes(app: AppContext): Route[] {
     }
     const read = readSettingsForm(ctx.form, record.settings);
     const typed = typedSecrets(ctx.form);
-    const parts = readConnectionFields(read.values);
+    const parts = readConnectionFields(read.values, record.settings);
     // A saved key goes only to the address it was saved for: a changed one is tested with typed ones alone.
     const secrets = mergeSecrets(savedSecretsFor(record.settings, saved, parts), typed.secrets, typed.clear);
     const wrong = TEST_FIELDS[system].filter((f) => parts.errors[f]);

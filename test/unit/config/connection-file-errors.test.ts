@@ -124,3 +124,50 @@ describe('addresses in a connection file', () => {
     expect(sameRemoteAddress('https://nb.example.fi', 'http://nb.example.fi')).toBe(false);
   });
 });
+
+describe('connection file: NetBaron wire format', () => {
+  it('defaults to TRUE/FALSE flags and a decimal dot, and takes the other spellings', () => {
+    const parsed = parseConnectionText(text(valid), 'shop.json');
+    expect(parsed.netbaron).toMatchObject({ booleanSpelling: 'upper', decimalSeparator: '.' });
+    const other = parseConnectionText(
+      text({ ...valid, netbaron: { ...valid.netbaron, booleanSpelling: 'lower', decimalSeparator: ',' } }),
+      'shop.json',
+    );
+    expect(other.netbaron).toMatchObject({ booleanSpelling: 'lower', decimalSeparator: ',' });
+  });
+
+  it('names the setting when its value is not one of the choices', () => {
+    const message = messageOf(() =>
+      parseConnectionText(
+        text({ ...valid, netbaron: { ...valid.netbaron, decimalSeparator: ';' } }),
+        'shop.json',
+      ),
+    );
+    expect(message).toMatch(/netbaron\.decimalSeparator/);
+  });
+});
+
+describe('connection file: NetBaron wire format kept by the service', () => {
+  it('survives the split into stored settings and the assembly back', async () => {
+    const { splitConnectionFile, assembleConnection } = await import('../../../src/connections/settings.ts');
+    const file = parseConnectionText(
+      text({
+        ...valid,
+        netbaron: {
+          ...valid.netbaron,
+          orderApiPassword: 'o',
+          booleanSpelling: 'lower',
+          decimalSeparator: ',',
+        },
+      }),
+      'shop.json',
+    );
+    const { settings, secrets } = splitConnectionFile(file);
+    expect(settings.netbaron).toMatchObject({ booleanSpelling: 'lower', decimalSeparator: ',' });
+    const back = assembleConnection('shop', 'Shop', settings, secrets);
+    expect(back.ok && back.connection.netbaron).toMatchObject({
+      booleanSpelling: 'lower',
+      decimalSeparator: ',',
+    });
+  });
+});

@@ -186,6 +186,17 @@ describe('the settings form', () => {
     expect(again.ok && again.settings).toEqual(saved.settings);
   });
 
+  it('keeps the saved NetBaron wire format, which the form does not show, on a save', () => {
+    const saved = parseStoredSettings({ netbaron: { booleanSpelling: 'lower', decimalSeparator: ',' } });
+    const read = readSettingsForm(form(), saved);
+    expect(read.ok && read.settings.netbaron).toMatchObject({
+      booleanSpelling: 'lower',
+      decimalSeparator: ',',
+    });
+    expect(readConnectionFields(read.values, saved).netbaron).toMatchObject({ booleanSpelling: 'lower' });
+    expect(readSettingsForm(form(), current).ok && current.netbaron.booleanSpelling).toBe('upper');
+  });
+
   it('reads the connection parts a test uses, naming only their own errors', () => {
     const parts = readConnectionFields(
       readSettingsForm(form({ nb_products_interface: 'x', vat_rates: 'lots' }), current).values,
