@@ -19,6 +19,24 @@ import { simControl } from './sims.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join('bin', 'netbaron.js');
 
+/** `netbaron …` as a child process of this checkout, with its exit code and everything it printed. */
+export async function runNetbaron(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve(exitCode));
+  });
+  return { code, stdout, stderr };
+}
+
 export type Mode = ProductImportSettings['mode'];
 export type WhenRemoving = ProductImportSettings['whenRemoving'];
 
@@ -140,20 +158,12 @@ export async function createImportCli(databaseUrl: string): Promise<ImportCli> {
 
   const run: ImportCli['run'] = async (sims, command, spec, flags = []) => {
     const config = await writeConnection(sims, spec);
-    const child = spawn(process.execPath, [BIN, command, '--config', config, ...flags], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    return runNetbaron([command, '--config', config, ...flags], {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (exitCode) => resolve(exitCode));
-    });
-    return { code, stdout, stderr };
   };
 
   return {

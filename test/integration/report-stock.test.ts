@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import {
   simControl,
   useSimulators,
 } from '../helpers/sims.ts';
+import { runNetbaron } from '../helpers/import-cli.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 
 /*
@@ -21,7 +21,6 @@ import { createTestDatabase } from '../helpers/test-database.ts';
  * the returns apart from the rest, write nothing anywhere, and say what to correct in NetBaron.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const sims = await useSimulators();
 const database = await createTestDatabase();
 const dir = await mkdtemp(path.join(tmpdir(), 'report-stock-'));
@@ -99,22 +98,8 @@ async function writeConnection(id: string): Promise<string> {
   return file;
 }
 
-async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/netbaron.js', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: database.url, DATA_DIR: dir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) =>
+  runNetbaron(args, { ...process.env, DATABASE_URL: database.url, DATA_DIR: dir, LOG_LEVEL: 'warn' });
 
 async function reportJson(config: string): Promise<StockReportWithWarnings> {
   const result = await cli(['report', 'stock', '--config', config, '--json']);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.ts';
+import { runNetbaron } from '../../helpers/import-cli.ts';
 import { smallScenario } from '../../helpers/scenarios.ts';
 import { AdminClient, connectionFileFor } from '../../helpers/service.ts';
 import { useSimulators } from '../../helpers/sims.ts';
@@ -172,7 +173,7 @@ describe('the CLI beside a running serve on the same data folder', () => {
   });
   afterAll(() => rm(besideDir, { recursive: true, force: true }));
 
-  const cli = (args: string[]) => runCli(args, env());
+  const cli = (args: string[]) => runNetbaron(args, env());
 
   it('answers --version with the version and exit 0, an unknown flag with 64, a missing file in one line with 1', async () => {
     const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -255,7 +256,7 @@ describe('the CLI beside a running serve on the same data folder', () => {
       const service = await serveMerged(dir, { ...env(), DATA_DIR: dir });
       try {
         expect(existsSync(path.join(dir, 'initial-admin-password'))).toBe(true);
-        const reset = await runCli(['admin-password'], { ...env(), DATA_DIR: dir });
+        const reset = await runNetbaron(['admin-password'], { ...env(), DATA_DIR: dir });
         expect(reset.code, reset.stderr).toBe(0);
         expect(existsSync(path.join(dir, 'initial-admin-password'))).toBe(false);
       } finally {
@@ -270,7 +271,7 @@ describe('the CLI beside a running serve on the same data folder', () => {
     // This test process opens the folder as a CLI command would: started itself, not published.
     const held = await openDatabase({ dataDir: besideDir });
     try {
-      const refused = await runCli(['serve', '--port', '0'], env());
+      const refused = await runNetbaron(['serve', '--port', '0'], env());
       expect(refused.code).toBe(1);
       const lines = refused.stderr.trim().split('\n');
       expect(lines).toEqual([expect.stringContaining(`in use by process ${process.pid}`)]);
@@ -280,26 +281,6 @@ describe('the CLI beside a running serve on the same data folder', () => {
     }
   }, 120_000);
 });
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  const child = spawn(process.execPath, ['bin/netbaron.js', ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
-}
 
 /**
  * `serve` with its log lines (stderr) and its output (stdout) in one stream, in the order it wrote
