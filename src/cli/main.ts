@@ -31,7 +31,7 @@ const program = new Command()
     '--verbose',
     "on failure, also print the details behind the one-line reason (PostgreSQL's own lines)",
   )
-  .showHelpAfterError("(add --help for this command's options)")
+  .showHelpAfterError('(netbaron --help lists the commands; a command followed by --help, its options)')
   .exitOverride();
 
 registerServeCommand(program);
