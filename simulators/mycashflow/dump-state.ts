@@ -1,6 +1,14 @@
 import { centsToNumber } from '../../src/domain/money.ts';
 import type { StockItemRec } from './model.ts';
-import { productFields, renderOrder, renderStockChange, renderWebhook, stockSettingsJson } from './render.ts';
+import {
+  productFields,
+  renderBrand,
+  renderOrder,
+  renderStockChange,
+  renderWebhook,
+  stockSettingsJson,
+  variationExtrasJson,
+} from './render.ts';
 import type { McfStateDocument } from './state-schema.ts';
 import type { McfStore } from './store.ts';
 import { formatInstant } from './timestamps.ts';
@@ -57,6 +65,7 @@ export function dumpState(store: McfStore): McfStateDocument {
       created_at: formatInstant(m.createdAt),
       updated_at: formatInstant(m.updatedAt),
     })),
+    brands: store.brands.list().map((b) => renderBrand(b)),
     products: store.products.list().map((p) => {
       const doc: Record<string, unknown> = {
         id: p.id,
@@ -78,6 +87,7 @@ export function dumpState(store: McfStore): McfStateDocument {
             price: centsToNumber(v.price),
             purchase_price: centsToNumber(v.purchasePrice),
             weight: v.weight,
+            ...variationExtrasJson(v),
             stock_item: stockItemDoc(store.stockItems.get(v.stockItemId)),
             created_at: formatInstant(v.createdAt),
             updated_at: formatInstant(v.updatedAt),

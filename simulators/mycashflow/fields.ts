@@ -61,6 +61,9 @@ export const productExtrasShape = {
   features: z.record(z.string(), z.unknown()).nullable().optional(),
 };
 
+/** A variation's option values (§11.2), e.g. `{"Koko": "38"}`; the simulator gives them no meaning. */
+export const variationFeaturesField = z.record(z.string(), z.unknown()).nullable();
+
 export const PRODUCT_EXTRA_KEYS = Object.keys(productExtrasShape);
 
 export const visibilityField = z.strictObject({ version_id: idField, is_visible: z.boolean() });

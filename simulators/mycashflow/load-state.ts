@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { centsFromNumber, vatRateFromNumber } from '../../src/domain/money.ts';
 import { describeIssues, PRODUCT_EXTRA_KEYS } from './fields.ts';
 import type { IdTable } from './id-table.ts';
-import type { ContactRec, MethodRec, ProductExtras, ProductRec, StockItemRec, VersionRec } from './model.ts';
+import type {
+  BrandRec,
+  ContactRec,
+  MethodRec,
+  ProductExtras,
+  ProductRec,
+  StockItemRec,
+  VersionRec,
+} from './model.ts';
 import { intakeOrder } from './order-intake.ts';
 import { type McfStateParsed, mcfStateSchema, stockItemSchema } from './state-schema.ts';
 import { McfStore, type SequenceName } from './store.ts';
@@ -58,17 +66,19 @@ export function loadState(doc: unknown, nowMs: number): McfStore {
   store.quirks = { ...state.quirks };
 
   loadVersions(store, state);
-  const methodLists: Array<
+  // Methods and brands alike: a name, timestamps and the other documented fields served as given.
+  const namedLists: Array<
     [
-      ReadonlyArray<McfStateParsed['payment_methods' | 'shipping_methods'][number]>,
-      IdTable<MethodRec>,
+      ReadonlyArray<McfStateParsed['payment_methods' | 'shipping_methods' | 'brands'][number]>,
+      IdTable<MethodRec | BrandRec>,
       string,
     ]
   > = [
     [state.payment_methods, store.paymentMethods, 'payment_methods'],
     [state.shipping_methods, store.shippingMethods, 'shipping_methods'],
+    [state.brands, store.brands, 'brands'],
   ];
-  for (const [list, table, path] of methodLists) {
+  for (const [list, table, path] of namedLists) {
     const ids = assignIds(withPaths(list, path));
     list.forEach((m, i) => {
       const { id: _id, name, created_at, updated_at, ...details } = m;
@@ -189,6 +199,9 @@ function loadCatalog(store: McfStore, state: McfStateParsed, time: TimeReader, n
       });
       visibilities = map;
     }
+    if (typeof p.brand_id === 'number' && !store.brands.get(p.brand_id)) {
+      throw new Error(`${path}.brand_id: brand ${p.brand_id} does not exist (list it under brands)`);
+    }
     const createdAt = time(p.created_at, now);
     const extras: ProductExtras = {};
     for (const key of PRODUCT_EXTRA_KEYS) {
@@ -236,6 +249,9 @@ function loadCatalog(store: McfStore, state: McfStateParsed, time: TimeReader, n
         purchasePrice:
           v.purchase_price === undefined ? product.purchasePrice : centsFromNumber(v.purchase_price),
         weight: v.weight,
+        imageId: v.image_id,
+        sort: v.sort ?? variationId,
+        features: v.features,
         stockItemId: item.id,
         createdAt: vCreated,
         updatedAt: time(v.updated_at, vCreated),

@@ -41,6 +41,15 @@ export interface MethodRec {
   updatedAt: Millis;
 }
 
+/** A brand (§10.3's `brand` expand); `details` holds the other documented fields as the state gave them. */
+export interface BrandRec {
+  id: number;
+  name: string;
+  details: Record<string, unknown>;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
 /** The stock item's settings of §12.2 that the simulator keeps and serves but never acts on. */
 export interface StockSettings {
   barcode: string | null;
@@ -105,6 +114,12 @@ export interface VariationRec {
   price: Cents;
   purchasePrice: Cents;
   weight: number | null;
+  /** §11.2's fields that the simulator keeps and serves as given but never interprets. */
+  imageId: number | null;
+  /** The admin's order among the product's variations; the id when the state gave none. */
+  sort: number;
+  /** The option values, e.g. `{"Koko": "38"}`. */
+  features: Record<string, unknown> | null;
   stockItemId: number;
   createdAt: Millis;
   updatedAt: Millis;

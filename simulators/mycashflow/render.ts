@@ -1,5 +1,6 @@
 import { centsToNumber, vatRateToNumber } from '../../src/domain/money.ts';
 import type {
+  BrandRec,
   MethodRec,
   OrderLineRec,
   OrderRec,
@@ -61,6 +62,7 @@ export function renderVariation(store: McfStore, v: VariationRec, expand: Expand
     price: centsToNumber(v.price),
     purchase_price: centsToNumber(v.purchasePrice),
     weight: v.weight,
+    ...variationExtrasJson(v),
   };
   if (expand.has('stock_item')) {
     const item = store.stockItems.get(v.stockItemId);
@@ -68,6 +70,22 @@ export function renderVariation(store: McfStore, v: VariationRec, expand: Expand
   }
   if (expand.has('translations')) out.translations = [];
   return out;
+}
+
+/** §11.2's fields the simulator serves as given, shared by the API's answer and the state document. */
+export function variationExtrasJson(v: VariationRec): Record<string, unknown> {
+  return { image_id: v.imageId, sort: v.sort, features: v.features };
+}
+
+/** §10.3's brand expand: `{id, name, description, seo_*, template, created_at, updated_at}`. */
+export function renderBrand(b: BrandRec): Record<string, unknown> {
+  return {
+    id: b.id,
+    name: b.name,
+    ...b.details,
+    created_at: formatInstant(b.createdAt),
+    updated_at: formatInstant(b.updatedAt),
+  };
 }
 
 const VARIATION_STOCK: Expands = new Set(['stock_item']);
@@ -106,9 +124,10 @@ export function renderProduct(store: McfStore, p: ProductRec, expand: Expands): 
   if (expand.has('category_links')) out.category_links = [];
   if (expand.has('image_links')) out.image_links = [];
   if (expand.has('brand')) {
-    // The fivetran connector notes an empty to-one relation comes back as [] (§5.4); brands are not modelled.
+    // The fivetran connector notes an empty to-one relation comes back as [] (§5.4), seen on brand.
     const brandId = p.extras?.brand_id;
-    out.brand = typeof brandId === 'number' ? { id: brandId } : [];
+    const brand = typeof brandId === 'number' ? store.brands.get(brandId) : undefined;
+    out.brand = brand ? renderBrand(brand) : [];
   }
   if (expand.has('variations') || expand.has('variations.stock_item')) {
     const sub = expand.has('variations.stock_item') ? VARIATION_STOCK : NOTHING;

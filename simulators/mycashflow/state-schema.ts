@@ -7,6 +7,7 @@ import {
   priceField,
   productExtrasShape,
   timestampField,
+  variationFeaturesField,
   vatRateField,
   visibilityField,
   webhookUrlField,
@@ -68,6 +69,19 @@ const shippingMethodSchema = z.strictObject({
   free_shipping_threshold: moneyField.nullable().default(null),
 });
 
+/** §10.3's brand expand, served as given; a product names its brand by `brand_id`. */
+const brandSchema = z.strictObject({
+  id: idField.optional(),
+  name: z.string().min(1),
+  description: nullDefault,
+  seo_title: nullDefault,
+  seo_page_title: nullDefault,
+  seo_meta_description: nullDefault,
+  template: nullDefault,
+  created_at: timestampField.optional(),
+  updated_at: timestampField.optional(),
+});
+
 export const stockItemSchema = z.strictObject({
   id: idField.optional(),
   quantity: z.number().int().default(0),
@@ -90,6 +104,9 @@ const variationSchema = z.strictObject({
   price: priceField.optional(),
   purchase_price: priceField.optional(),
   weight: weightField.nullable().default(null),
+  image_id: idField.nullable().default(null),
+  sort: z.number().int().optional(),
+  features: variationFeaturesField.default(null),
   stock_item: stockItemSchema.prefault({}),
   created_at: timestampField.optional(),
   updated_at: timestampField.optional(),
@@ -252,6 +269,7 @@ export const mcfStateSchema = z.strictObject({
   versions: z.array(versionSchema).optional(),
   payment_methods: z.array(paymentMethodSchema).default([]),
   shipping_methods: z.array(shippingMethodSchema).default([]),
+  brands: z.array(brandSchema).default([]),
   products: z.array(productSchema).default([]),
   orders: z.array(orderSchema).default([]),
   webhooks: z.array(webhookSchema).default([]),

@@ -4,6 +4,7 @@ import { IdTable } from './id-table.ts';
 import { DEFAULT_STOCK_SETTINGS } from './model.ts';
 import type {
   ApiUserRec,
+  BrandRec,
   CodeOwner,
   Millis,
   MethodRec,
@@ -30,6 +31,7 @@ export class McfStore {
   readonly versions = new IdTable<VersionRec>();
   readonly paymentMethods = new IdTable<MethodRec>();
   readonly shippingMethods = new IdTable<MethodRec>();
+  readonly brands = new IdTable<BrandRec>();
   readonly products = new IdTable<ProductRec>();
   readonly variations = new IdTable<VariationRec>();
   readonly stockItems = new IdTable<StockItemRec>();

@@ -22,6 +22,7 @@ const rich: McfStateDocument = {
   ],
   payment_methods: [{ id: 2, name: 'Lasku' }],
   shipping_methods: [{ id: 9, name: 'Matkahuolto' }],
+  brands: [{ id: 3, name: 'Pöllölän Paja' }],
   products: [
     {
       id: 4,
@@ -106,6 +107,7 @@ describe('MyCashflow simulator: state document', () => {
       ],
       payment_methods: [],
       shipping_methods: [],
+      brands: [],
       products: [],
       orders: [],
       webhooks: [],
@@ -195,7 +197,7 @@ describe('MyCashflow simulator: state document', () => {
     expect(((await product.json()) as { data: unknown }).data).toMatchObject({
       name: 'Kynttilä €',
       brand_id: 3,
-      brand: { id: 3 },
+      brand: { id: 3, name: 'Pöllölän Paja' },
       stock_item: { id: 20, quantity: 7, reserved: 1, balance: 6, enabled: false },
     });
   });
@@ -218,6 +220,7 @@ describe('MyCashflow simulator: state document', () => {
         { products: [{ stock_item: { quantity: 1 }, variations: [{ name: 'x' }] }] },
         /products\[0\]\.stock_item/,
       ],
+      [{ products: [{ brand_id: 4 }] }, /products\[0\]\.brand_id: brand 4 does not exist/],
       [{ store: { plan: 'gold' } }, /store\.plan/],
       [{ orders: [{ products: [{ product_code: 'NOPE' }] }] }, /orders\[0\]\.products\[0\]\.unit_price/],
       [{ prodcts: [] }, /prodcts/],

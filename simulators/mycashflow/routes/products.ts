@@ -93,6 +93,14 @@ function visibilityMap(
   return map;
 }
 
+/** A brand is named by id, as a version is: one the store does not have is refused before any write. */
+function checkBrand(ctx: RouteContext, body: ProductWrite): void {
+  const id = body.brand_id;
+  if (typeof id === 'number' && !ctx.store.brands.get(id)) {
+    throw badRequest(`brand_id: brand ${id} does not exist`);
+  }
+}
+
 function applyWrite(product: ProductRec, body: ProductWrite): void {
   if (body.name !== undefined) product.name = body.name;
   if (body.description !== undefined) product.description = body.description;
@@ -130,6 +138,7 @@ export const productRoutes: RouteDef[] = [
         // A new product is invisible in every version until a visibility is written (§10.4).
         const hidden = new Map(store.versions.list().map((v) => [v.id, false]));
         const visibilities = visibilityMap(ctx, hidden, body.visibilities);
+        checkBrand(ctx, body);
         const now = ctx.now();
         const product: ProductRec = {
           kind: 'product',
@@ -170,6 +179,7 @@ export const productRoutes: RouteDef[] = [
         const codeChanges = code !== undefined && code !== product.productCode;
         if (codeChanges) ctx.store.assertCodeFree(code, product);
         const visibilities = visibilityMap(ctx, product.visibilities, body.visibilities);
+        checkBrand(ctx, body);
         applyWrite(product, body);
         product.visibilities = visibilities;
         if (codeChanges) ctx.store.setCode(product, code);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { centsFromNumber } from '../../../src/domain/money.ts';
 import { notFound } from '../api-error.ts';
 import { itemResponse, listResponse, noContent } from '../envelope.ts';
-import { nullableString, priceField, weightField } from '../fields.ts';
+import { idField, nullableString, priceField, variationFeaturesField, weightField } from '../fields.ts';
 import { type ListSpec, listPage, parseExpand } from '../list-query.ts';
 import type { VariationRec } from '../model.ts';
 import { renderVariation } from '../render.ts';
@@ -18,6 +18,9 @@ const patchSchema = z.strictObject({
   price: priceField.optional(),
   purchase_price: priceField.optional(),
   weight: weightField.nullable().optional(),
+  image_id: idField.nullable().optional(),
+  sort: z.number().int().optional(),
+  features: variationFeaturesField.optional(),
 });
 
 function variationSpec(store: McfStore): ListSpec<VariationRec> {
@@ -77,6 +80,9 @@ export const variationRoutes: RouteDef[] = [
         if (body.price !== undefined) variation.price = centsFromNumber(body.price);
         if (body.purchase_price !== undefined) variation.purchasePrice = centsFromNumber(body.purchase_price);
         if (body.weight !== undefined) variation.weight = body.weight;
+        if (body.image_id !== undefined) variation.imageId = body.image_id;
+        if (body.sort !== undefined) variation.sort = body.sort;
+        if (body.features !== undefined) variation.features = body.features;
         if (codeChanges) ctx.store.setCode(variation, code);
         variation.updatedAt = ctx.now();
         return itemResponse(renderVariation(ctx.store, variation, expand));

@@ -6,6 +6,7 @@ import {
   type StoredSettings,
 } from '../../connections/settings.ts';
 import { isRemoteAddress } from '../../config/remote-address.ts';
+import { booleanSpellingSchema, decimalSeparatorSchema } from '../../netbaron/wire/format.ts';
 import { formText, type Form } from '../http/request.ts';
 
 const CONTACT_FIELDS = [
@@ -29,6 +30,8 @@ export const TEXT_FIELDS = [
   'nb_products_interface',
   'nb_salesorder_interface',
   'nb_marketplace',
+  'nb_boolean_spelling',
+  'nb_decimal_separator',
   'import_mode',
   'update_only',
   'when_removing',
@@ -98,6 +101,8 @@ export function formValuesOf(name: string, s: StoredSettings): SettingsFormValue
     nb_products_interface: String(s.netbaron.productsInterface),
     nb_salesorder_interface: String(s.netbaron.salesOrderInterface),
     nb_marketplace: s.netbaron.marketplace ?? '',
+    nb_boolean_spelling: s.netbaron.booleanSpelling,
+    nb_decimal_separator: s.netbaron.decimalSeparator,
     import_mode: s.productImport.mode,
     update_only: s.productImport.updateOnly.join('\n'),
     update_descriptions: s.productImport.updateDescriptions,
@@ -165,6 +170,8 @@ const FIELD_OF_PATH: Record<string, string> = {
   'schedule.timeZone': 'schedule_timezone',
   'netbaron.productsInterface': 'nb_products_interface',
   'netbaron.salesOrderInterface': 'nb_salesorder_interface',
+  'netbaron.booleanSpelling': 'nb_boolean_spelling',
+  'netbaron.decimalSeparator': 'nb_decimal_separator',
 };
 
 const num = (text: string): number => (text.trim() === '' ? NaN : Number(text.replace(',', '.')));
@@ -197,6 +204,19 @@ export function readConnectionFields(
     if (!Number.isInteger(n) || n < 1) errors[field] = 'The interface number is a whole number, 1 or more.';
     return n;
   };
+  // A post without these fields (an older page, a bare test) keeps what is saved.
+  const choice = <T extends string>(
+    field: SettingsTextField,
+    schema: z.ZodType<T>,
+    saved: T,
+    message: string,
+  ): T => {
+    if (!t(field)) return saved;
+    const read = schema.safeParse(t(field));
+    if (read.success) return read.data;
+    errors[field] = message;
+    return saved;
+  };
   return {
     mycashflow: { baseUrl: mcfAddress, user: mcfUser },
     netbaron: {
@@ -205,9 +225,18 @@ export function readConnectionFields(
       productsInterface: interfaceNumber('nb_products_interface'),
       salesOrderInterface: interfaceNumber('nb_salesorder_interface'),
       ...(t('nb_marketplace') ? { marketplace: t('nb_marketplace') } : {}),
-      // Not on the form (set in the connection file): a save keeps what is saved.
-      booleanSpelling: current?.netbaron.booleanSpelling ?? 'upper',
-      decimalSeparator: current?.netbaron.decimalSeparator ?? '.',
+      booleanSpelling: choice(
+        'nb_boolean_spelling',
+        booleanSpellingSchema,
+        current?.netbaron.booleanSpelling ?? 'upper',
+        'Choose TRUE / FALSE or true / false.',
+      ),
+      decimalSeparator: choice(
+        'nb_decimal_separator',
+        decimalSeparatorSchema,
+        current?.netbaron.decimalSeparator ?? '.',
+        'Choose a point (24.90) or a comma (24,90).',
+      ),
     },
     errors,
   };

@@ -186,7 +186,24 @@ describe('the settings form', () => {
     expect(again.ok && again.settings).toEqual(saved.settings);
   });
 
-  it('keeps the saved NetBaron wire format, which the form does not show, on a save', () => {
+  it('reads the NetBaron wire format chosen on the form, and refuses a value outside the choices', () => {
+    const read = readSettingsForm(form({ nb_boolean_spelling: 'lower', nb_decimal_separator: ',' }), current);
+    expect(read.ok && read.settings.netbaron).toMatchObject({
+      booleanSpelling: 'lower',
+      decimalSeparator: ',',
+    });
+    const wrong = readSettingsForm(form({ nb_boolean_spelling: 'TRUE', nb_decimal_separator: ' ' }), current);
+    expect(wrong.ok).toBe(false);
+    if (wrong.ok) return;
+    expect(wrong.errors).toEqual({ nb_boolean_spelling: 'Choose TRUE / FALSE or true / false.' });
+    expect(wrong.values).toMatchObject({ nb_boolean_spelling: 'TRUE', nb_decimal_separator: ' ' });
+    const separator = readSettingsForm(form({ nb_decimal_separator: ';' }), current);
+    expect(!separator.ok && separator.errors).toEqual({
+      nb_decimal_separator: 'Choose a point (24.90) or a comma (24,90).',
+    });
+  });
+
+  it('keeps the saved NetBaron wire format when a post does not carry it (an older page, a bare test)', () => {
     const saved = parseStoredSettings({ netbaron: { booleanSpelling: 'lower', decimalSeparator: ',' } });
     const read = readSettingsForm(form(), saved);
     expect(read.ok && read.settings.netbaron).toMatchObject({

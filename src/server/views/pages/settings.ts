@@ -48,6 +48,8 @@ const LABELS: Record<SettingsTextField | SettingsCheckField, string> = {
   nb_products_interface: 'Product module interface',
   nb_salesorder_interface: 'Sales order module interface',
   nb_marketplace: 'Marketplace',
+  nb_boolean_spelling: 'Yes/no values sent to NetBaron',
+  nb_decimal_separator: 'Decimal separator sent to NetBaron',
   import_mode: 'Product import',
   update_only: 'Products to update',
   update_descriptions: 'Update product description and product details',
@@ -182,6 +184,31 @@ function marketplaceField(v: SettingsView): Html {
   );
 }
 
+/**
+ * How flags and decimals are spelled in what is sent to NetBaron. The defaults are what NetBaron's
+ * reference writes; the other choice is for a server that turns out to want it (`wire/format.ts`).
+ */
+function wireFormatFields(v: SettingsView): Html {
+  return html`${select(
+    v,
+    'nb_boolean_spelling',
+    [
+      { value: 'upper', label: 'TRUE / FALSE (default)' },
+      { value: 'lower', label: 'true / false' },
+    ],
+    "How yes/no values are written in the requests sent to NetBaron. The default follows NetBaron's documentation; change it only if your NetBaron server asks for lower case.",
+  )}
+  ${select(
+    v,
+    'nb_decimal_separator',
+    [
+      { value: '.', label: 'Point: 24.90 (default)' },
+      { value: ',', label: 'Comma: 24,90' },
+    ],
+    "How prices, VAT rates and quantities are written in the orders sent to NetBaron. The default follows NetBaron's documentation; change it only if your NetBaron server asks for a comma.",
+  )}`;
+}
+
 /** The errors at the top of the page, each a link to its field; focused when the page opens. */
 function errorSummary(errors: Record<string, string>): Html {
   // In the order of the form, as the merchant reads it.
@@ -256,6 +283,7 @@ export function settingsBody(v: SettingsView): Html {
         ${textInput(v, 'nb_products_interface', { type: 'number' })}
         ${secretInput(v, 'nb_order_password', 'Order API password', 'orderApiPassword', 'clear_order_password')}
         ${textInput(v, 'nb_salesorder_interface', { type: 'number' })} ${marketplaceField(v)}
+        ${wireFormatFields(v)}
       </fieldset>
 
       <fieldset>
