@@ -265,6 +265,14 @@ export class MyCashflowClient {
     for await (const page of this.pages(path, resource, schema, options)) yield* page.items;
   }
 
+  /**
+   * A GET answered as sent, before any schema reads it: the compatibility probe compares which variant
+   * of the model the store writes. Only GET, so nothing that uses it can change the store.
+   */
+  getRaw(path: string, query: Query = {}): Promise<unknown> {
+    return this.request('GET', path, query);
+  }
+
   listProducts(options: ListOptions = {}): AsyncGenerator<McfProduct> {
     return this.list('/products', 'product', productSchema, options);
   }

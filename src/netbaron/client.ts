@@ -26,7 +26,7 @@ import {
   type NbSalesOrderReceipt,
   type NbSalesOrderSummary,
 } from './wire/salesorder.ts';
-import { nbWireFormatSchema } from './wire/format.ts';
+import { nbWireFormatSchema, type NbWireFormat } from './wire/format.ts';
 import { shorten } from './wire/xml.ts';
 
 const moduleAccessSchema = z.object({
@@ -172,6 +172,19 @@ export class NetBaronClient {
         err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err),
       );
     }
+  }
+
+  /** How this connection spells flags and decimals in what it sends. */
+  get wireFormat(): NbWireFormat {
+    return this.options.format;
+  }
+
+  /**
+   * A GET answered as sent (the XML text), for the compatibility probe to compare with the model.
+   * Only GET, so nothing that uses it can change the register.
+   */
+  getRaw(module: NbModule, query: URLSearchParams): Promise<string> {
+    return this.request(module, 'GET', query);
   }
 
   async listMarketplaces(): Promise<NbMarketplace[]> {

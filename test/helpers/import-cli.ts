@@ -100,7 +100,7 @@ export interface ImportCli {
   /** Runs `netbaron <command> --config <file> <flags>` as a child process with the test database. */
   run(
     sims: RunningSimulators,
-    command: 'import-products' | 'check',
+    command: 'import-products' | 'check' | 'probe',
     spec: ConnectionSpec,
     flags?: string[],
   ): Promise<CliResult>;
