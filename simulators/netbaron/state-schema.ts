@@ -32,8 +32,9 @@ const timestampSchema = z
   .transform((s) => new Date(s).toISOString());
 
 /**
- * Wire text served verbatim in place of a number ("abc", "24,90"), so that tests can feed the connector
- * a malformed product; a real NetBaron would not send it, but the connector must survive it.
+ * Wire text served verbatim in place of a number: a decimal comma ("24,90"), which a NetBaron speaking
+ * Finvoice's dialect may plausibly write and the connector reads, or a malformed value ("abc",
+ * "1.024,90") that a real NetBaron would not send but the connector must survive.
  */
 const rawNumberText = () => nonEmptyText();
 

@@ -152,6 +152,20 @@ describe('netbaron probe', () => {
     expect(byId(report).get('nb.duplicate-codes')?.observed).toContain('KAHVI-1');
   });
 
+  it('NetBaron writing decimals with a comma: a difference the connector reads', async ({
+    onTestFinished,
+  }) => {
+    const base = smallScenario().netbaron as { products: Array<Record<string, unknown>> };
+    const [first, ...rest] = base.products;
+    const sims = await scene(onTestFinished, {
+      netbaron: { products: [{ ...first, SalesPriceVatIncluded: '8,90', VatPercent: '14,0' }, ...rest] },
+    });
+    const { result, report } = await probe(sims, 'probe-comma');
+    expect(result.code, result.stderr).toBe(0);
+    expect(statusOf(report, 'nb.products-read')).toBe('differed/handled');
+    expect(byId(report).get('nb.products-read')?.observed).toContain('KAHVI-1 SalesPriceVatIncluded = 8,90');
+  });
+
   it('a store with no orders: what needs an order is not checked, and nothing else changes', async ({
     onTestFinished,
   }) => {

@@ -3,6 +3,7 @@ import {
   formatDecimal,
   formatFlag,
   nbWireFormatSchema,
+  readDecimalText,
   readFlag,
   wireBooleanSchema,
 } from '../../src/netbaron/wire/format.ts';
@@ -90,5 +91,16 @@ describe('NetBaron wire format: characters XML forbids', () => {
   it('never writes a forbidden character, even when a caller did not clean first', () => {
     const xml = writeSalesOrder(exampleOrder({ buyerContactPersonName: 'A\u0008B' }));
     expect(xml).toContain('<BuyerContactPersonName>AB</BuyerContactPersonName>');
+  });
+});
+
+describe('decimals NetBaron sends', () => {
+  it('reads a comma as a dot, and leaves anything ambiguous for the schema to refuse', () => {
+    expect(readDecimalText('24,90')).toBe('24.90');
+    expect(readDecimalText(' -3,5 ')).toBe('-3.5');
+    expect(readDecimalText('24.90')).toBe('24.90');
+    expect(readDecimalText('1.024,90')).toBe('1.024,90');
+    expect(readDecimalText('1,024,90')).toBe('1,024,90');
+    expect(readDecimalText(',5')).toBe(',5');
   });
 });

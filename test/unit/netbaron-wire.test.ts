@@ -163,7 +163,7 @@ describe('products XML', () => {
     });
   });
 
-  it('keeps codes and quantities as exact text and rejects a decimal comma', () => {
+  it('keeps codes and quantities as exact text, reads a decimal comma, and rejects a thousands separator', () => {
     const good = parseProductsPage(
       page(
         '<Product><ProductCode>00123</ProductCode><EAN>6430000000012</EAN><Name>A</Name><VatPercent>25.5</VatPercent><SalesPriceVatIncluded>24.90</SalesPriceVatIncluded><Quantity>2.5</Quantity><Deleted>false</Deleted><Marketplaces><Marketplace>3</Marketplace></Marketplaces></Product>',
@@ -173,9 +173,18 @@ describe('products XML', () => {
       ok: true,
       product: { code: '00123', priceVatIncluded: 2490, quantity: '2.5', marketplaces: ['3'] },
     });
+    const comma = parseProductsPage(
+      page(
+        '<Product><ProductCode>C</ProductCode><Name>A</Name><VatPercent>25,5</VatPercent><SalesPriceVatIncluded>24,90</SalesPriceVatIncluded></Product>',
+      ),
+    );
+    expect(readProduct(comma.rawProducts[0])).toMatchObject({
+      ok: true,
+      product: { code: 'C', priceVatIncluded: 2490, vatRate: 2550 },
+    });
     const bad = parseProductsPage(
       page(
-        '<Product><ProductCode>X</ProductCode><Name>A</Name><VatPercent>25.5</VatPercent><SalesPriceVatIncluded>24,90</SalesPriceVatIncluded></Product>',
+        '<Product><ProductCode>X</ProductCode><Name>A</Name><VatPercent>25.5</VatPercent><SalesPriceVatIncluded>1.024,90</SalesPriceVatIncluded></Product>',
       ),
     );
     expect(readProduct(bad.rawProducts[0])).toMatchObject({

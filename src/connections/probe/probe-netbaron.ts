@@ -184,18 +184,15 @@ async function checkProducts(input: NbProbeInput, marketplace: string, list: Che
     }
     if (page >= parsed.pageCount) break;
   }
-  const decimals = commas.length ? `; decimals with a comma: ${examples(commas)}` : '';
   list.add(
     'nb.products-read',
     bad.length
-      ? differed(
-          `${bad.length} product(s) the import could not read: ${examples(bad)}${decimals}`,
-          false,
-          requests,
-        )
-      : codes.length
-        ? matched(`${codes.length} product(s) read`, requests)
-        : unchecked(`marketplace ${marketplace} lists no products`, requests),
+      ? differed(`${bad.length} product(s) the import could not read: ${examples(bad)}`, false, requests)
+      : !codes.length
+        ? unchecked(`marketplace ${marketplace} lists no products`, requests)
+        : commas.length
+          ? differed(`decimals written with a comma: ${examples(commas)}; read as with a dot`, true, requests)
+          : matched(`${codes.length} product(s) read`, requests),
   );
   list.add(
     'nb.flags-read',

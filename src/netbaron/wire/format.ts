@@ -37,6 +37,16 @@ export function readFlag(text: string): boolean | undefined {
   return undefined;
 }
 
+/**
+ * A decimal NetBaron sent, with a dot or, as Finvoice writes them, a comma (`24,90`): the comma form
+ * is read as the dot form. Only a single comma between digits; anything else is left for the schema
+ * to refuse (a thousands separator would be ambiguous).
+ */
+export function readDecimalText(text: string): string {
+  const t = text.trim();
+  return /^-?\d+,\d+$/.test(t) ? t.replace(',', '.') : text;
+}
+
 /** The zod form of `readFlag`, for the schemas of answers. */
 export const wireBooleanSchema = z.string().transform((value, ctx) => {
   const flag = readFlag(value);

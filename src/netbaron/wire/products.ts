@@ -7,7 +7,14 @@ import {
 } from '../../domain/ids.ts';
 import type { Cents, VatBasisPoints } from '../../domain/money.ts';
 import { decimalMoneySchema, decimalVatRateSchema } from '../../domain/money-schemas.ts';
-import { DEFAULT_WIRE_FORMAT, formatFlag, readFlag, wireBooleanSchema, type NbWireFormat } from './format.ts';
+import {
+  DEFAULT_WIRE_FORMAT,
+  formatFlag,
+  readDecimalText,
+  readFlag,
+  wireBooleanSchema,
+  type NbWireFormat,
+} from './format.ts';
 import { children, parseXmlDocument, shorten } from './xml.ts';
 
 /*
@@ -59,7 +66,11 @@ export interface NbProduct {
   marketplaces: NbMarketplaceId[];
 }
 
-const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, 'is not a decimal number with a dot');
+const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, 'is not a decimal number');
+
+/** A decimal element read with a dot or a comma (`readDecimalText`). */
+const commaTolerant = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? readDecimalText(v) : v), schema);
 const optionalText = z.string().optional();
 // Marketplaces are always sent (possibly empty); a missing element reads as an empty list all the same.
 const marketplaceList = z
@@ -83,12 +94,12 @@ const liveProductSchema = z.object({
   Name: z.string().default(''),
   Description: optionalText,
   AdditionalInformation: optionalText,
-  VatPercent: decimalVatRateSchema,
-  SalesPriceVatIncluded: decimalMoneySchema.optional(),
-  PurchasePrice: decimalMoneySchema.optional(),
-  Weight: decimalText.optional(),
+  VatPercent: commaTolerant(decimalVatRateSchema),
+  SalesPriceVatIncluded: commaTolerant(decimalMoneySchema).optional(),
+  PurchasePrice: commaTolerant(decimalMoneySchema).optional(),
+  Weight: commaTolerant(decimalText).optional(),
   PackageType: optionalText,
-  Quantity: decimalText.optional(),
+  Quantity: commaTolerant(decimalText).optional(),
   Deleted: wireBooleanSchema.default(false),
   Marketplaces: marketplaceList,
 });
