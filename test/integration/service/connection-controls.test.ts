@@ -71,6 +71,19 @@ describe('--connection <id>: a connection the service stores', () => {
     noCredentialIn(result);
   });
 
+  it('probe reads the stored connection with its sealed credentials, and pauses do not stop it', async () => {
+    await cli(['connections', 'pause', 'shop']);
+    try {
+      const result = await cli(['probe', '--connection', 'shop', '--json']);
+      expect([0, 2], result.stderr).toContain(result.code);
+      const report = JSON.parse(result.stdout) as { connection: string; blocked: unknown[] };
+      expect(report.blocked).toEqual([]);
+      noCredentialIn(result);
+    } finally {
+      await cli(['connections', 'resume', 'shop']);
+    }
+  });
+
   it('import-products writes into the stored connection’s history', async () => {
     const result = await cli(['import-products', '--connection', 'shop', '--json']);
     expect(result.code, result.stderr).toBe(0);
