@@ -1,3 +1,4 @@
+import type { ConnectionFile } from '../../config/connection-file.ts';
 import type { ConnectionRecord } from '../../connections/connection-store.ts';
 import type { ProblemGroup } from '../../reports/problem-groups.ts';
 import { actionableCount, openProblemGroups } from '../../reports/problems-inbox.ts';
@@ -12,6 +13,11 @@ export interface ConnectionPage {
   record: ConnectionRecord;
   /** Settings still to fill in before the connection can run (the page's words). */
   missing: string[];
+  /**
+   * The runnable connection, credentials included, when nothing is missing: for a handler that calls the
+   * remote systems itself (the compatibility check). Never for a view.
+   */
+  connection?: ConnectionFile;
   /** The open problem groups (`openProblemGroups`), for the badge and the pages that show them. */
   problems: ProblemGroup[];
   /** The page around a body, with this connection's tabs. */
@@ -29,6 +35,7 @@ export async function connectionPage(app: AppContext, ctx: RequestContext): Prom
   return {
     record,
     missing,
+    ...(assembled.ok ? { connection: assembled.connection } : {}),
     problems,
     page: (title, tab, body) =>
       layout(

@@ -7,6 +7,7 @@ import { importRoutes } from './imports.ts';
 import { notificationRoutes } from './notifications.ts';
 import { opsRoutes } from './ops.ts';
 import { orderRoutes } from './orders.ts';
+import { probeRoutes } from './probe.ts';
 import { reportRoutes } from './reports.ts';
 import { settingsRoutes } from './settings.ts';
 import { webhookRoutes } from './webhooks.ts';
@@ -19,6 +20,7 @@ export function adminRoutes(app: AppContext): Route[] {
     ...connectionRoutes(app),
     ...connectionControlRoutes(app),
     ...settingsRoutes(app),
+    ...probeRoutes(app),
     ...notificationRoutes(app),
     ...importRoutes(app),
     ...orderRoutes(app),

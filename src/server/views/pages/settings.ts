@@ -352,5 +352,14 @@ export function settingsBody(v: SettingsView): Html {
       <button class="secondary" type="submit" form="settings-form" formaction="${base}/test/netbaron">
         Test NetBaron connection
       </button>
-    </div>`;
+    </div>
+
+    <h2>Check compatibility</h2>
+    <p class="hint">
+      Reads the store and NetBaron with the saved settings and compares what they answer with what the
+      connector expects, before the first import or order. Only reads: nothing is written to either system.
+    </p>
+    <form method="post" action="${base}/probe" class="actions" id="probe-form">
+      ${csrfField(v.session)}<button class="secondary" type="submit">Check compatibility</button>
+    </form>`;
 }
