@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readConnectionFile } from '../../config/connection-file.ts';
 import { readEnv } from '../../config/env.ts';
+import { redactReport } from '../../connections/probe/redact-report.ts';
 import { probeInputFor, runProbe, type ProbeReport } from '../../connections/probe/run-probe.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -28,10 +29,11 @@ export function registerProbeCommand(program: Command): void {
         // A first real connection may be probed before any service or database exists.
         const env = readEnv();
         const logger = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
-        report = await runProbe(probeInputFor(await readConnectionFile(source.config), logger));
+        const connection = await readConnectionFile(source.config);
+        report = redactReport(await runProbe(probeInputFor(connection, logger)), connection);
       } else {
-        report = await withConnection(source, ({ connection, logger }) =>
-          runProbe(probeInputFor(connection, logger)),
+        report = await withConnection(source, async ({ connection, logger }) =>
+          redactReport(await runProbe(probeInputFor(connection, logger)), connection),
         );
       }
       if (report.needsAttention) process.exitCode = EXIT.NEEDS_ATTENTION;
