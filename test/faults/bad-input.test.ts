@@ -382,8 +382,10 @@ const nbCorruption: fc.Arbitrary<NbCorruption> = fc.oneof(
   fc.record({
     kind: fc.constant('bad-text' as const),
     field: fieldOf<NbField>('SalesPriceVatIncluded', 'PurchasePrice'),
+    // A single decimal comma ("12,50") is read (`readDecimalText`); one with a thousands separator is not.
     text: fc.constantFrom(
-      '12,50',
+      '1.012,50',
+      '12,5,0',
       'abc',
       '',
       '1e3',
@@ -399,12 +401,12 @@ const nbCorruption: fc.Arbitrary<NbCorruption> = fc.oneof(
   fc.record({
     kind: fc.constant('bad-text' as const),
     field: fieldOf<NbField>('VatPercent'),
-    text: fc.constantFrom('24,0', 'abc', '', '100', '-1', '250', '14.001', '9'.repeat(HUGE)),
+    text: fc.constantFrom('2,4,0', 'abc', '', '100', '-1', '250', '14.001', '9'.repeat(HUGE)),
   }),
   fc.record({
     kind: fc.constant('bad-text' as const),
     field: fieldOf<NbField>('Weight', 'Quantity'),
-    text: fc.constantFrom('1,5', 'abc', '', '1e3', '.5', '5.', '+1', ' 1', 'x'.repeat(HUGE)),
+    text: fc.constantFrom('1.001,5', 'abc', '', '1e3', '.5', '5.', '+1', ' 1', 'x'.repeat(HUGE)),
   }),
   fc.record({
     kind: fc.constant('bad-text' as const),
