@@ -118,11 +118,17 @@ describe('the order-export worker, killed while exporting', () => {
     const missedWebhooks = (await webhookDeliveries(sims)).filter((d) => d.status !== 200).length;
 
     const expected = placed.map((o) => o.id).filter((id) => !inFlight.includes(id));
+    // Wait for what is asserted below, the ledger's "sent", not only for NetBaron to hold the orders:
+    // the worker records "sent" after NetBaron answers, and a busy machine separates the two.
     await waitFor(
-      'every order not in flight at the kill in NetBaron',
+      'every order not in flight at the kill in NetBaron and sent in the ledger',
       async () => {
         const counts = await netbaronCounts(sims);
-        return expected.every((id) => counts.has(id)) ? true : undefined;
+        if (!expected.every((id) => counts.has(id))) return undefined;
+        const sent = new Set(
+          (await ledgerRows(database.db, SLUG)).filter((r) => r.state === 'sent').map((r) => r.orderId),
+        );
+        return expected.every((id) => sent.has(id)) ? true : undefined;
       },
       { timeoutMs: 15_000, everyMs: 50 },
     ).catch(explain);

