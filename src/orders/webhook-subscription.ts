@@ -58,3 +58,10 @@ export async function subscriptionBySlug(
     .executeTakeFirst();
   return row && { connectionId: row.id, uuid: row.uuid };
 }
+
+/** Where MyCashflow delivers a connection's orders, under the service's public address: one definition. */
+export const WEBHOOK_PATH_PREFIX = '/hooks/mycashflow';
+
+export function webhookUrl(publicUrl: string, slug: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH_PREFIX}/${slug}`;
+}

@@ -18,7 +18,7 @@ import { createMailer } from '../notifications/mailer.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
-import { ensureWebhookSubscription, subscriptionBySlug } from '../orders/webhook-subscription.ts';
+import { ensureWebhookSubscription, subscriptionBySlug, webhookUrl } from '../orders/webhook-subscription.ts';
 import { loadEncryptionKey } from '../security/encryption-key.ts';
 import { SignInLimit } from '../security/sign-in-limit.ts';
 import { createAdminApp, type AdminApp } from './app.ts';
@@ -212,7 +212,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const subscribeWebhooks = async (connectionId: string): Promise<void> => {
       const runtime = await registry.get(connectionId).catch(() => undefined);
       if (!runtime) return;
-      const url = `${publicUrl}/hooks/mycashflow/${runtime.slug}`;
+      const url = webhookUrl(publicUrl, runtime.slug);
       const result = await ensureWebhookSubscription(database.db, runtime.mcf, connectionId, url);
       if (result.created) logger.info('subscribed to order.created', { connection: runtime.slug, url });
     };

@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { parseStoreTimestamp } from '../mycashflow/timestamps.ts';
 import type { Logger } from '../observability/logger.ts';
+import { sameToken } from '../security/tokens.ts';
 import { clientAddress } from './http/client-address.ts';
 import { jsonDepthWithin } from './http/json-depth.ts';
 import { WebhookIntake } from './webhook-intake.ts';
@@ -51,12 +51,6 @@ export type ReceiverOptions = ReceiverBase &
         onReceived(connectionId: string, orderId: number): Promise<void>;
       }
   );
-
-const sameText = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   const text = JSON.stringify(body);
@@ -128,7 +122,7 @@ export function createWebhookReceiver(options: ReceiverOptions) {
     if (req.method !== 'POST') return refuse(405, 'only POST is accepted');
     const header = req.headers['x-mycashflow-webhook-uuid'];
     const matches = (c: ReceiverConnection | undefined) =>
-      c !== undefined && typeof header === 'string' && sameText(header, c.uuid);
+      c !== undefined && typeof header === 'string' && sameToken(header, c.uuid);
     let connection = await options.connectionFor(slug);
     // From memory the subscription may be a moment old: a new one is read before anything is refused.
     if (!matches(connection) && options.recheck) connection = await options.recheck(slug);
@@ -169,7 +163,7 @@ export function createWebhookReceiver(options: ReceiverOptions) {
     } catch {
       return refuse(400, 'body is not JSON');
     }
-    if (!sameText(parsed.uuid, connection.uuid))
+    if (!sameToken(parsed.uuid, connection.uuid))
       return refuse(401, 'body uuid does not match the subscription');
 
     const orderId = parsed.data.id;

@@ -6,6 +6,7 @@ import { startSimulators, type RunningSimulators } from '../../../simulators/sce
 import { readEnv } from '../../config/env.ts';
 import { exportOrdersFrom } from '../../db/order-ledger.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { webhookUrl } from '../../orders/webhook-subscription.ts';
 import {
   framePassword,
   initialPasswordFile,
@@ -129,7 +130,7 @@ export function registerServeCommand(program: Command): void {
             : `Admin page     ${service.url}/`,
           `Password       ${passwordSource(env.ADMIN_PASSWORD !== undefined, service.generatedPassword !== undefined, env.DATA_DIR)}`,
           `Database       ${service.database.mode === 'embedded' ? `embedded PostgreSQL in ${env.DATA_DIR}` : 'shared server (DATABASE_URL)'}`,
-          `Webhooks       ${service.publicUrl}/hooks/mycashflow/<connection>`,
+          `Webhooks       ${webhookUrl(service.publicUrl, '<connection>')}`,
           ...(sims
             ? [
                 `Demo           "Demo store" connects simulators of MyCashflow (${sims.mycashflow.url}/api/v1) and NetBaron (${sims.netbaron.url}/ws);`,

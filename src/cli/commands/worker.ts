@@ -8,7 +8,7 @@ import { ensureConnection } from '../../db/import-runs.ts';
 import { fixedConnections, startOrderWorker } from '../../jobs/order-worker.ts';
 import { enqueueExport, startQueue } from '../../jobs/queue.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { ensureWebhookSubscription } from '../../orders/webhook-subscription.ts';
+import { ensureWebhookSubscription, webhookUrl } from '../../orders/webhook-subscription.ts';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../server/webhook-receiver.ts';
 import { clientsFor } from '../../connections/clients.ts';
 import { portOption } from '../options.ts';
@@ -86,7 +86,7 @@ export function registerWorkerCommand(program: Command): void {
       });
       await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
       const { port } = server.address() as AddressInfo;
-      const hookUrl = `${(opts.publicUrl ?? `http://${opts.host}:${port}`).replace(/\/+$/, '')}/hooks/mycashflow/${slug}`;
+      const hookUrl = webhookUrl(opts.publicUrl ?? `http://${opts.host}:${port}`, slug);
       if (opts.subscribe) {
         const subscription = await ensureWebhookSubscription(database.db, mcf, connectionId, hookUrl);
         uuid = subscription.uuid;

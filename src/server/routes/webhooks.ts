@@ -1,4 +1,5 @@
 import { enqueueExports } from '../../jobs/queue.ts';
+import { WEBHOOK_PATH_PREFIX } from '../../orders/webhook-subscription.ts';
 import type { AppContext } from '../app-context.ts';
 import type { Route } from '../http/router.ts';
 import { WebhookIntake } from '../webhook-intake.ts';
@@ -23,7 +24,7 @@ export function webhookRoutes(app: AppContext): Route[] {
   return [
     {
       method: 'POST',
-      path: '/hooks/mycashflow/:slug',
+      path: `${WEBHOOK_PATH_PREFIX}/:slug`,
       access: 'webhook',
       // A receiver per request, so that its log lines carry the request's id.
       handler: async ({ req, res, params, logger }) =>
