@@ -397,12 +397,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
           : 'interrupted';
     if (outcome.status === 'completed')
       await saveLinks(db, connectionId, runId, prepared.linked, prepared.removed);
-    const problems = (await runProblems(db, runId)).map((p) => ({
-      kind: p.kind as Problem['kind'],
-      code: p.code,
-      reason: p.reason,
-      ...(p.places ? { places: p.places } : {}),
-    }));
+    const problems = await runProblems(db, runId);
     const { guard } = prepared;
     const summary: ImportSummary = {
       runId,

@@ -320,13 +320,20 @@ export async function updatedCodeCount(db: Db, runId: string): Promise<number> {
   return Number(row.n);
 }
 
-export async function runProblems(db: Db, runId: string) {
-  return db
+/** A run's problems as the planner reported them, in the order they were recorded. */
+export async function runProblems(db: Db, runId: string): Promise<Problem[]> {
+  const rows = await db
     .selectFrom('import_problems')
     .select(['kind', 'code', 'reason', 'places'])
     .where('run_id', '=', runId)
     .orderBy('id')
     .execute();
+  return rows.map((p) => ({
+    kind: p.kind as Problem['kind'],
+    code: p.code,
+    reason: p.reason,
+    ...(p.places ? { places: p.places } : {}),
+  }));
 }
 
 export async function finishRun(

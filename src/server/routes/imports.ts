@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Problem } from '../../catalog/plan.ts';
 import type { ConnectionRecord } from '../../connections/connection-store.ts';
 import { RESUME_WITHIN_HOURS } from '../../catalog/import-products.ts';
 import { discardBlockedRun, findResumableRun, loadHolds, runProblems } from '../../db/import-runs.ts';
@@ -301,12 +300,7 @@ export function importRoutes(app: AppContext): Route[] {
             runBody({
               base: connectionBase(cp.record),
               run,
-              problems: problems.map((p): Problem => ({
-                kind: p.kind as Problem['kind'],
-                code: p.code,
-                reason: p.reason,
-                ...(p.places ? { places: p.places } : {}),
-              })),
+              problems,
               actions,
               kinds,
               filter: { ...filter, failed: query.failed },
