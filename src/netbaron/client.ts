@@ -247,13 +247,12 @@ export class NetBaronClient {
    * Sends one order. Never retried here: an `outcome-unknown` RemoteError means the caller must read the
    * order back with `findSalesOrders` and send again only if it is provably absent.
    */
-  async putSalesOrder(order: NbSalesOrder): Promise<NbSalesOrderReceipt> {
-    const xml = await this.request(
-      'salesorder',
-      'PUT',
-      new URLSearchParams(),
-      this.salesOrderDocument(order),
-    );
+  async putSalesOrder(
+    order: NbSalesOrder,
+    /** The document already written for this order (the one recorded as sent), so it is written once. */
+    document: string = this.salesOrderDocument(order),
+  ): Promise<NbSalesOrderReceipt> {
+    const xml = await this.request('salesorder', 'PUT', new URLSearchParams(), document);
     return this.read('PUT salesorder', () => parseSalesOrderResponse(xml));
   }
 

@@ -80,9 +80,10 @@ async function put(
   ctx: SendContext,
   key: LedgerKey,
   salesOrder: NbSalesOrder,
+  document: string,
 ): Promise<{ number: string; answer: string } | RemoteError> {
   try {
-    const receipt = await ctx.nb.putSalesOrder(salesOrder);
+    const receipt = await ctx.nb.putSalesOrder(salesOrder, document);
     return { number: receipt.salesOrderNumber, answer: `${receipt.status} as ${receipt.salesOrderNumber}` };
   } catch (err) {
     if (isRemoteError(err)) return err;
@@ -151,15 +152,17 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
       ? `Characters that XML does not allow were removed before sending from: ${removals.join(', ')}.`
       : undefined;
   if (note) logger.warn('characters XML does not allow were removed from the order', { removals });
-  await recordSentDocument(ctx.db, key, ctx.nb.salesOrderDocument(salesOrder), note);
+  // Written once: the document recorded is byte for byte the one sent, however often it is sent.
+  const document = ctx.nb.salesOrderDocument(salesOrder);
+  await recordSentDocument(ctx.db, key, document, note);
 
-  let result = await put(ctx, key, salesOrder);
+  let result = await put(ctx, key, salesOrder, document);
   if (!('number' in result) && result.disposition === 'outcome-unknown') {
     logger.warn('order send outcome unknown; reading it back', { reason: result.message });
     const back = await readBack(ctx, key);
     if (back !== 'absent') return back;
     // Provably absent: the one re-send this attempt allows.
-    result = await put(ctx, key, salesOrder);
+    result = await put(ctx, key, salesOrder, document);
   }
   if ('number' in result) {
     await settle(ctx.db, key, { state: 'sent', salesOrderNumber: result.number, answer: result.answer });
