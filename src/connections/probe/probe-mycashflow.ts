@@ -17,7 +17,7 @@ import { STORE_CATALOG_EXPANDS } from '../../catalog/store-catalog.ts';
 import { ORDER_EXPANDS } from '../../orders/poll-orders.ts';
 import { failingPart } from '../test-connection.ts';
 import type { AssumptionId } from './assumptions.ts';
-import { differed, examples, matched, unchecked } from './check.ts';
+import { differed, examples, matched, unchecked, type CheckOutcome } from './check.ts';
 import { observeJson, noVariants, type JsonVariants } from './json-variants.ts';
 import { CheckList, firstIssue } from './record.ts';
 import type { z } from 'zod';
@@ -67,17 +67,42 @@ const describe = (path: string, query: Record<string, string | number> = {}): st
   return `GET /api/v1${path}${params.size ? `?${params.toString()}` : ''}`;
 };
 
-/** Items of a list answer that a schema refuses, as `what id: reason`. */
+/** An item a schema refused, as `what id (code): reason`. */
+function unreadableText(item: unknown, what: string, error: z.ZodError): string {
+  const obj = (item ?? {}) as Record<string, unknown>;
+  const code = typeof obj.product_code === 'string' ? ` (${obj.product_code})` : '';
+  return `${what} ${String(obj.id ?? '?')}${code}: ${firstIssue(error)}`;
+}
+
+/** Items of a list answer that a schema refuses. */
 function unreadable(items: readonly unknown[], schema: z.ZodType, what: string): string[] {
-  const bad: string[] = [];
-  for (const item of items) {
+  return items.flatMap((item) => {
     const parsed = schema.safeParse(item);
-    if (parsed.success) continue;
-    const obj = (item ?? {}) as Record<string, unknown>;
-    const code = typeof obj.product_code === 'string' ? ` (${obj.product_code})` : '';
-    bad.push(`${what} ${String(obj.id ?? '?')}${code}: ${firstIssue(parsed.error)}`);
+    return parsed.success ? [] : [unreadableText(item, what, parsed.error)];
+  });
+}
+
+/**
+ * Whole lists read with the client's schemas: matched (with `summary` of the item counts), or the items
+ * that could not be read, or the answer that was not a list at all.
+ */
+function listVerdict(
+  lists: ReadonlyArray<{ raw: unknown; schema: z.ZodType; what: string }>,
+  summary: (counts: number[]) => string,
+  requests: string[],
+): CheckOutcome {
+  const counts: number[] = [];
+  const bad: string[] = [];
+  for (const { raw, schema, what } of lists) {
+    const envelope = listEnvelopeSchema.safeParse(raw);
+    if (!envelope.success)
+      return differed(`not {data, meta}: ${firstIssue(envelope.error)}`, false, requests);
+    counts.push(envelope.data.data.length);
+    bad.push(...unreadable(envelope.data.data, schema, what));
   }
-  return bad;
+  return bad.length
+    ? differed(`unreadable: ${examples(bad)}`, false, requests)
+    : matched(summary(counts), requests);
 }
 
 function errorText(err: unknown): string {
@@ -108,37 +133,38 @@ export async function probeMyCashflow(input: McfProbeInput): Promise<McfProbeRes
   await checkRefusedCredentials(input, list);
   await checkTrailingSlash(mcf, list);
 
-  const versions = listEnvelopeSchema.safeParse(versionsRaw);
-  if (versions.success) {
-    const bad = unreadable(versions.data.data, versionSchema, 'version');
-    list.add(
-      'mcf.versions',
-      bad.length
-        ? differed(`unreadable: ${examples(bad)}`, false, [describe('/versions')])
-        : matched(`${versions.data.data.length} version(s) read`, [describe('/versions')]),
-    );
-  }
+  list.add(
+    'mcf.versions',
+    listVerdict(
+      [{ raw: versionsRaw, schema: versionSchema, what: 'version' }],
+      ([n]) => `${n} version(s) read`,
+      [describe('/versions')],
+    ),
+  );
 
   const products = await checkProducts(input, list, variants);
   await checkPageSizeCap(mcf, list);
   await checkErrorBody(mcf, list);
-  await checkOrder(mcf, list, variants);
+  const orderSeen = await checkOrder(mcf, list, variants);
   await checkTimestampFilter(input, list);
   await checkStock(mcf, products, list);
   await checkMethods(mcf, list);
   await checkWebhooks(mcf, list);
-  recordVariants(
-    variants,
-    products.length > 0 || list.checks.some((c) => c.id === 'mcf.order-read' && c.status !== 'unchecked'),
-    list,
-  );
+  recordVariants(variants, products.length > 0 || orderSeen, list);
 
   list.rest(['mcf.writes'], 'not checked: it needs a write, which the probe never makes');
   list.rest(
     ['mcf.webhook-delivery'],
     'not checked: it needs an order placed in the store; the service shows each delivery it receives',
   );
-  list.rest(['mcf.rate-limit'], 'not checked: the store did not ask to slow down during the probe');
+  // The client retries a 429 (after its Retry-After) or a 5xx by itself: say what happened, not more.
+  const retried = mcf.stats.retries;
+  list.rest(
+    ['mcf.rate-limit'],
+    retried === 0
+      ? 'not checked: the store did not ask to slow down during the probe'
+      : `not checked: ${retried} request(s) were answered with 429 or a server error and tried again`,
+  );
   list.rest(MCF_CHECKS, 'not checked: an earlier answer could not be read');
   return { checks: list };
 }
@@ -226,10 +252,12 @@ async function checkProducts(
     const { data, meta } = envelope.data;
     nextUrl ??= { next: meta.next, pageCount: meta.page_count };
     observeJson(data, 'products', variants);
-    bad.push(...unreadable(data, productSchema, 'product'));
     for (const item of data) {
       const parsed = productSchema.safeParse(item);
-      if (!parsed.success) continue;
+      if (!parsed.success) {
+        bad.push(unreadableText(item, 'product', parsed.error));
+        continue;
+      }
       const p = parsed.data;
       if (p.variations?.length)
         for (const v of p.variations)
@@ -339,7 +367,8 @@ async function checkErrorBody(mcf: MyCashflowClient, list: CheckList): Promise<v
   }
 }
 
-async function checkOrder(mcf: MyCashflowClient, list: CheckList, variants: JsonVariants): Promise<void> {
+/** Reads the newest order; true when one came back (readable or not), so its variants were seen. */
+async function checkOrder(mcf: MyCashflowClient, list: CheckList, variants: JsonVariants): Promise<boolean> {
   const query = { page: 1, page_size: 1, sort: 'id-desc', expand: ORDER_EXPANDS.join(',') };
   const request = [describe('/orders', query)];
   let raw: unknown;
@@ -350,7 +379,7 @@ async function checkOrder(mcf: MyCashflowClient, list: CheckList, variants: Json
       'mcf.order-read',
       differed(`the newest order could not be read: ${errorText(err)}`, false, request),
     );
-    return;
+    return false;
   }
   const envelope = listEnvelopeSchema.safeParse(raw);
   const item = envelope.success ? envelope.data.data[0] : undefined;
@@ -360,7 +389,7 @@ async function checkOrder(mcf: MyCashflowClient, list: CheckList, variants: Json
       : `not {data, meta}: ${firstIssue(envelope.error)}`;
     list.add('mcf.order-read', unchecked(why, request));
     list.add('mcf.order-totals', unchecked(why, request));
-    return;
+    return false;
   }
   observeJson(item, 'orders[0]', variants);
   const order = orderSchema.safeParse(item);
@@ -370,7 +399,7 @@ async function checkOrder(mcf: MyCashflowClient, list: CheckList, variants: Json
       differed(`the newest order could not be read: ${firstIssue(order.error)}`, false, request),
     );
     list.add('mcf.order-totals', unchecked('the order could not be read', request));
-    return;
+    return true;
   }
   const o = order.data;
   const status =
@@ -390,6 +419,7 @@ async function checkOrder(mcf: MyCashflowClient, list: CheckList, variants: Json
           request,
         ),
   );
+  return true;
 }
 
 async function checkTimestampFilter(input: McfProbeInput, list: CheckList): Promise<void> {
@@ -445,17 +475,20 @@ async function checkStock(
 async function checkMethods(mcf: MyCashflowClient, list: CheckList): Promise<void> {
   const request = [describe('/payment-methods'), describe('/shipping-methods')];
   try {
-    const payment = listEnvelopeSchema.parse(await mcf.getRaw('/payment-methods', { page_size: 1000 }));
-    const shipping = listEnvelopeSchema.parse(await mcf.getRaw('/shipping-methods', { page_size: 1000 }));
-    const bad = [
-      ...unreadable(payment.data, paymentMethodSchema, 'payment method'),
-      ...unreadable(shipping.data, shippingMethodSchema, 'shipping method'),
-    ];
+    const [payment, shipping] = await Promise.all([
+      mcf.getRaw('/payment-methods', { page_size: 1000 }),
+      mcf.getRaw('/shipping-methods', { page_size: 1000 }),
+    ]);
     list.add(
       'mcf.payment-methods',
-      bad.length
-        ? differed(`unreadable: ${examples(bad)}`, false, request)
-        : matched(`${payment.data.length} payment and ${shipping.data.length} shipping method(s)`, request),
+      listVerdict(
+        [
+          { raw: payment, schema: paymentMethodSchema, what: 'payment method' },
+          { raw: shipping, schema: shippingMethodSchema, what: 'shipping method' },
+        ],
+        ([p, sh]) => `${p} payment and ${sh} shipping method(s)`,
+        request,
+      ),
     );
   } catch (err) {
     list.add('mcf.payment-methods', differed(errorText(err), false, request));
@@ -465,13 +498,14 @@ async function checkMethods(mcf: MyCashflowClient, list: CheckList): Promise<voi
 async function checkWebhooks(mcf: MyCashflowClient, list: CheckList): Promise<void> {
   const request = [describe('/webhooks')];
   try {
-    const envelope = listEnvelopeSchema.parse(await mcf.getRaw('/webhooks'));
-    const bad = unreadable(envelope.data, webhookSchema, 'webhook');
+    const raw = await mcf.getRaw('/webhooks');
     list.add(
       'mcf.webhooks',
-      bad.length
-        ? differed(`unreadable: ${examples(bad)}`, false, request)
-        : matched(`${envelope.data.length} subscription(s)`, request),
+      listVerdict(
+        [{ raw, schema: webhookSchema, what: 'webhook' }],
+        ([n]) => `${n} subscription(s)`,
+        request,
+      ),
     );
   } catch (err) {
     list.add('mcf.webhooks', differed(errorText(err), false, request));
