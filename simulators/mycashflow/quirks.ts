@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  MONEY_FIELDS,
+  QUANTITY_FIELDS,
+  RATE_FIELDS,
+  TIMESTAMP_FIELD,
+  TO_ONE_RELATIONS,
+} from '../../src/mycashflow/field-kinds.ts';
 import type { SimResponse } from '../kit/types.ts';
 import { helsinkiOffsetMinutes, parseTimestamp } from './timestamps.ts';
 
@@ -23,25 +30,6 @@ export const quirksSchema = z.strictObject({
 export type Quirks = z.output<typeof quirksSchema>;
 export const NO_QUIRKS: Quirks = quirksSchema.parse({});
 
-/** To-one relations an expand can bring; `[]` stands for an empty one under the quirk. */
-const TO_ONE = new Set(['stock_item', 'brand', 'shipping_address', 'customer', 'category', 'supplier']);
-const MONEY = new Set([
-  'price',
-  'purchase_price',
-  'unit_price',
-  'subtotal',
-  'shipping_costs',
-  'payment_costs',
-  'discount',
-  'total',
-  'total_tax',
-  'total_without_tax',
-  'amount',
-]);
-const RATES = new Set(['vat_rate', 'tax_rate']);
-const QUANTITIES = new Set(['quantity', 'reserved', 'balance', 'quantity_change']);
-const TIMESTAMP_KEY = /(_at|_time_ends)$/;
-
 const two = (n: number): string => String(n).padStart(2, '0');
 
 function moneyText(value: number, key: string, q: Quirks): string | number {
@@ -63,21 +51,21 @@ function timestampText(text: string, q: Quirks): string {
 
 function transform(value: unknown, key: string, q: Quirks): unknown {
   if (Array.isArray(value)) return value.map((item) => transform(item, '', q));
-  if (value === null) return q.emptyRelationsAsArray && TO_ONE.has(key) ? [] : null;
+  if (value === null) return q.emptyRelationsAsArray && TO_ONE_RELATIONS.has(key) ? [] : null;
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = transform(v, k, q);
     return out;
   }
   if (typeof value === 'number') {
-    if (MONEY.has(key)) return moneyText(value, key, q);
-    if (q.numbersAsStrings && RATES.has(key)) return String(value);
-    if (q.numbersAsStrings && (QUANTITIES.has(key) || key === 'weight')) return String(value);
+    if (MONEY_FIELDS.has(key)) return moneyText(value, key, q);
+    if (q.numbersAsStrings && RATE_FIELDS.has(key)) return String(value);
+    if (q.numbersAsStrings && (QUANTITY_FIELDS.has(key) || key === 'weight')) return String(value);
     return value;
   }
   if (
     typeof value === 'string' &&
-    TIMESTAMP_KEY.test(key) &&
+    TIMESTAMP_FIELD.test(key) &&
     (q.timestampsZulu || q.timestampsWithoutOffset)
   ) {
     return timestampText(value, q);

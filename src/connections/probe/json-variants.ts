@@ -3,26 +3,16 @@
  * smooths them over). Pure, so each tolerance the probe reports on is unit-tested on its own.
  */
 
-const NUMERIC = new Set([
-  'price',
-  'purchase_price',
-  'unit_price',
-  'subtotal',
-  'shipping_costs',
-  'payment_costs',
-  'discount',
-  'total',
-  'total_tax',
-  'total_without_tax',
-  'amount',
-  'vat_rate',
-  'tax_rate',
-  'quantity',
-  'reserved',
-  'balance',
-]);
-const TO_ONE = new Set(['stock_item', 'brand', 'shipping_address', 'customer', 'category', 'supplier']);
-const TIMESTAMP_KEY = /_at$/;
+import {
+  MONEY_FIELDS,
+  QUANTITY_FIELDS,
+  RATE_FIELDS,
+  TIMESTAMP_FIELD,
+  TO_ONE_RELATIONS,
+} from '../../mycashflow/field-kinds.ts';
+
+const isNumeric = (key: string): boolean =>
+  MONEY_FIELDS.has(key) || RATE_FIELDS.has(key) || QUANTITY_FIELDS.has(key);
 const ZONE = /(Z|z|[+-]\d{2}:?\d{2})$/;
 
 export interface JsonVariants {
@@ -57,12 +47,13 @@ export function observeJson(value: unknown, path: string, into: JsonVariants = n
   if (value === null || typeof value !== 'object') return into;
   for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
     const at = `${path}.${key}`;
-    if (NUMERIC.has(key) && typeof field === 'string')
+    if (isNumeric(key) && typeof field === 'string')
       into.numbersAsText.push(`${at} = ${JSON.stringify(field)}`);
-    if (TO_ONE.has(key) && Array.isArray(field) && field.length === 0) into.emptyRelationsAsArray.push(at);
+    if (TO_ONE_RELATIONS.has(key) && Array.isArray(field) && field.length === 0)
+      into.emptyRelationsAsArray.push(at);
     if (key === 'purchase_price' && decimals(field) > 2)
       into.longPurchasePrices.push(`${at} = ${JSON.stringify(field)}`);
-    if (TIMESTAMP_KEY.test(key) && typeof field === 'string') {
+    if (TIMESTAMP_FIELD.test(key) && typeof field === 'string') {
       const zone = ZONE.exec(field.trim())?.[1];
       const list = !zone
         ? into.timestamps.withoutOffset
