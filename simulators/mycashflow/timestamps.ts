@@ -3,19 +3,10 @@
  * written the way the API writes them: ISO-8601 in the store's zone, Europe/Helsinki, with its offset.
  */
 
+import { zoneOffsetMinutes } from '../../src/domain/zoned-time.ts';
+
 const ZONE = 'Europe/Helsinki';
 const HOUR_MS = 3_600_000;
-
-const zoneParts = new Intl.DateTimeFormat('en-US', {
-  timeZone: ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
 
 // Finland changes its offset only on whole UTC hours, so one answer per UTC hour is exact.
 const offsetByHour = new Map<number, number>();
@@ -25,20 +16,7 @@ export function helsinkiOffsetMinutes(ms: number): number {
   const hour = Math.floor(ms / HOUR_MS);
   const cached = offsetByHour.get(hour);
   if (cached !== undefined) return cached;
-  const at = hour * HOUR_MS;
-  const parts: Record<string, number> = {};
-  for (const p of zoneParts.formatToParts(new Date(at))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const local = Date.UTC(
-    parts.year!,
-    parts.month! - 1,
-    parts.day!,
-    parts.hour!,
-    parts.minute!,
-    parts.second!,
-  );
-  const offset = Math.round((local - at) / 60_000);
+  const offset = zoneOffsetMinutes(hour * HOUR_MS, ZONE);
   if (offsetByHour.size > 100_000) offsetByHour.clear();
   offsetByHour.set(hour, offset);
   return offset;

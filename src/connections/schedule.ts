@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zoneOffsetMinutes } from '../domain/zoned-time.ts';
 
 /** A time of day, HH:MM (24 h). */
 export const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -29,17 +30,15 @@ export function localParts(
   at: Date,
   timeZone: string,
 ): { y: number; mo: number; d: number; h: number; mi: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute') };
+  const ms = at.getTime();
+  const wall = new Date(ms + zoneOffsetMinutes(ms, timeZone) * 60_000);
+  return {
+    y: wall.getUTCFullYear(),
+    mo: wall.getUTCMonth() + 1,
+    d: wall.getUTCDate(),
+    h: wall.getUTCHours(),
+    mi: wall.getUTCMinutes(),
+  };
 }
 
 /** The instant at which the wall clock of `timeZone` shows the given day and time (DST-aware). */

@@ -4,29 +4,12 @@
  * we read an offset, `Z`, or none at all (then the time is the store's, Helsinki's).
  */
 
+import { zoneOffsetMinutes } from '../domain/zoned-time.ts';
+
 const ZONE = 'Europe/Helsinki';
 
-const parts = new Intl.DateTimeFormat('en-US', {
-  timeZone: ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 /** Minutes east of UTC that Helsinki observes at the instant `ms`. */
-function offsetMinutes(ms: number): number {
-  const at = Math.floor(ms / 1000) * 1000;
-  const p: Record<string, number> = {};
-  for (const part of parts.formatToParts(new Date(at))) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return Math.round((local - at) / 60_000);
-}
+const offsetMinutes = (ms: number): number => zoneOffsetMinutes(ms, ZONE);
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
