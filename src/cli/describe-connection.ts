@@ -1,6 +1,6 @@
 import type { ConnectionRecord } from '../connections/connection-store.ts';
 import type { ConnectionState } from '../connections/connection-state.ts';
-import { describeSchedule } from '../connections/schedule.ts';
+import { describeSchedule } from '../domain/schedule.ts';
 
 const at = (d: Date | null, none: string): string => (d ? d.toISOString() : none);
 

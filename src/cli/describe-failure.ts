@@ -1,5 +1,5 @@
 import { ConnectionFileError } from '../config/connection-file.ts';
-import { ConfigError } from '../config/env.ts';
+import { ConfigError } from '../util/config-error.ts';
 import { EmbeddedPostgresError } from '../db/embedded.ts';
 import { MigrationError } from '../db/migrate.ts';
 import { RemoteError } from '../http/remote-error.ts';

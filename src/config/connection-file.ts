@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { scheduleSchema } from '../connections/schedule.ts';
+import { scheduleSchema } from '../domain/schedule.ts';
 import { booleanSpellingSchema, decimalSeparatorSchema } from '../netbaron/wire/format.ts';
 import { jsonErrorOffset } from './json-error-position.ts';
 import { remoteAddressSchema } from './remote-address.ts';

@@ -1,3 +1,4 @@
+import { ConfigError } from '../util/config-error.ts';
 import { z } from 'zod';
 
 const isSmtpUrl = (text: string): boolean => {
@@ -96,10 +97,6 @@ export const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const blankToUndefined = Object.fromEntries(

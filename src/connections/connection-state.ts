@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { ORDER_CREATED } from '../orders/webhook-subscription.ts';
 import type { ConnectionRecord } from './connection-store.ts';
-import { nextScheduledImport } from './schedule.ts';
+import { nextScheduledImport } from '../domain/schedule.ts';
 
 /** What the service itself does for a connection: how orders reach it and when products are next read. */
 export interface ConnectionState {

@@ -7,7 +7,7 @@ import {
 } from '../config/connection-file.ts';
 import { booleanSpellingSchema, decimalSeparatorSchema } from '../netbaron/wire/format.ts';
 import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from '../notifications/settings.ts';
-import { scheduleSchema } from './schedule.ts';
+import { scheduleSchema } from '../domain/schedule.ts';
 
 /*
  * What the service stores of a connection: the connection file's shape split in two. The settings

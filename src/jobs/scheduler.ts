@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { ConnectionStore } from '../connections/connection-store.ts';
-import { scheduleDue } from '../connections/schedule.ts';
+import { scheduleDue } from '../domain/schedule.ts';
 import type { Logger } from '../observability/logger.ts';
 import { enqueueImport } from './import-jobs.ts';
 import { QUEUES } from './queue.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { plural, type ProblemGroup } from '../reports/problem-groups.ts';
-import { html, type Html } from '../server/views/html.ts';
+import { html, type Html } from '../util/html.ts';
 import { localDayAndTime, type NotificationEvent } from './plan.ts';
 
 /*

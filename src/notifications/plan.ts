@@ -1,4 +1,4 @@
-import { localParts } from '../connections/schedule.ts';
+import { localParts } from '../domain/schedule.ts';
 import type { ProblemGroup } from '../reports/problem-groups.ts';
 
 /*

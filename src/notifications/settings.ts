@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TIME_OF_DAY } from '../connections/schedule.ts';
+import { TIME_OF_DAY } from '../domain/schedule.ts';
 
 /*
  * Who hears about a connection's problems, stored with its settings. The webhook's signing secret is a

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError } from '../config/env.ts';
+import { ConfigError } from '../util/config-error.ts';
 
 const KEY_BYTES = 32;
 const KEY_FILE = 'encryption.key';

@@ -11,7 +11,7 @@ import { startOrderWorker, type OrderWorker, type WorkerConnections } from '../j
 import { startQueue } from '../jobs/queue.ts';
 import { ArrivalWindow } from '../jobs/fairness.ts';
 import { listenForWake, notifyWake } from '../jobs/wake.ts';
-import { ConfigError } from '../config/env.ts';
+import { ConfigError } from '../util/config-error.ts';
 import { startNotificationTick } from '../jobs/notification-tick.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
 import { createMailer } from '../notifications/mailer.ts';

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { isIP } from 'node:net';
-import { ConfigError, type Env } from '../config/env.ts';
+import type { Env } from '../config/env.ts';
+import { ConfigError } from '../util/config-error.ts';
 import type { Database } from '../db/schema.ts';
 import { EncryptionKeyError } from '../security/encryption-key.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readEnv } from '../../src/config/env.ts';
+import { readEnv } from '../../src/config/env.ts';
+import { ConfigError } from '../../src/util/config-error.ts';
 import { redactSecrets, safeUrl } from '../../src/http/redact.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 

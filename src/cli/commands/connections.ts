@@ -4,7 +4,7 @@ import { readConnectionFile } from '../../config/connection-file.ts';
 import { readEnv } from '../../config/env.ts';
 import type { ConnectionRecord, ConnectionStore } from '../../connections/connection-store.ts';
 import { connectionState } from '../../connections/connection-state.ts';
-import { describeSchedule } from '../../connections/schedule.ts';
+import { describeSchedule } from '../../domain/schedule.ts';
 import type { OpenDatabase } from '../../db/database.ts';
 import { removeConnection, resumeConnection } from '../../jobs/connection-controls.ts';
 import { startQueue } from '../../jobs/queue.ts';

@@ -1,4 +1,4 @@
-import { TIME_OF_DAY } from '../../connections/schedule.ts';
+import { TIME_OF_DAY } from '../../domain/schedule.ts';
 import {
   EMAIL_ADDRESS,
   MAX_RECIPIENTS,

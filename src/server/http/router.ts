@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../observability/logger.ts';
 import type { Session } from '../auth/sessions.ts';
-import type { Html } from '../views/html.ts';
+import type { Html } from '../../util/html.ts';
 import type { Form } from './request.ts';
 
 /**

@@ -5,7 +5,7 @@ import { cookie, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE } from '../auth/sessions.ts
 import { clientAddress } from '../http/client-address.ts';
 import { formText, HttpError, parseCookies } from '../http/request.ts';
 import { redirect, sendHtml, type Route } from '../http/router.ts';
-import { html } from '../views/html.ts';
+import { html } from '../../util/html.ts';
 import { layout } from '../views/layout.ts';
 
 /** Only a path of this site: an open redirect would let a link send a signed-in admin elsewhere. */

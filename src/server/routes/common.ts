@@ -5,7 +5,7 @@ import { actionableCount, openProblemGroups } from '../../reports/problems-inbox
 import type { AppContext } from '../app-context.ts';
 import { HttpError } from '../http/request.ts';
 import type { RequestContext } from '../http/router.ts';
-import { html, type Html } from '../views/html.ts';
+import { html, type Html } from '../../util/html.ts';
 import { when } from '../views/format.ts';
 import { layout, type PageOptions } from '../views/layout.ts';
 

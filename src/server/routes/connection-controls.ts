@@ -2,7 +2,7 @@ import { removeConnection, resumeConnection } from '../../jobs/connection-contro
 import type { AppContext } from '../app-context.ts';
 import { formText, HttpError } from '../http/request.ts';
 import { redirect, sendHtml, type Route } from '../http/router.ts';
-import { html } from '../views/html.ts';
+import { html } from '../../util/html.ts';
 import { csrfField } from '../views/layout.ts';
 import { connectionBase, connectionOf, connectionPage } from './common.ts';
 

@@ -1,14 +1,14 @@
 import { ledgerStateCounts } from '../../db/order-ledger.ts';
 import { slugFromName } from '../../config/connection-file.ts';
 import { connectionState } from '../../connections/connection-state.ts';
-import { describeSchedule } from '../../connections/schedule.ts';
+import { describeSchedule } from '../../domain/schedule.ts';
 import { activeImportRun, listRuns, newestWriteRun } from '../../db/run-history.ts';
 import { actionableCount, openProblemGroups } from '../../reports/problems-inbox.ts';
 import type { AppContext } from '../app-context.ts';
 import { formText, HttpError } from '../http/request.ts';
 import { redirect, sendHtml, type Route } from '../http/router.ts';
 import { stateBadge, when } from '../views/format.ts';
-import { html } from '../views/html.ts';
+import { html } from '../../util/html.ts';
 import { csrfField, layout } from '../views/layout.ts';
 import { connectionControls, serviceStatePanel } from '../views/pages/connection-state.ts';
 import { runBadge, runsTable } from '../views/pages/runs.ts';

@@ -23,7 +23,7 @@ import { writeFailuresOfGroup } from '../../reports/problem-groups.ts';
 import type { AppContext } from '../app-context.ts';
 import { formText, HttpError } from '../http/request.ts';
 import { redirect, SECURITY_HEADERS, sendHtml, type RequestContext, type Route } from '../http/router.ts';
-import { html } from '../views/html.ts';
+import { html } from '../../util/html.ts';
 import { progressBody, runBody, runPageQuery, runsTable } from '../views/pages/runs.ts';
 import { connectionBase, connectionOf, connectionPage } from './common.ts';
 

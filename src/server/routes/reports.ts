@@ -12,7 +12,7 @@ import { redirect, sendHtml, type RequestContext, type Route } from '../http/rou
 import { checkPage } from '../views/pages/check.ts';
 import { problemsPage } from '../views/pages/problems.ts';
 import type { Reading } from '../views/pages/reading.ts';
-import type { Html } from '../views/html.ts';
+import type { Html } from '../../util/html.ts';
 import { csrfField } from '../views/layout.ts';
 import { stockPage } from '../views/pages/stock.ts';
 import { connectionBase, connectionOf, connectionPage } from './common.ts';

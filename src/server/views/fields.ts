@@ -1,4 +1,4 @@
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../../util/html.ts';
 
 /*
  * What every form of the admin app shows beside a field that was not right: the message under it, and

@@ -1,5 +1,5 @@
 import { formatCents, type Cents } from '../../domain/money.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../../util/html.ts';
 
 /** Dates as the merchant reads them: local, day first, to the second. */
 export function when(value: Date | string | null | undefined): string {

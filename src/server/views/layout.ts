@@ -1,5 +1,5 @@
 import type { Session } from '../auth/sessions.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../../util/html.ts';
 
 export interface PageOptions {
   title: string;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/env.ts';
+import { ConfigError } from '../../../src/util/config-error.ts';
 import { ConnectionStore } from '../../../src/connections/connection-store.ts';
 import { createKysely } from '../../../src/db/database.ts';
 import { createLogger } from '../../../src/observability/logger.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeFailure } from '../../../src/cli/describe-failure.ts';
 import { EXIT, exitCodeForCommander } from '../../../src/cli/exit-codes.ts';
 import { ConnectionFileError } from '../../../src/config/connection-file.ts';
-import { ConfigError } from '../../../src/config/env.ts';
+import { ConfigError } from '../../../src/util/config-error.ts';
 import { EmbeddedPostgresError } from '../../../src/db/embedded.ts';
 
 /** A small program shaped like ours, whose errors are caught the way main.ts catches them. */

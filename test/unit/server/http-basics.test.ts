@@ -4,7 +4,7 @@ import { RemoteError } from '../../../src/http/remote-error.ts';
 import { parseCookies, parseForm } from '../../../src/server/http/request.ts';
 import { Router } from '../../../src/server/http/router.ts';
 import { safeNext } from '../../../src/server/routes/auth.ts';
-import { html, raw } from '../../../src/server/views/html.ts';
+import { html, raw } from '../../../src/util/html.ts';
 
 const noop = async () => undefined;
 

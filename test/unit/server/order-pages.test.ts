@@ -3,7 +3,7 @@ import type { OrderListEntry } from '../../../src/db/order-list.ts';
 import type { LedgerState } from '../../../src/db/schema.ts';
 import { writeSalesOrder } from '../../../src/netbaron/wire/salesorder.ts';
 import type { OrderListQuery } from '../../../src/server/forms/order-list-query.ts';
-import { html, type Html } from '../../../src/server/views/html.ts';
+import { html, type Html } from '../../../src/util/html.ts';
 import { onItsWay, orderPage, retryBanner, type OrderDetail } from '../../../src/server/views/pages/order.ts';
 import { ordersPage, shorten, type OrdersPageData } from '../../../src/server/views/pages/orders.ts';
 import { apiOrder, exampleOrder } from '../../helpers/orders.ts';

@@ -3,7 +3,7 @@ import { parseConnection } from '../../../src/config/connection-file.ts';
 import type { ProbeCheck } from '../../../src/connections/probe/check.ts';
 import { redactReport } from '../../../src/connections/probe/redact-report.ts';
 import type { ProbeReport } from '../../../src/connections/probe/run-probe.ts';
-import { html, type Html } from '../../../src/server/views/html.ts';
+import { html, type Html } from '../../../src/util/html.ts';
 import { probeNotReadyPage, probePage } from '../../../src/server/views/pages/probe.ts';
 
 /** The markup without layout whitespace (prettier lays out the templates), so tests read the structure. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../../src/catalog/preflight.ts';
 import type { ProblemGroup } from '../../../src/reports/problem-groups.ts';
 import type { StockReportWithWarnings } from '../../../src/reports/read-stock.ts';
-import { html, type Html } from '../../../src/server/views/html.ts';
+import { html, type Html } from '../../../src/util/html.ts';
 import { checkPage } from '../../../src/server/views/pages/check.ts';
 import { problemsPage } from '../../../src/server/views/pages/problems.ts';
 import { stockPage } from '../../../src/server/views/pages/stock.ts';

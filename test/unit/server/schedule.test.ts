@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastDailyOccurrence, scheduleDue, scheduleSchema } from '../../../src/connections/schedule.ts';
+import { lastDailyOccurrence, scheduleDue, scheduleSchema } from '../../../src/domain/schedule.ts';
 
 const daily = (at: string, timeZone = 'Europe/Helsinki') =>
   scheduleSchema.parse({ frequency: 'daily', at, timeZone });

@@ -1,7 +1,7 @@
 import type { PlanCounts, Problem, ProblemKind } from '../../../catalog/plan.ts';
 import type { PreflightReport } from '../../../catalog/preflight.ts';
 import type { PaymentMethodFinding } from '../../../orders/payment-preflight.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 import { readingStatus, type Reading } from './reading.ts';
 
 export interface CheckPageData {

@@ -2,7 +2,7 @@ import type { ConnectionRecord } from '../../../connections/connection-store.ts'
 import type { ConnectionState } from '../../../connections/connection-state.ts';
 import type { Session } from '../../auth/sessions.ts';
 import { when } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 import { csrfField } from '../layout.ts';
 
 /** What the service itself does for the connection: how orders reach it, when products are read next. */

@@ -1,4 +1,4 @@
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 import { layout } from '../layout.ts';
 
 const TITLES: Record<number, string> = {

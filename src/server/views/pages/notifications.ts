@@ -5,7 +5,7 @@ import type { Session } from '../../auth/sessions.ts';
 import type { NotificationsFormValues } from '../../forms/notifications-form.ts';
 import { stateBadge, when } from '../format.ts';
 import { fieldError, invalidAttrs } from '../fields.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 import { csrfField } from '../layout.ts';
 
 export interface NotificationsView {

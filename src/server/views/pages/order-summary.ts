@@ -10,7 +10,7 @@ import type { McfOrder } from '../../../mycashflow/schemas.ts';
 import type { NbAddress, NbSalesOrder } from '../../../netbaron/wire/salesorder.ts';
 import { customerOf } from '../../../orders/ledger-reading.ts';
 import { day, euros } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 
 /*
  * An order as a person reads it: the parties, the rows with their money, the totals. From the document

@@ -1,7 +1,7 @@
 import type { LedgerState } from '../../../db/schema.ts';
 import { sentDocumentOf, storeOrderOf } from '../../../orders/ledger-reading.ts';
 import { stateBadge, when } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 import { documentSummary, storeOrderSummary } from './order-summary.ts';
 
 export interface OrderEvent {

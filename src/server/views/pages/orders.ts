@@ -9,7 +9,7 @@ import {
   type OrderListQuery,
 } from '../../forms/order-list-query.ts';
 import { day, euros, stateBadge, when } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 
 export const ORDERS_PER_PAGE = 100;
 

@@ -1,7 +1,7 @@
 import type { ProbeCheck, ProbeSystem } from '../../../connections/probe/check.ts';
 import type { ProbeReport } from '../../../connections/probe/run-probe.ts';
 import { duration, stateBadge } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 
 /*
  * "Check compatibility": what the store and NetBaron answered, compared with what the connector expects.

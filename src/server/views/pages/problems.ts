@@ -1,6 +1,6 @@
 import type { ProblemGroup } from '../../../reports/problem-groups.ts';
 import { when } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 
 export interface ProblemsPageData {
   /** `/connections/<slug>`. */

@@ -1,5 +1,5 @@
 import { duration } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 
 /**
  * A report read live from both systems. It is read only on request (`?run=1`): reading a large catalogue

@@ -2,7 +2,7 @@ import { heldSentence } from '../../../catalog/holds.ts';
 import type { FieldChange, HeldStock, PlannedAction, Problem } from '../../../catalog/plan.ts';
 import type { Session } from '../../auth/sessions.ts';
 import { duration, runStateBadge, stateBadge, when } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 import { csrfField } from '../layout.ts';
 import { plural } from '../../../reports/problem-groups.ts';
 

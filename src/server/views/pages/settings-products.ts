@@ -1,7 +1,7 @@
 import type { CodeCheck, ProductChoice } from '../../../connections/product-search.ts';
 import { updateOnlyCodes } from '../../forms/settings-form.ts';
 import { fieldError } from '../fields.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 
 /*
  * "Products to update": a textarea of product codes that works without a script, with each chosen code

@@ -3,7 +3,7 @@ import type { SecretField } from '../../../connections/settings.ts';
 import type { Session } from '../../auth/sessions.ts';
 import type { SettingsCheckField, SettingsFormValues, SettingsTextField } from '../../forms/settings-form.ts';
 import { fieldError, invalidAttrs } from '../fields.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 import { csrfField } from '../layout.ts';
 import { updateOnlyField, type CodeChecks } from './settings-products.ts';
 

@@ -1,7 +1,7 @@
 import type { StockReportWithWarnings } from '../../../reports/read-stock.ts';
 import type { NotCompared, StockDifference } from '../../../reports/stock-report.ts';
 import { when } from '../format.ts';
-import { html, type Html } from '../html.ts';
+import { html, type Html } from '../../../util/html.ts';
 import { readingStatus, signed, type Reading } from './reading.ts';
 
 export interface StockPageData {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zoneOffsetMinutes } from '../domain/zoned-time.ts';
+import { zoneOffsetMinutes } from './zoned-time.ts';
 
 /** A time of day, HH:MM (24 h). */
 export const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
