@@ -1,6 +1,10 @@
 // @ts-check
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+import { allowedFrom, LAYERS, SIMULATORS } from './layers.js';
+
+const folders = LAYERS.flat();
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/', 'tmp/'] },
@@ -13,6 +17,36 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
       eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    // One-way layers (layers.js): an import, type-only or not, from a folder above fails the lint.
+    files: ['src/**/*.ts', 'simulators/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': [
+        ...folders.map((folder) => ({ type: folder, pattern: `src/${folder}` })),
+        { type: SIMULATORS.name, pattern: SIMULATORS.name },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          message: 'src/{{from.type}} may not import src/{{to.type}}: layers go one way (layers.js)',
+          policies: [
+            ...folders.map((folder) => ({
+              from: { element: { type: folder } },
+              allow: { to: { element: { types: allowedFrom(folder) } } },
+            })),
+            {
+              from: { element: { type: SIMULATORS.name } },
+              allow: { to: { element: { types: [SIMULATORS.name, ...SIMULATORS.uses] } } },
+            },
+          ],
+        },
+      ],
     },
   },
   {

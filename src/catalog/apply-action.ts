@@ -1,6 +1,20 @@
 import { productCode } from '../domain/ids.ts';
 import { isRemoteError } from '../http/remote-error.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
+
+/** The store's product and stock writes, and the reads that verify one. */
+export type StoreWrites = Pick<
+  MyCashflowClient,
+  | 'getStock'
+  | 'setStockQuantity'
+  | 'createProduct'
+  | 'getProduct'
+  | 'updateProduct'
+  | 'getVariation'
+  | 'updateVariation'
+  | 'deleteProduct'
+  | 'deleteVariation'
+>;
 import type { McfProduct, McfVariation } from '../mycashflow/schemas.ts';
 import type { PlannedAction, PricePatch } from './plan.ts';
 
@@ -48,13 +62,13 @@ async function deleteOnce(
 }
 
 /** The product that owns a code, found through its stock item (`/stock/{code}` carries `product_id`). */
-async function productIdByCode(mcf: MyCashflowClient, code: string): Promise<number | undefined> {
+async function productIdByCode(mcf: StoreWrites, code: string): Promise<number | undefined> {
   const stock = await orUndefined(mcf.getStock(productCode(code)));
   return stock?.product_id ?? undefined;
 }
 
 async function ensureStock(
-  mcf: MyCashflowClient,
+  mcf: StoreWrites,
   code: string,
   quantity: number,
   verify: boolean,
@@ -68,7 +82,7 @@ async function ensureStock(
 }
 
 async function createProduct(
-  mcf: MyCashflowClient,
+  mcf: StoreWrites,
   action: Extract<PlannedAction, { kind: 'create-product' }>,
   verify: boolean,
 ): Promise<ApplyResult> {
@@ -98,7 +112,7 @@ async function createProduct(
  * never writes the same action twice.
  */
 export async function applyAction(
-  mcf: MyCashflowClient,
+  mcf: StoreWrites,
   action: PlannedAction,
   verify: boolean,
 ): Promise<ApplyResult> {

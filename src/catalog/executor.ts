@@ -1,19 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
-import {
-  addProblems,
-  claimActions,
-  markInFlightForVerification,
-  recordOutcomes,
-  type ActionOutcome,
-  type ClaimedAction,
-} from '../db/import-runs.ts';
-import type { Database } from '../db/schema.ts';
 import { isRemoteError } from '../http/remote-error.ts';
-import type { MyCashflowClient } from '../mycashflow/client.ts';
+import type { RequestStats } from '../http/request-loop.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { AdaptiveLimit } from './adaptive-limit.ts';
-import { applyAction } from './apply-action.ts';
+import { applyAction, type StoreWrites } from './apply-action.ts';
+import type { ActionOutcome, ActionQueue, ClaimedAction } from './import-store.ts';
 import type { Problem } from './plan.ts';
 
 export interface Progress {
@@ -26,9 +17,10 @@ export interface Progress {
 }
 
 export interface ExecuteOptions {
-  db: Kysely<Database>;
+  actions: ActionQueue;
   runId: string;
-  mcf: MyCashflowClient;
+  /** The writes, and the client's retries: a 429 or 5xx it retries slows this run down. */
+  mcf: StoreWrites & { stats: Pick<RequestStats, 'watchRetries'> };
   concurrency: number;
   totalActions: number;
   alreadyCompleted?: number;
@@ -58,21 +50,19 @@ const MAX_ATTEMPTS = 5;
  * outcome after, so that a run killed at any point resumes with only the uncertain actions verified.
  */
 export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult> {
-  const { db, runId, mcf } = options;
+  const { actions, runId, mcf } = options;
   const logger = options.logger ?? silentLogger;
   const limit = new AdaptiveLimit(options.concurrency);
   const maxFailures = options.maxConsecutiveFailures ?? 20;
-  const previousOnRetry = mcf.stats.onRetry;
   // When the store says when to come back (429 with Retry-After), no new write starts before then:
   // the writes already waiting would otherwise be joined by more, each refused in turn.
   let pausedUntil = 0;
-  mcf.stats.onRetry = (err, delayMs) => {
-    previousOnRetry?.(err, delayMs);
+  const stopWatching = mcf.stats.watchRetries((err, delayMs) => {
     if (err.kind === 'rate-limited' || err.kind === 'unavailable' || err.kind === 'server') limit.pushback();
     if (err.kind === 'rate-limited') pausedUntil = Math.max(pausedUntil, Date.now() + delayMs);
-  };
+  });
 
-  const verifying = await markInFlightForVerification(db, runId);
+  const verifying = await actions.markInFlightForVerification(runId);
   if (verifying > 0)
     logger.info('resuming: actions in flight at the interruption are verified first', { runId, verifying });
 
@@ -90,8 +80,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     lastFlush = Date.now();
     const outcomes = buffer.splice(0, buffer.length);
     const found = problems.splice(0, problems.length);
-    await recordOutcomes(db, outcomes);
-    await addProblems(db, runId, found);
+    await actions.recordOutcomes(outcomes);
+    await actions.addProblems(runId, found);
   };
   const report = () => {
     const doneHere = completed - completedAtStart;
@@ -150,7 +140,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     for (const phase of [1, 2]) {
       for (;;) {
         if (stopReason || options.signal?.aborted) break;
-        const batch = await claimActions(db, runId, phase, BATCH);
+        const batch = await actions.claimActions(runId, phase, BATCH);
         if (batch.length === 0) break;
         const queue = [...batch];
         const active = new Set<Promise<void>>();
@@ -180,7 +170,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     }
   } finally {
     await flush();
-    mcf.stats.onRetry = previousOnRetry;
+    stopWatching();
   }
 
   if (stopReason || options.signal?.aborted) {

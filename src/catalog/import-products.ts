@@ -1,30 +1,11 @@
-import { sql, type Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
-import {
-  abandonStaleRuns,
-  actionTallies,
-  attachJob,
-  ensureConnection,
-  findResumableRun,
-  finishRun,
-  hasUnfinishedRun,
-  heldByRun,
-  loadHolds,
-  loadLinkedCodes,
-  returnsBoundary,
-  saveHolds,
-  runProblems,
-  saveLinks,
-  storePlannedRun,
-  updatedCodeCount,
-} from '../db/import-runs.ts';
-import type { Database } from '../db/schema.ts';
 import { nbMarketplaceId } from '../domain/ids.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { executeRun, type Progress } from './executor.ts';
 import { evaluateGuards, type GuardVerdict } from './guards.ts';
+import type { ImportRunStore } from './import-store.ts';
 import type { HeldStock, PlanCounts, PlannedAction, Problem } from './plan.ts';
 import { planImport, type NetBaronListing, type ReturnsInput } from './planner.ts';
 import { readReturnChanges } from './returns.ts';
@@ -36,7 +17,7 @@ import {
 } from './store-catalog.ts';
 
 export interface ImportOptions {
-  db: Kysely<Database>;
+  runs: ImportRunStore;
   connection: ConnectionFile;
   mcf: MyCashflowClient;
   nb: NetBaronClient;
@@ -165,49 +146,14 @@ export async function readNetBaronListing(
 }
 
 /**
- * Two imports of one connection must never interleave: a session-level advisory lock, held on one
- * pooled connection for the whole run, makes a second process wait its turn or refuse.
- */
-const importLockKey = (slug: string) => sql`hashtextextended(${`product-import:${slug}`}, 0)`;
-
-/** Whether no process holds the import lock of this connection now (so a run marked running is orphaned). */
-export async function importLockFree(db: Kysely<Database>, slug: string): Promise<boolean> {
-  return db.connection().execute(async (conn) => {
-    const { rows } = await sql<{
-      locked: boolean;
-    }>`select pg_try_advisory_lock(${importLockKey(slug)}) as locked`.execute(conn);
-    if (rows[0]?.locked) await sql`select pg_advisory_unlock(${importLockKey(slug)})`.execute(conn);
-    return Boolean(rows[0]?.locked);
-  });
-}
-
-async function withConnectionLock<T>(db: Kysely<Database>, slug: string, fn: () => Promise<T>): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    const key = importLockKey(slug);
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(
-      conn,
-    );
-    if (!rows[0]?.locked)
-      throw new Error(
-        `another product import of connection "${slug}" is running; try again when it has finished`,
-      );
-    try {
-      return await fn();
-    } finally {
-      await sql`select pg_advisory_unlock(${key})`.execute(conn);
-    }
-  });
-}
-
-/**
  * The store's returns since the last completed import began reading, and the holds earlier imports
  * left. Before any completed import there is nothing to protect: the first import sets the store's
  * stock from NetBaron, as the extension does.
  */
 async function readReturns(ctx: RunContext): Promise<ReturnsInput> {
   const [since, holds] = await Promise.all([
-    returnsBoundary(ctx.db, ctx.connectionId),
-    loadHolds(ctx.db, ctx.connectionId),
+    ctx.runs.returnsBoundary(ctx.connectionId),
+    ctx.runs.loadHolds(ctx.connectionId),
   ]);
   const changes = since ? (await readReturnChanges(ctx.mcf, since)).returns : [];
   const overwrite = ctx.overwriteHeld;
@@ -238,12 +184,12 @@ const requestsOf = (o: ImportOptions) => ({
 });
 
 async function resumeRun(ctx: RunContext): Promise<Prepared | undefined> {
-  const { db, connectionId } = ctx;
+  const { runs, connectionId } = ctx;
   if (ctx.dryRun || ctx.only) return undefined;
-  const run = await findResumableRun(db, connectionId, RESUME_WITHIN_HOURS, ctx.resumeRunId);
+  const run = await runs.findResumableRun(connectionId, RESUME_WITHIN_HOURS, ctx.resumeRunId);
   if (!run) return undefined;
-  await attachJob(db, run.id, ctx.jobId);
-  const tallies = await actionTallies(db, run.id);
+  await runs.attachJob(run.id, ctx.jobId);
+  const tallies = await runs.actionTallies(run.id);
   const totalActions = tallies.reduce((n, t) => n + t.n, 0);
   const alreadyCompleted = tallies
     .filter((t) => t.status === 'done' || t.status === 'failed')
@@ -264,23 +210,23 @@ async function resumeRun(ctx: RunContext): Promise<Prepared | undefined> {
 
 /** Reads both sides and plans; a plan that is only shown (preview, blocked) ends the run here. */
 async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
-  const { db, connectionId, nb, mcf, connection } = ctx;
+  const { runs, connectionId, nb, mcf, connection } = ctx;
   const settings = connection.productImport;
   if (ctx.only) {
     // A partial run must not overtake an unfinished one: that run holds the plan the codes belong to.
-    if (await hasUnfinishedRun(db, connectionId, RESUME_WITHIN_HOURS))
+    if (await runs.hasUnfinishedRun(connectionId, RESUME_WITHIN_HOURS))
       throw new Error(
         'an unfinished import of this store must finish first; fetch all products to resume it, then retry what still fails',
       );
   } else {
-    await abandonStaleRuns(db, connectionId);
+    await runs.abandonStaleRuns(connectionId);
   }
   ctx.onStage?.('Reading NetBaron and the store');
   const readAt = new Date();
   const [listing, store, linkedBefore, returns] = await Promise.all([
     readNetBaronListing(nb, connection.netbaron.marketplace, ctx.signal),
     readStoreCatalog(mcf, ctx.signal),
-    loadLinkedCodes(db, connectionId),
+    runs.loadLinkedCodes(connectionId),
     readReturns(ctx),
   ]);
   if (ctx.signal?.aborted) throw new ImportStopped(cancelledBy(ctx.signal));
@@ -295,8 +241,7 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
   });
   const guard = evaluateGuards(plan, settings.guards);
   const status = ctx.dryRun ? 'dry-run' : !guard.ok && !ctx.force ? 'blocked' : 'running';
-  const runId = await storePlannedRun(
-    db,
+  const runId = await runs.storePlannedRun(
     {
       connectionId,
       status,
@@ -317,7 +262,7 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
     plan.problems,
   );
   // Holds outlive the run that finds them; a plan only shown (preview, blocked) changes none.
-  if (status === 'running') await saveHolds(db, connectionId, runId, readAt, plan.held, plan.holdsCleared);
+  if (status === 'running') await runs.saveHolds(connectionId, runId, readAt, plan.held, plan.holdsCleared);
   if (status === 'running')
     return {
       runId,
@@ -350,15 +295,15 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
     durationMs: Date.now() - ctx.started,
     peakRssMb: peakRssMb(),
   };
-  await finishRun(db, runId, status, summary);
+  await runs.finishRun(runId, status, summary);
   return { summary, actions: plan.actions };
 }
 
 /** "Fetch all products": read both sides, plan, guard, then carry the plan out (or resume one). */
 export async function importProducts(options: ImportOptions): Promise<ImportReport> {
-  const { db, connection, mcf } = options;
+  const { runs, connection, mcf } = options;
   const slug = slugOf(connection);
-  const connectionId = await ensureConnection(db, slug, connection.name);
+  const connectionId = await runs.ensureConnection(slug, connection.name);
   const ctx: RunContext = {
     ...options,
     connectionId,
@@ -367,13 +312,13 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
     logger: options.logger ?? silentLogger,
   };
 
-  return withConnectionLock(db, slug, async () => {
+  return runs.withImportLock(slug, async () => {
     const prepared = (await resumeRun(ctx)) ?? (await planRun(ctx));
     if ('summary' in prepared) return prepared;
     const { runId } = prepared;
 
     const outcome = await executeRun({
-      db,
+      actions: runs,
       runId,
       mcf,
       concurrency: connection.productImport.concurrency,
@@ -384,7 +329,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
       signal: options.signal,
     });
 
-    const tallies = await actionTallies(db, runId);
+    const tallies = await runs.actionTallies(runId);
     const done = (kind: string) => tallies.find((t) => t.kind === kind && t.status === 'done')?.n ?? 0;
     const failed = tallies.filter((t) => t.status === 'failed').reduce((n, t) => n + t.n, 0);
     const status: ImportSummary['status'] =
@@ -396,8 +341,8 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
           ? 'cancelled'
           : 'interrupted';
     if (outcome.status === 'completed')
-      await saveLinks(db, connectionId, runId, prepared.linked, prepared.removed);
-    const problems = await runProblems(db, runId);
+      await runs.saveLinks(connectionId, runId, prepared.linked, prepared.removed);
+    const problems = await runs.runProblems(runId);
     const { guard } = prepared;
     const summary: ImportSummary = {
       runId,
@@ -406,9 +351,9 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
       dryRun: false,
       resumed: prepared.resumed,
       ...(options.only?.retryOf ? { retryOf: options.only.retryOf } : {}),
-      held: await heldByRun(db, connectionId, runId),
+      held: await runs.heldByRun(connectionId, runId),
       created: done('create-product'),
-      updated: await updatedCodeCount(db, runId),
+      updated: await runs.updatedCodeCount(runId),
       unchanged: prepared.counts.unchanged,
       hidden: done('hide-product'),
       deleted: done('delete-product'),
@@ -425,7 +370,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
           ? { interruptedBecause: outcome.reason }
           : {}),
     };
-    await finishRun(db, runId, status, summary, status === 'interrupted' ? outcome.reason : undefined);
+    await runs.finishRun(runId, status, summary, status === 'interrupted' ? outcome.reason : undefined);
     return { summary };
   });
 }

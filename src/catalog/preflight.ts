@@ -1,13 +1,11 @@
-import type { Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
-import { ensureConnection, loadLinkedCodes } from '../db/import-runs.ts';
-import type { Database } from '../db/schema.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
 import { comparePaymentMethods, type PaymentMethodFinding } from '../orders/payment-preflight.ts';
 import { collect } from '../util/collect.ts';
 import { evaluateGuards } from './guards.ts';
 import { readNetBaronListing, readStoreCatalog } from './import-products.ts';
+import type { ImportRunStore } from './import-store.ts';
 import type { PlanCounts, Problem } from './plan.ts';
 import { planImport } from './planner.ts';
 
@@ -21,17 +19,17 @@ export interface PreflightReport {
 
 /** Everything an import and order export would trip over, read from both sides, writing nothing. */
 export async function runPreflight(options: {
-  db: Kysely<Database>;
+  runs: Pick<ImportRunStore, 'ensureConnection' | 'loadLinkedCodes'>;
   connection: ConnectionFile;
   mcf: MyCashflowClient;
   nb: NetBaronClient;
 }): Promise<PreflightReport> {
-  const { db, connection, mcf, nb } = options;
-  const connectionId = await ensureConnection(db, slugOf(connection), connection.name);
+  const { runs, connection, mcf, nb } = options;
+  const connectionId = await runs.ensureConnection(slugOf(connection), connection.name);
   const [listing, store, linked] = await Promise.all([
     readNetBaronListing(nb, connection.netbaron.marketplace),
     readStoreCatalog(mcf),
-    loadLinkedCodes(db, connectionId),
+    runs.loadLinkedCodes(connectionId),
   ]);
   const plan = planImport({
     netbaron: listing,

@@ -3,7 +3,7 @@ import { ConnectionFileError, slugOf, type ConnectionFile } from '../config/conn
 import { exportOrdersFrom } from '../db/order-ledger.ts';
 import type { ConnectionOrigin, Database } from '../db/schema.ts';
 import { openSecrets, SecretBoxError, sealSecrets } from '../security/secret-box.ts';
-import type { NotificationSettings } from '../notifications/settings.ts';
+import type { NotificationSettings } from '../config/notification-settings.ts';
 import { credentialsToRetype } from './address-change.ts';
 import {
   assembleConnection,

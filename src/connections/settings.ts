@@ -6,7 +6,10 @@ import {
   type ConnectionFile,
 } from '../config/connection-file.ts';
 import { booleanSpellingSchema, decimalSeparatorSchema } from '../netbaron/wire/format.ts';
-import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from '../notifications/settings.ts';
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  notificationSettingsSchema,
+} from '../config/notification-settings.ts';
 import { scheduleSchema } from '../domain/schedule.ts';
 
 /*

@@ -1,31 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { ClearedHold, HeldStock, PlannedAction, Problem } from '../catalog/plan.ts';
 import { phaseOf } from '../catalog/plan.ts';
-import type { ActionStatus, Database, RunStatus } from './schema.ts';
+import type { ActionOutcome, ClaimedAction, NewRun, RunStatus } from '../catalog/import-store.ts';
+import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
 const CHUNK = 2000;
-
-/**
- * The id of the connection with this slug, for the history of a connection file's runs. A new one is
- * added as a file-only row (`origin = 'file'`), which the service neither lists nor schedules; an
- * existing one, stored by the service or not, is left as it is and its history used.
- */
-export async function ensureConnection(db: Db, slug: string, name: string): Promise<string> {
-  const inserted = await db
-    .insertInto('connections')
-    .values({ slug, name, origin: 'file' })
-    .onConflict((oc) => oc.column('slug').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return inserted.id;
-  const row = await db
-    .selectFrom('connections')
-    .select('id')
-    .where('slug', '=', slug)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
 
 export async function loadLinkedCodes(db: Db, connectionId: string): Promise<Set<string>> {
   const rows = await db
@@ -34,26 +14,6 @@ export async function loadLinkedCodes(db: Db, connectionId: string): Promise<Set
     .where('connection_id', '=', connectionId)
     .execute();
   return new Set(rows.map((r) => r.code));
-}
-
-export interface NewRun {
-  connectionId: string;
-  status: RunStatus;
-  dryRun: boolean;
-  forced: boolean;
-  settings: unknown;
-  counts: unknown;
-  guard: unknown;
-  linkedCodes: string[];
-  removedCodes: string[];
-  /** What started the run: `cli`, `manual` (the admin page), `schedule` or `retry`. */
-  trigger?: string;
-  jobId?: string;
-  /** A retry of another run's failed writes, limited to these codes. */
-  retryOf?: string;
-  scope?: string[];
-  /** When it began reading both systems. */
-  readAt?: Date;
 }
 
 /** The run, its planned actions and its problems, in one transaction: a plan is stored whole or not at all. */
@@ -246,14 +206,6 @@ export async function markInFlightForVerification(db: Db, runId: string): Promis
   return Number(result.numUpdatedRows);
 }
 
-export interface ClaimedAction {
-  id: string;
-  action: PlannedAction;
-  verify: boolean;
-  /** Claims so far, this one included. */
-  attempts: number;
-}
-
 /** Takes the next pending actions of a phase, in plan order, and marks them in progress (the checkpoint). */
 export async function claimActions(
   db: Db,
@@ -270,15 +222,6 @@ export async function claimActions(
       for update skip locked)
     returning id, action, verify, attempts`.execute(db);
   return rows.rows.sort((a, b) => Number(a.id) - Number(b.id));
-}
-
-export interface ActionOutcome {
-  id: string;
-  status: ActionStatus;
-  /** For a pending action: verify before writing next time. */
-  verify?: boolean;
-  result?: unknown;
-  error?: string;
 }
 
 export async function recordOutcomes(db: Db, outcomes: ActionOutcome[]): Promise<void> {

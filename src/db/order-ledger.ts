@@ -1,13 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import { NO_SEARCH, whereSearchFinds, type OrderSearch } from './order-list.ts';
-import type { Database, LedgerState } from './schema.ts';
+import { PAUSED_CAUSE } from '../orders/order-cause.ts';
+import type { ClaimedOrder, LedgerKey, LedgerState, Settled } from '../orders/ledger.ts';
+import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
-
-export interface LedgerKey {
-  connectionId: string;
-  orderId: number;
-}
 
 async function event(db: Db, key: LedgerKey, kind: string, detail?: string): Promise<void> {
   await db
@@ -101,12 +98,6 @@ export async function receiveOrders(
   });
 }
 
-export interface ClaimedOrder {
-  order: unknown;
-  previousState: LedgerState;
-  attempts: number;
-}
-
 /**
  * Runs `fn` while holding the order's session-level advisory lock, or returns undefined at once when
  * another live process holds it. A process that dies loses its session and with it the lock, so an order
@@ -160,13 +151,6 @@ export async function claimForSending(
   const row = rows.rows[0];
   return row ? { order: row.order, previousState: row.previous_state, attempts: row.attempts } : undefined;
 }
-
-/** `cause`: the encoded `OrderCause` (`src/orders/order-cause.ts`), which the inbox groups by. */
-type Settled =
-  | { state: 'sent'; salesOrderNumber: string; answer: string }
-  | { state: 'waiting'; reason: string; cause: string }
-  | { state: 'outcome-unknown'; reason: string; cause: string }
-  | { state: 'received'; reason: string; cause: string; retryAt: Date };
 
 export async function settle(db: Db, key: LedgerKey, outcome: Settled): Promise<void> {
   await db
@@ -385,4 +369,17 @@ export async function sentAmong(db: Db, connectionId: string, orderIds: number[]
     .where('order_id', 'in', orderIds.map(String))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The orders that wait only because the connection was paused. */
+export async function ordersWaitingForResume(db: Db, connectionId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('order_ledger')
+    .select('order_id')
+    .where('connection_id', '=', connectionId)
+    .where('state', '=', 'waiting')
+    .where('cause', '=', PAUSED_CAUSE)
+    .orderBy('order_id')
+    .execute();
+  return rows.map((r) => Number(r.order_id));
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { Database, LedgerState } from './schema.ts';
+import type { LedgerState } from '../orders/ledger.ts';
+import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { PlannedAction } from '../catalog/plan.ts';
-import type { ActionStatus, Database } from './schema.ts';
+import type { ActionStatus } from '../catalog/import-store.ts';
+import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
 

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ActionStatus, RunStatus } from '../catalog/import-store.ts';
+import type { LedgerState } from '../orders/ledger.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -24,24 +26,6 @@ export type ConnectionOrigin = 'stored' | 'file';
 
 type Json<T = unknown> = ColumnType<T, string, string>;
 type NullableJson<T = unknown> = ColumnType<T | null, string | null | undefined, string | null>;
-
-/**
- * `completed-with-failures`: every action was tried and some writes failed (retry them from the run);
- * `cancelled`: stopped by a person, resumable from its page; `discarded`: a blocked plan a person threw
- * away; `abandoned`: an unfinished run a newer plan replaced.
- */
-export type RunStatus =
-  | 'running'
-  | 'completed'
-  | 'completed-with-failures'
-  | 'interrupted'
-  | 'cancelled'
-  | 'blocked'
-  | 'discarded'
-  | 'failed'
-  | 'dry-run'
-  | 'abandoned';
-export type ActionStatus = 'pending' | 'in-progress' | 'done' | 'failed';
 
 export interface ImportRunsTable {
   id: Generated<string>;
@@ -118,7 +102,6 @@ export interface ProductLinksTable {
   last_run_id: string;
 }
 
-export type LedgerState = 'received' | 'sending' | 'sent' | 'waiting' | 'outcome-unknown';
 type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface OrderLedgerTable {

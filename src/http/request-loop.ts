@@ -14,8 +14,21 @@ import {
 export class RequestStats {
   readonly byMethod: Record<string, number> = {};
   retries = 0;
-  /** Told of every failed attempt that will be retried, so that a caller can slow down (429, 5xx). */
-  onRetry?: (error: RemoteError, delayMs: number) => void;
+  readonly #retryWatchers = new Set<(error: RemoteError, delayMs: number) => void>();
+
+  /**
+   * Tells `watcher` of every failed attempt that will be retried, so that a caller can slow down (429,
+   * 5xx), until the returned function is called. Several may watch at once; none replaces another.
+   */
+  watchRetries(watcher: (error: RemoteError, delayMs: number) => void): () => void {
+    this.#retryWatchers.add(watcher);
+    return () => this.#retryWatchers.delete(watcher);
+  }
+
+  retried(error: RemoteError, delayMs: number): void {
+    this.retries += 1;
+    for (const watcher of this.#retryWatchers) watcher(error, delayMs);
+  }
 
   count(method: string): void {
     this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
@@ -96,8 +109,7 @@ export async function requestWithRetry(options: LoopOptions): Promise<HttpAnswer
     // The caller that gives up for now learns when the system asked to be called again.
     if (!retry)
       throw retryAfterMs === undefined ? error : new RemoteError(error.message, { ...error, retryAfterMs });
-    options.stats.retries += 1;
-    options.stats.onRetry?.(error, delay);
+    options.stats.retried(error, delay);
     options.logger.warn('remote call failed, retrying', {
       system: error.system,
       request: options.describe,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { clientsFor } from '../connections/clients.ts';
 import type { ConnectionStore } from '../connections/connection-store.ts';
-import { ordersWaitingForResume } from '../connections/pause.ts';
+import { ordersWaitingForResume } from '../db/order-ledger.ts';
 import type { Database } from '../db/schema.ts';
 import { mcfWebhookUuidSchema } from '../domain/ids.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -11,7 +11,7 @@ import { requeueOrders } from './order-retry.ts';
 
 /*
  * Pause, resume and remove, the same from the admin app and the command line. A pause is a column the
- * senders and the import worker read (`connections/pause.ts`); what these add is the follow-up.
+ * senders and the import worker read (`isPaused`, `src/db/connections.ts`); what these add is the follow-up.
  */
 
 /** Ends a pause and queues every order that waited for it, each once (the ledger keeps a repeat a no-op). */

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import {
   CANCELLED_BY_PERSON,
   ImportStopped,
-  importLockFree,
   importProducts,
+  type ImportSummary,
 } from '../catalog/import-products.ts';
 import { clientsFor } from '../connections/clients.ts';
-import { isPaused } from '../connections/pause.ts';
+import { isPaused } from '../db/connections.ts';
 import type { ConnectionRegistry } from '../connections/registry.ts';
 import {
   actionTallies,
@@ -20,8 +20,14 @@ import {
 } from '../db/import-runs.ts';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
 import { QUEUES } from './queue.ts';
+
+/** What an import job tells the metrics: the run's end and, when it ran, its counts. */
+export interface ImportMetrics {
+  importRun(connection: string, status: string, summary?: ImportSummary): void;
+}
+import { importRunStore } from '../db/import-run-store.ts';
+import { importLockFree } from '../db/import-lock.ts';
 
 export const importJobSchema = z
   .object({
@@ -90,7 +96,7 @@ export async function startImportWorker(options: {
   db: Kysely<Database>;
   registry: ConnectionRegistry;
   logger: Logger;
-  metrics: Metrics;
+  metrics: ImportMetrics;
   /** Imports of different connections run side by side in this process, up to this many. */
   concurrency?: number;
   /** When the service stops: a running import stops between writes and is left to resume. */
@@ -133,7 +139,7 @@ export async function startImportWorker(options: {
             : undefined;
         const stop = stopSignalFor(db, job.id, options.signal);
         const report = await importProducts({
-          db,
+          runs: importRunStore(db),
           connection: runtime.connection,
           mcf,
           nb,

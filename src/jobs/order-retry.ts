@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
-import { retryOrder, type LedgerKey } from '../db/order-ledger.ts';
+import { retryOrder } from '../db/order-ledger.ts';
+import type { LedgerKey } from '../orders/ledger.ts';
 import type { Database } from '../db/schema.ts';
 import { burstPriority } from './fairness.ts';
 import { enqueueExport } from './queue.ts';

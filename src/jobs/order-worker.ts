@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
-import { isPaused, ordersWaitingForResume } from '../connections/pause.ts';
-import { dueOrders } from '../db/order-ledger.ts';
+import { isPaused } from '../db/connections.ts';
+import { dueOrders, ordersWaitingForResume } from '../db/order-ledger.ts';
+import { orderLedgerStore } from '../db/order-ledger-store.ts';
 import type { Database } from '../db/schema.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
@@ -60,6 +61,7 @@ export async function startOrderWorker(options: {
   pollCron?: string;
 }): Promise<OrderWorker> {
   const { boss, db, logger } = options;
+  const ledger = orderLedgerStore(db);
   // One context (with its store look-up cache) per connection object: a connection whose settings
   // changed comes back as a new object with new clients, and gets a fresh context.
   const contexts = new WeakMap<WorkerConnection, SendContext>();
@@ -69,7 +71,7 @@ export async function startOrderWorker(options: {
     let ctx = contexts.get(c);
     if (!ctx) {
       ctx = {
-        db,
+        ledger,
         connectionId: c.connectionId,
         nb: c.nb,
         lookups: new StoreLookups(c.mcf),
@@ -121,7 +123,7 @@ export async function startOrderWorker(options: {
   const pollNow = async (): Promise<void> => {
     for (const c of await options.connections.all()) {
       try {
-        await pollOrders(db, c.connectionId, c.mcf);
+        await pollOrders(ledger, c.connectionId, c.mcf);
       } catch (err) {
         logger.warn('polling MyCashflow for orders failed; the next poll tries again', {
           connection: slugOf(c.connection),

@@ -1,12 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { ConnectionFile } from '../config/connection-file.ts';
 import { slugOf } from '../config/connection-file.ts';
-import { ensureConnection } from '../db/import-runs.ts';
-import { dueOrders, ordersInState, sentAmong } from '../db/order-ledger.ts';
-import type { Database } from '../db/schema.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
+import type { OrderLedger } from './ledger.ts';
 import { pollOrders } from './poll-orders.ts';
 import { sendOrder, type SendOutcome } from './send-order.ts';
 import { StoreLookups } from './store-lookups.ts';
@@ -24,20 +21,20 @@ export interface ExportSummary {
 
 /** One pass of order export: intake by polling, then every due order sent, one at a time per order. */
 export async function exportOrders(options: {
-  db: Kysely<Database>;
+  ledger: OrderLedger;
   connection: ConnectionFile;
   mcf: MyCashflowClient;
   nb: NetBaronClient;
   since?: Date;
   logger?: Logger;
 }): Promise<ExportSummary> {
-  const { db, connection, mcf, nb } = options;
-  const connectionId = await ensureConnection(db, slugOf(connection), connection.name);
-  const polled = await pollOrders(db, connectionId, mcf, { since: options.since });
-  const sentBefore = await sentAmong(db, connectionId, polled.seenAgain);
+  const { ledger, connection, mcf, nb } = options;
+  const connectionId = await ledger.ensureConnection(slugOf(connection), connection.name);
+  const polled = await pollOrders(ledger, connectionId, mcf, { since: options.since });
+  const sentBefore = await ledger.sentAmong(connectionId, polled.seenAgain);
   const lookups = new StoreLookups(mcf);
   const ctx = {
-    db,
+    ledger,
     connectionId,
     nb,
     lookups,
@@ -47,23 +44,23 @@ export async function exportOrders(options: {
   const outcomes: SendOutcome[] = [];
   const attempted = new Set<number>();
   for (;;) {
-    const due = (await dueOrders(db, connectionId, 500)).filter((id) => !attempted.has(id));
+    const due = (await ledger.dueOrders(connectionId, 500)).filter((id) => !attempted.has(id));
     if (due.length === 0) break;
     for (const orderId of due) {
       attempted.add(orderId);
       outcomes.push(await sendOrder(ctx, orderId));
     }
   }
-  const waiting = await ordersInState(db, connectionId, 'waiting');
-  const unknown = await ordersInState(db, connectionId, 'outcome-unknown');
+  const waiting = await ledger.ordersInState(connectionId, 'waiting');
+  const unknown = await ledger.ordersInState(connectionId, 'outcome-unknown');
   const count = (kind: SendOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
   return {
     polled: { seen: polled.seen, newlyReceived: polled.newlyReceived, from: polled.from },
     exported: count('sent'),
     alreadyExported: count('found-already-sent') + sentBefore,
     retryLater: count('retry-later'),
-    waiting: waiting.map((w) => ({ orderId: Number(w.order_id), reason: w.reason })),
-    outcomeUnknown: unknown.map((w) => ({ orderId: Number(w.order_id), reason: w.reason })),
+    waiting: waiting,
+    outcomeUnknown: unknown,
     requests: { mycashflow: { ...mcf.stats.byMethod }, netbaron: { ...nb.stats.byMethod } },
   };
 }

@@ -1,5 +1,8 @@
 import type { RemoteErrorKind } from '../http/remote-error.ts';
 
+/** The cause of an order that waits only because a person paused its connection; the resume sends it. */
+export const PAUSED_CAUSE = 'paused';
+
 /**
  * Why an order is not (yet) in NetBaron, as a short stable code stored beside the merchant's reason text
  * (`order_ledger.cause`). The problems inbox groups waiting orders by it, so that five Klarna orders are

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
-import { pollBounds, receiveOrder, savePollCursor } from '../db/order-ledger.ts';
-import type { Database } from '../db/schema.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import { formatStoreTimestamp } from '../mycashflow/timestamps.ts';
+import type { OrderLedger } from './ledger.ts';
 
 /** What the mapping needs from an order; the same expands the webhook subscription asks for. */
 export const ORDER_EXPANDS = ['products', 'tax_summary', 'payments'];
@@ -21,12 +19,12 @@ export interface PollResult {
  * nothing, so the overlap costs only reads. The cursor moves to the newest `created_at` seen.
  */
 export async function pollOrders(
-  db: Kysely<Database>,
+  ledger: Pick<OrderLedger, 'pollBounds' | 'receiveOrder' | 'savePollCursor'>,
   connectionId: string,
-  mcf: MyCashflowClient,
+  mcf: Pick<MyCashflowClient, 'orderPages'>,
   options: { since?: Date; overlapMinutes?: number; firstPollHours?: number } = {},
 ): Promise<PollResult> {
-  const bounds = await pollBounds(db, connectionId);
+  const bounds = await ledger.pollBounds(connectionId);
   const cursor =
     options.since ?? bounds.cursor ?? new Date(Date.now() - (options.firstPollHours ?? 24) * 3_600_000);
   // An explicit --since reaches as far back as asked; otherwise nothing older than the store's start.
@@ -44,12 +42,12 @@ export async function pollOrders(
       if (notBefore && new Date(order.created_at) < notBefore) continue;
       seen += 1;
       const key = { connectionId, orderId: order.id };
-      if (await receiveOrder(db, key, page.raw[i], order.created_at, 'poll')) newlyReceived += 1;
+      if (await ledger.receiveOrder(key, page.raw[i], order.created_at, 'poll')) newlyReceived += 1;
       else seenAgain.push(order.id);
       const created = new Date(order.created_at);
       if (created > newest) newest = created;
     }
   }
-  await savePollCursor(db, connectionId, newest);
+  await ledger.savePollCursor(connectionId, newest);
   return { seen, newlyReceived, from: from.toISOString(), seenAgain };
 }

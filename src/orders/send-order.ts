@@ -1,14 +1,5 @@
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { OrderExportSettings } from '../config/connection-file.ts';
-import {
-  claimForSending,
-  recordSentDocument,
-  settle,
-  withOrderLock,
-  type LedgerKey,
-} from '../db/order-ledger.ts';
-import type { Database } from '../db/schema.ts';
 import { isRemoteError, type RemoteError } from '../http/remote-error.ts';
 import { backoffDelay, defaultRetryPolicy } from '../http/retry-policy.ts';
 import { orderSchema } from '../mycashflow/schemas.ts';
@@ -16,15 +7,21 @@ import type { NetBaronClient } from '../netbaron/client.ts';
 import { cleanSalesOrder, type NbSalesOrder } from '../netbaron/wire/salesorder.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { mapOrder } from './map-order.ts';
-import { encodeCause, type OrderCause } from './order-cause.ts';
-import { isPaused, PAUSED_CAUSE } from '../connections/pause.ts';
+import type { LedgerKey, LockedLedger, OrderLedger } from './ledger.ts';
+import { encodeCause, PAUSED_CAUSE, type OrderCause } from './order-cause.ts';
 import type { StoreLookups } from './store-lookups.ts';
 
+/** What a send asks of NetBaron. */
+export type SalesOrderApi = Pick<
+  NetBaronClient,
+  'findSalesOrders' | 'putSalesOrder' | 'salesOrderDocument' | 'listPaymentMethods'
+>;
+
 export interface SendContext {
-  db: Kysely<Database>;
+  ledger: OrderLedger;
   connectionId: string;
-  nb: NetBaronClient;
-  lookups: StoreLookups;
+  nb: SalesOrderApi;
+  lookups: Pick<StoreLookups, 'paymentMethodName' | 'shippingMethodName' | 'version'>;
   settings: OrderExportSettings;
   logger?: Logger;
 }
@@ -36,6 +33,9 @@ export type SendOutcome =
   | { outcome: 'outcome-unknown'; reason: string }
   | { outcome: 'retry-later'; reason: string; retryAt: Date }
   | { outcome: 'not-claimed' };
+
+/** A send's context while it holds the order's lock: every ledger step goes through `locked`. */
+type LockedContext = SendContext & { locked: LockedLedger };
 
 /** Later attempts of an order that keeps failing in a way that may pass wait longer, up to an hour. */
 const retryPolicy = { ...defaultRetryPolicy, baseDelayMs: 5_000, maxDelayMs: 3_600_000 };
@@ -52,19 +52,19 @@ function paymentReason(orderId: number, storeName: string, netbaronNames: string
  * After an unclear attempt, NetBaron is asked whether it already has the order. Exactly one found means
  * the earlier attempt worked; none found (an explicit empty answer) means it is safe to send.
  */
-async function readBack(ctx: SendContext, key: LedgerKey): Promise<SendOutcome | 'absent'> {
+async function readBack(ctx: LockedContext, key: LedgerKey): Promise<SendOutcome | 'absent'> {
   let found;
   try {
     found = await ctx.nb.findSalesOrders(String(key.orderId));
   } catch (err) {
     const reason = `Order ${key.orderId}: NetBaron could not be asked whether it already has the order (${(err as Error).message}).`;
-    await settle(ctx.db, key, { state: 'outcome-unknown', reason, cause: 'read-back-failed' });
+    await ctx.locked.settle(key, { state: 'outcome-unknown', reason, cause: 'read-back-failed' });
     return { outcome: 'outcome-unknown', reason };
   }
   if (found.length === 0) return 'absent';
   if (found.length === 1) {
     const number = found[0]!.salesOrderNumber;
-    await settle(ctx.db, key, {
+    await ctx.locked.settle(key, {
       state: 'sent',
       salesOrderNumber: number,
       answer: `found on read-back as ${number}`,
@@ -72,12 +72,12 @@ async function readBack(ctx: SendContext, key: LedgerKey): Promise<SendOutcome |
     return { outcome: 'found-already-sent', salesOrderNumber: number };
   }
   const reason = `Order ${key.orderId}: NetBaron already holds ${found.length} orders with this identifier (${found.map((f) => f.salesOrderNumber).join(', ')}); remove the extra ones in NetBaron. Nothing more is sent.`;
-  await settle(ctx.db, key, { state: 'waiting', reason, cause: 'duplicates-in-netbaron' });
+  await ctx.locked.settle(key, { state: 'waiting', reason, cause: 'duplicates-in-netbaron' });
   return { outcome: 'waiting', reason };
 }
 
 async function put(
-  ctx: SendContext,
+  ctx: LockedContext,
   key: LedgerKey,
   salesOrder: NbSalesOrder,
   document: string,
@@ -103,16 +103,16 @@ export async function sendOrder(
 ): Promise<SendOutcome> {
   const key: LedgerKey = { connectionId: ctx.connectionId, orderId };
   // Never two sends of one order at once, whichever process or worker holds the job.
-  const outcome = await withOrderLock(ctx.db, key, (conn) =>
-    sendLocked({ ...ctx, db: conn }, key, Boolean(options.includeWaiting)),
+  const outcome = await ctx.ledger.withOrderLock(key, (locked) =>
+    sendLocked({ ...ctx, locked }, key, Boolean(options.includeWaiting)),
   );
   return outcome ?? { outcome: 'not-claimed' };
 }
 
-async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: boolean): Promise<SendOutcome> {
+async function sendLocked(ctx: LockedContext, key: LedgerKey, includeWaiting: boolean): Promise<SendOutcome> {
   const { orderId } = key;
   const logger = (ctx.logger ?? silentLogger).child({ orderId });
-  const claimed = await claimForSending(ctx.db, key, { includeWaiting });
+  const claimed = await ctx.locked.claimForSending(key, { includeWaiting });
   if (!claimed) return { outcome: 'not-claimed' };
   if (claimed.previousState === 'outcome-unknown' || claimed.previousState === 'sending') {
     const back = await readBack(ctx, key);
@@ -121,16 +121,16 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   // Checked under the order's lock, after the claim: a pause taking effect now holds this order too.
   // After the read-back, never before it: an order whose earlier send may have arrived must not become
   // a plain waiting one, which the resume would send again without reading it back.
-  if (await isPaused(ctx.db, ctx.connectionId)) {
+  if (await ctx.locked.isPaused(ctx.connectionId)) {
     const reason = `Order ${orderId}: the connection is paused; the order is sent when the connection is resumed.`;
-    await settle(ctx.db, key, { state: 'waiting', reason, cause: PAUSED_CAUSE });
+    await ctx.locked.settle(key, { state: 'waiting', reason, cause: PAUSED_CAUSE });
     return { outcome: 'waiting', reason };
   }
 
   const parsed = orderSchema.safeParse(claimed.order);
   if (!parsed.success) {
     const reason = `Order ${orderId}: MyCashflow's order could not be read (${z.prettifyError(parsed.error)}).`;
-    await settle(ctx.db, key, { state: 'waiting', reason, cause: 'order-data' });
+    await ctx.locked.settle(key, { state: 'waiting', reason, cause: 'order-data' });
     return { outcome: 'waiting', reason };
   }
   const order = parsed.data;
@@ -141,7 +141,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   ]);
   const mapped = mapOrder({ order, paymentMethodName, shippingMethodName, version, settings: ctx.settings });
   if (!mapped.ok) {
-    await settle(ctx.db, key, { state: 'waiting', reason: mapped.reason, cause: 'order-data' });
+    await ctx.locked.settle(key, { state: 'waiting', reason: mapped.reason, cause: 'order-data' });
     return { outcome: 'waiting', reason: mapped.reason };
   }
   // XML cannot carry some characters (a control character pasted into a name): they are left out, and
@@ -154,7 +154,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   if (note) logger.warn('characters XML does not allow were removed from the order', { removals });
   // Written once: the document recorded is byte for byte the one sent, however often it is sent.
   const document = ctx.nb.salesOrderDocument(salesOrder);
-  await recordSentDocument(ctx.db, key, document, note);
+  await ctx.locked.recordSentDocument(key, document, note);
 
   let result = await put(ctx, key, salesOrder, document);
   if (!('number' in result) && result.disposition === 'outcome-unknown') {
@@ -165,7 +165,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
     result = await put(ctx, key, salesOrder, document);
   }
   if ('number' in result) {
-    await settle(ctx.db, key, { state: 'sent', salesOrderNumber: result.number, answer: result.answer });
+    await ctx.locked.settle(key, { state: 'sent', salesOrderNumber: result.number, answer: result.answer });
     logger.info('order sent to NetBaron', { salesOrderNumber: result.number });
     return { outcome: 'sent', salesOrderNumber: result.number };
   }
@@ -173,7 +173,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
   const err = result;
   if (err.disposition === 'outcome-unknown') {
     const reason = `Order ${orderId}: ${err.message}`;
-    await settle(ctx.db, key, { state: 'outcome-unknown', reason, cause: 'outcome-unknown' });
+    await ctx.locked.settle(key, { state: 'outcome-unknown', reason, cause: 'outcome-unknown' });
     return { outcome: 'outcome-unknown', reason };
   }
   if (err.disposition === 'retryable') {
@@ -181,7 +181,7 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
     // Never sooner than NetBaron asked (429/503 with Retry-After), whatever the back-off says.
     const retryAt = new Date(Date.now() + backoffDelay(retryPolicy, claimed.attempts, err.retryAfterMs));
     const cause = encodeCause({ kind: 'retry-later', error: err.kind });
-    await settle(ctx.db, key, { state: 'received', reason, cause, retryAt });
+    await ctx.locked.settle(key, { state: 'received', reason, cause, retryAt });
     return { outcome: 'retry-later', reason, retryAt };
   }
   let reason = `Order ${orderId}: ${err.message}`;
@@ -195,6 +195,6 @@ async function sendLocked(ctx: SendContext, key: LedgerKey, includeWaiting: bool
     reason = paymentReason(orderId, salesOrder.paymentMethodText, names);
     cause = { kind: 'payment-method', name: salesOrder.paymentMethodText };
   }
-  await settle(ctx.db, key, { state: 'waiting', reason, cause: encodeCause(cause) });
+  await ctx.locked.settle(key, { state: 'waiting', reason, cause: encodeCause(cause) });
   return { outcome: 'waiting', reason };
 }

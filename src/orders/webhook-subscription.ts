@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
+import type { WebhookSubscriptionStore } from './ledger.ts';
 import { ORDER_EXPANDS } from './poll-orders.ts';
 
 export const ORDER_CREATED = 'order.created';
@@ -10,53 +9,21 @@ export const ORDER_CREATED = 'order.created';
  * every delivery must carry. A stored subscription to the same url is reused; a new url subscribes again.
  */
 export async function ensureWebhookSubscription(
-  db: Kysely<Database>,
-  mcf: MyCashflowClient,
+  subscriptions: WebhookSubscriptionStore,
+  mcf: Pick<MyCashflowClient, 'subscribeWebhook'>,
   connectionId: string,
   url: string,
 ): Promise<{ uuid: string; created: boolean }> {
-  const stored = await db
-    .selectFrom('webhook_subscriptions')
-    .select(['uuid', 'url'])
-    .where('connection_id', '=', connectionId)
-    .where('topic', '=', ORDER_CREATED)
-    .executeTakeFirst();
+  const stored = await subscriptions.storedSubscription(connectionId, ORDER_CREATED);
   if (stored?.url === url) return { uuid: stored.uuid, created: false };
   const subscription = await mcf.subscribeWebhook({ topic: ORDER_CREATED, expands: ORDER_EXPANDS, url });
-  await db
-    .insertInto('webhook_subscriptions')
-    .values({
-      connection_id: connectionId,
-      topic: ORDER_CREATED,
-      uuid: subscription.uuid,
-      url,
-      expands: JSON.stringify(subscription.expands),
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['connection_id', 'topic'])
-        .doUpdateSet({ uuid: subscription.uuid, url, expands: JSON.stringify(subscription.expands) }),
-    )
-    .execute();
+  await subscriptions.saveSubscription(connectionId, {
+    topic: ORDER_CREATED,
+    uuid: subscription.uuid,
+    url,
+    expands: subscription.expands,
+  });
   return { uuid: subscription.uuid, created: true };
-}
-
-/**
- * The connection a webhook path names and its subscription's uuid, in one query and without opening
- * any credential: it runs for every delivery.
- */
-export async function subscriptionBySlug(
-  db: Kysely<Database>,
-  slug: string,
-): Promise<{ connectionId: string; uuid: string } | undefined> {
-  const row = await db
-    .selectFrom('connections')
-    .innerJoin('webhook_subscriptions', 'webhook_subscriptions.connection_id', 'connections.id')
-    .select(['connections.id', 'webhook_subscriptions.uuid'])
-    .where('connections.slug', '=', slug)
-    .where('webhook_subscriptions.topic', '=', ORDER_CREATED)
-    .executeTakeFirst();
-  return row && { connectionId: row.id, uuid: row.uuid };
 }
 
 /** Where MyCashflow delivers a connection's orders, under the service's public address: one definition. */

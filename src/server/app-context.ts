@@ -5,8 +5,8 @@ import type { ConnectionRegistry } from '../connections/registry.ts';
 import type { Database } from '../db/schema.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
-import type { SignInLimit } from '../security/sign-in-limit.ts';
+import type { Metrics } from './metrics.ts';
+import type { SignInLimit } from './auth/sign-in-limit.ts';
 import type { SessionStore } from './auth/sessions.ts';
 
 /** What the admin app's routes work with; built once by the service. */

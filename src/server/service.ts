@@ -17,10 +17,12 @@ import { startScheduler } from '../jobs/scheduler.ts';
 import { createMailer } from '../notifications/mailer.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import type { Logger } from '../observability/logger.ts';
-import { createMetrics } from '../observability/metrics.ts';
-import { ensureWebhookSubscription, subscriptionBySlug, webhookUrl } from '../orders/webhook-subscription.ts';
+import { createMetrics } from './metrics.ts';
+import { ensureWebhookSubscription, webhookUrl } from '../orders/webhook-subscription.ts';
+import { webhookSubscriptionStore } from '../db/order-ledger-store.ts';
+import { subscriptionBySlug } from '../db/webhook-subscriptions.ts';
 import { loadEncryptionKey } from '../security/encryption-key.ts';
-import { SignInLimit } from '../security/sign-in-limit.ts';
+import { SignInLimit } from './auth/sign-in-limit.ts';
 import { createAdminApp, type AdminApp } from './app.ts';
 import type { AppContext } from './app-context.ts';
 import { ensureAdminPassword } from './auth/admin-users.ts';
@@ -213,7 +215,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const runtime = await registry.get(connectionId).catch(() => undefined);
       if (!runtime) return;
       const url = webhookUrl(publicUrl, runtime.slug);
-      const result = await ensureWebhookSubscription(database.db, runtime.mcf, connectionId, url);
+      const result = await ensureWebhookSubscription(
+        webhookSubscriptionStore(database.db),
+        runtime.mcf,
+        connectionId,
+        url,
+      );
       if (result.created) logger.info('subscribed to order.created', { connection: runtime.slug, url });
     };
     const context: AppContext = {

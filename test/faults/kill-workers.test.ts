@@ -15,6 +15,7 @@ import { AdminClient } from '../helpers/service.ts';
 import { createCluster, type ServiceProcess } from '../helpers/service-process.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { waitFor } from '../helpers/worker-process.ts';
+import { importRunStore } from '../../src/db/import-run-store.ts';
 
 /*
  * Workers killed with SIGKILL at random moments, five times, while an import runs and orders arrive.
@@ -94,7 +95,7 @@ describe('workers killed with SIGKILL during an import and order export', () => 
     const reference = demoConnectionFile(undisturbed);
     await importProducts({
       ...clientsFor(reference, silentLogger),
-      db: (await createTestDatabase()).db,
+      runs: importRunStore((await createTestDatabase()).db),
       connection: reference,
     });
 

@@ -6,6 +6,7 @@ import { demoConnectionFile } from '../../src/cli/demo-setup.ts';
 import { clientsFor } from '../../src/connections/clients.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
+import { importRunStore } from '../../src/db/import-run-store.ts';
 
 /*
  * MyCashflow enforcing a rate limit (429 with Retry-After beyond 50 requests a second) during an
@@ -25,7 +26,11 @@ describe('MyCashflow answering 429 with Retry-After during a 10 000-product impo
     const { db } = await createTestDatabase();
     // First the catalog as it stands, without limits; then 1 500 prices change in NetBaron, and those
     // updates are what the rate-limited import of all 10 000 products has to write.
-    const first = await importProducts({ db, connection, ...clientsFor(connection, silentLogger) });
+    const first = await importProducts({
+      runs: importRunStore(db),
+      connection,
+      ...clientsFor(connection, silentLogger),
+    });
     expect(first.summary.status).toBe('completed');
     const nbState = (await (await fetch(`${sims.netbaron.url}/__sim/state`)).json()) as {
       products: Array<{
@@ -66,7 +71,7 @@ describe('MyCashflow answering 429 with Retry-After during a 10 000-product impo
     });
 
     const report = await importProducts({
-      db,
+      runs: importRunStore(db),
       connection,
       ...clientsFor(connection, silentLogger),
       logger: silentLogger,
@@ -100,7 +105,11 @@ describe('MyCashflow answering 429 with Retry-After during a 10 000-product impo
     expect(late).toBeLessThan(0.1);
 
     // And nothing is left to do: a re-import with no change writes nothing.
-    const again = await importProducts({ db, connection, ...clientsFor(connection, silentLogger) });
+    const again = await importProducts({
+      runs: importRunStore(db),
+      connection,
+      ...clientsFor(connection, silentLogger),
+    });
     expect(again.summary.created + again.summary.updated + again.summary.hidden).toBe(0);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoggedRequest } from '../../simulators/kit/request-log.ts';
 import type { RunningSimulators } from '../../simulators/scenario.ts';
 import { ensureWebhookSubscription } from '../../src/orders/webhook-subscription.ts';
+import { webhookSubscriptionStore } from '../../src/db/order-ledger-store.ts';
 import { connectionFileFor, startStoreSims, startTestService, type TestService } from '../helpers/service.ts';
 import {
   CUSTOMER,
@@ -223,7 +224,12 @@ async function connect(sims: RunningSimulators, slug: string, route: TapRoute): 
   const record = await t.service.store.upsertFromFile(connectionFileFor(sims, slug));
   const runtime = await t.service.context.registry.get(record.id);
   const url = `${tap.url}/hooks/mycashflow/${slug}`;
-  const { uuid } = await ensureWebhookSubscription(t.service.database.db, runtime!.mcf, record.id, url);
+  const { uuid } = await ensureWebhookSubscription(
+    webhookSubscriptionStore(t.service.database.db),
+    runtime!.mcf,
+    record.id,
+    url,
+  );
   // The store delivers to the tap, with the uuid the connector keeps.
   const stored = await t.service.database.db
     .selectFrom('webhook_subscriptions')

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll } from 'vitest';
 import { startSimulators, type RunningSimulators } from '../../simulators/scenario.ts';
-import type { Database, LedgerState } from '../../src/db/schema.ts';
+import type { Database } from '../../src/db/schema.ts';
+import type { LedgerState } from '../../src/orders/ledger.ts';
 import { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, smallScenario } from './scenarios.ts';
 import { simControl } from './sims.ts';
 

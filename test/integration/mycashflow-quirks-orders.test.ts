@@ -14,6 +14,7 @@ import {
 } from '../helpers/sims.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { placeOrder } from '../helpers/worker-process.ts';
+import { orderLedgerStore } from '../../src/db/order-ledger-store.ts';
 
 /*
  * Order export over real HTTP against a store answering with every quirk of the simulator (quirks.ts):
@@ -73,7 +74,7 @@ async function exportOne(id: string, quirks?: Record<string, boolean>) {
   const order = await placeOrder(sims, { payment_costs: 2.9, version_id: 2 });
   if (quirks) await setQuirks(quirks);
   const summary = await exportOrders({
-    db,
+    ledger: orderLedgerStore(db),
     connection: connection(id),
     mcf: mcfClient(sims),
     nb: nbClient(sims, { retry: FAST_RETRY }),

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConnection, type ConnectionFile } from '../../src/config/connection-file.ts';
 import { clientsFor } from '../../src/connections/clients.ts';
-import { ensureConnection } from '../../src/db/import-runs.ts';
+import { ensureConnection } from '../../src/db/connections.ts';
 import { ledgerEntry } from '../../src/db/order-ledger.ts';
 import { nbMarketplaceId } from '../../src/domain/ids.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
@@ -14,6 +14,7 @@ import { clearRequests, mcfClient, nbClient, simControl, useSimulators } from '.
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { connectionFileFor } from '../helpers/service.ts';
 import { CUSTOMER, placeOrder, STORE_CONTACT } from '../helpers/worker-process.ts';
+import { orderLedgerStore } from '../../src/db/order-ledger-store.ts';
 
 /*
  * How flags, decimals and text go onto NetBaron's wire (issue 13, items 4, 5 and 8), over real HTTP:
@@ -97,7 +98,7 @@ describe('NetBaron wire format against the simulator', () => {
       customer_information: { ...CUSTOMER, first_name: 'Å\u0007sa', last_name: 'Öberg\u001B' },
     });
     const summary = await exportOrders({
-      db,
+      ledger: orderLedgerStore(db),
       connection: conn,
       mcf: mcfClient(sims),
       nb: clientsFor(conn, silentLogger).nb,

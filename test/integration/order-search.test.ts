@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureConnection } from '../../src/db/import-runs.ts';
+import { ensureConnection } from '../../src/db/connections.ts';
 import { ledgerEntry, ledgerStateCounts, receiveOrder } from '../../src/db/order-ledger.ts';
 import { orderListPage, type OrderSearch } from '../../src/db/order-list.ts';
 import type { Database } from '../../src/db/schema.ts';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConnection, type ConnectionFile } from '../../src/config/connection-file.ts';
-import { ensureConnection } from '../../src/db/import-runs.ts';
+import { ensureConnection } from '../../src/db/connections.ts';
 import { receiveOrder } from '../../src/db/order-ledger.ts';
 import { exportOrders } from '../../src/orders/export-orders.ts';
 import { sendOrder } from '../../src/orders/send-order.ts';
@@ -18,6 +18,7 @@ import {
 } from '../helpers/sims.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { placeOrder as placeStoreOrder } from '../helpers/worker-process.ts';
+import { orderLedgerStore } from '../../src/db/order-ledger-store.ts';
 
 const sims = await useSimulators(smallScenario());
 const { db } = await createTestDatabase();
@@ -79,7 +80,7 @@ const placeOrder = (body: Record<string, unknown>) =>
 
 const run = (conn: ConnectionFile) =>
   exportOrders({
-    db,
+    ledger: orderLedgerStore(db),
     connection: conn,
     mcf: mcfClient(sims),
     nb: nbClient(sims, { retry: FAST_RETRY }),
@@ -212,7 +213,7 @@ describe('order export against both simulators', () => {
     ).json()) as { data: unknown };
     await receiveOrder(db, { connectionId, orderId: second.id }, raw.data, undefined, 'webhook');
     const ctx = {
-      db,
+      ledger: orderLedgerStore(db),
       connectionId,
       nb: nbClient(sims),
       lookups: new StoreLookups(mcfClient(sims)),
@@ -252,7 +253,7 @@ describe('order export against both simulators', () => {
     const connectionId = await ensureConnection(db, conn.id!, conn.name);
     const retried = await sendOrder(
       {
-        db,
+        ledger: orderLedgerStore(db),
         connectionId,
         nb: nbClient(sims),
         lookups: new StoreLookups(mcfClient(sims)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensureConnection } from '../../src/db/import-runs.ts';
+import { ensureConnection } from '../../src/db/connections.ts';
 import {
   claimForSending,
   ledgerEntry,

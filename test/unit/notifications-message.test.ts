@@ -9,7 +9,7 @@ import {
   renderEmail,
 } from '../../src/notifications/message.ts';
 import { retryDelayMs, MAX_ATTEMPTS } from '../../src/notifications/outbox.ts';
-import { webhookUrlProblem } from '../../src/notifications/settings.ts';
+import { webhookUrlProblem } from '../../src/config/notification-settings.ts';
 import { signBody, verifySignature } from '../../src/notifications/signature.ts';
 import type { ProblemGroup } from '../../src/reports/problem-groups.ts';
 import { readNotificationsForm } from '../../src/server/forms/notifications-form.ts';

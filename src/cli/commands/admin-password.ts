@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
 import { generatePassword } from '../../security/passwords.ts';
-import { clearSignInLimits } from '../../security/sign-in-limit.ts';
+import { clearSignInLimits } from '../../server/auth/sign-in-limit.ts';
 import { setAdminPassword } from '../../server/auth/admin-users.ts';
 import { forgetInitialPassword } from '../../server/auth/initial-password.ts';
 

@@ -8,6 +8,7 @@ import {
 } from '../with-connection.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatProblems } from '../format-import.ts';
+import { importRunStore } from '../../db/import-run-store.ts';
 
 export function registerCheckCommand(program: Command): void {
   addConnectionOptions(
@@ -20,7 +21,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: ConnectionOptions & { json?: boolean }, command: Command) => {
       await withConnection(connectionSource(opts, command), async ({ connection, database, mcf, nb }) => {
-        const report = await runPreflight({ db: database.db, connection, mcf, nb });
+        const report = await runPreflight({ runs: importRunStore(database.db), connection, mcf, nb });
         const { problems, paymentMethods, guard } = report;
         // Done, but a person is needed: something to fix before an import runs cleanly.
         if (problems.length > 0 || (paymentMethods?.length ?? 0) > 0 || !guard.ok)

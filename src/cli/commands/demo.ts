@@ -3,6 +3,7 @@ import { generateDemoScenario } from '../../../simulators/demo/index.ts';
 import { startSimulators } from '../../../simulators/scenario.ts';
 import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
+import { orderLedgerStore } from '../../db/order-ledger-store.ts';
 import { exportOrders } from '../../orders/export-orders.ts';
 import { clientsFor } from '../../connections/clients.ts';
 import { importProducts } from '../../catalog/import-products.ts';
@@ -11,6 +12,7 @@ import { createLogger } from '../../observability/logger.ts';
 import { positiveIntOption } from '../options.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { stopRequested } from '../stop-signal.ts';
+import { importRunStore } from '../../db/import-run-store.ts';
 
 interface DemoOptions {
   products: number;
@@ -53,7 +55,7 @@ export function registerDemoCommand(program: Command): void {
 
         const bar = createProgressBar();
         const first = await importProducts({
-          db: database.db,
+          runs: importRunStore(database.db),
           connection,
           mcf,
           nb,
@@ -63,9 +65,15 @@ export function registerDemoCommand(program: Command): void {
         });
         bar.done();
         const writesBefore = writeCount(mcf.stats.byMethod);
-        const second = await importProducts({ db: database.db, connection, mcf, nb, logger });
+        const second = await importProducts({
+          runs: importRunStore(database.db),
+          connection,
+          mcf,
+          nb,
+          logger,
+        });
         const orders = await exportOrders({
-          db: database.db,
+          ledger: orderLedgerStore(database.db),
           connection,
           mcf,
           nb,

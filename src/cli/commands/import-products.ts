@@ -10,6 +10,7 @@ import { EXIT } from '../exit-codes.ts';
 import { formatPlan, formatProblems, formatSummary } from '../format-import.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { stopRequested } from '../stop-signal.ts';
+import { importRunStore } from '../../db/import-run-store.ts';
 
 interface ImportCliOptions extends ConnectionOptions {
   dryRun?: boolean;
@@ -40,7 +41,7 @@ export function registerImportProductsCommand(program: Command): void {
         source,
         async ({ connection, database, logger, mcf, nb }) => {
           const report = await importProducts({
-            db: database.db,
+            runs: importRunStore(database.db),
             connection,
             mcf,
             nb,

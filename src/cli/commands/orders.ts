@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { slugOf } from '../../config/connection-file.ts';
-import { ensureConnection } from '../../db/import-runs.ts';
+import { ensureConnection } from '../../db/connections.ts';
 import { ledgerEntry, retryOrder } from '../../db/order-ledger.ts';
+import { orderLedgerStore } from '../../db/order-ledger-store.ts';
 import { exportOrders } from '../../orders/export-orders.ts';
 import { sendOrder } from '../../orders/send-order.ts';
 import { StoreLookups } from '../../orders/store-lookups.ts';
@@ -35,7 +36,14 @@ export function registerOrderCommands(program: Command): void {
       await withConnection(
         source,
         async ({ connection, database, logger, mcf, nb }) => {
-          const summary = await exportOrders({ db: database.db, connection, mcf, nb, since, logger });
+          const summary = await exportOrders({
+            ledger: orderLedgerStore(database.db),
+            connection,
+            mcf,
+            nb,
+            since,
+            logger,
+          });
           if (opts.json) {
             console.log(JSON.stringify(summary, null, 2));
           } else {
@@ -119,7 +127,7 @@ export function registerOrderCommands(program: Command): void {
           }
           const outcome = await sendOrder(
             {
-              db: database.db,
+              ledger: orderLedgerStore(database.db),
               connectionId,
               nb,
               lookups: new StoreLookups(mcf),

@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import { readConnectionFile, slugOf } from '../../config/connection-file.ts';
 import { readEnv } from '../../config/env.ts';
 import { openDatabase } from '../../db/database.ts';
-import { ensureConnection } from '../../db/import-runs.ts';
+import { ensureConnection } from '../../db/connections.ts';
 import { fixedConnections, startOrderWorker } from '../../jobs/order-worker.ts';
 import { enqueueExport, startQueue } from '../../jobs/queue.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { ensureWebhookSubscription, webhookUrl } from '../../orders/webhook-subscription.ts';
+import { webhookSubscriptionStore } from '../../db/order-ledger-store.ts';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../server/webhook-receiver.ts';
 import { clientsFor } from '../../connections/clients.ts';
 import { portOption } from '../options.ts';
@@ -88,7 +89,12 @@ export function registerWorkerCommand(program: Command): void {
       const { port } = server.address() as AddressInfo;
       const hookUrl = webhookUrl(opts.publicUrl ?? `http://${opts.host}:${port}`, slug);
       if (opts.subscribe) {
-        const subscription = await ensureWebhookSubscription(database.db, mcf, connectionId, hookUrl);
+        const subscription = await ensureWebhookSubscription(
+          webhookSubscriptionStore(database.db),
+          mcf,
+          connectionId,
+          hookUrl,
+        );
         uuid = subscription.uuid;
         logger.info(
           subscription.created ? 'subscribed to order.created' : 'order.created subscription in place',

@@ -5,7 +5,7 @@ import {
   notificationSettingsSchema,
   webhookUrlProblem,
   type NotificationSettings,
-} from '../../notifications/settings.ts';
+} from '../../config/notification-settings.ts';
 import { formText, type Form } from '../http/request.ts';
 
 /** What the form shows: the saved settings, or what was posted when it had errors (never the secret). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OrderSearch } from '../../db/order-list.ts';
-import type { LedgerState } from '../../db/schema.ts';
+import type { LedgerState } from '../../orders/ledger.ts';
 
 /** The filters in the order the merchant needs them: what needs a person first. */
 export const ORDER_FILTERS = ['all', 'waiting', 'outcome-unknown', 'sent', 'received', 'sending'] as const;

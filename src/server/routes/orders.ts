@@ -1,11 +1,6 @@
 import { isSearching, orderListPage } from '../../db/order-list.ts';
-import {
-  ledgerEntry,
-  ledgerStateCounts,
-  ordersInState,
-  retryOrder,
-  type LedgerKey,
-} from '../../db/order-ledger.ts';
+import { ledgerEntry, ledgerStateCounts, ordersInState, retryOrder } from '../../db/order-ledger.ts';
+import type { LedgerKey } from '../../orders/ledger.ts';
 import { requeueOrders } from '../../jobs/order-retry.ts';
 import { enqueueExport } from '../../jobs/queue.ts';
 import type { AppContext } from '../app-context.ts';

@@ -16,6 +16,7 @@ import type { Html } from '../../util/html.ts';
 import { csrfField } from '../views/layout.ts';
 import { stockPage } from '../views/pages/stock.ts';
 import { connectionBase, connectionOf, connectionPage } from './common.ts';
+import { importRunStore } from '../../db/import-run-store.ts';
 
 /**
  * Reads a report from both systems when the merchant asked for it (`?run=1`). A connection not ready yet
@@ -122,7 +123,8 @@ export function reportRoutes(app: AppContext): Route[] {
       app,
       'check',
       'Pre-flight check',
-      (rt) => runPreflight({ db: app.db, connection: rt.connection, mcf: rt.mcf, nb: rt.nb }),
+      (rt) =>
+        runPreflight({ runs: importRunStore(app.db), connection: rt.connection, mcf: rt.mcf, nb: rt.nb }),
       (base, reading) => checkPage({ base, reading }),
     ),
     readingRoute(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { passwordVerifications } from '../../../src/security/passwords.ts';
-import { clearSignInLimits } from '../../../src/security/sign-in-limit.ts';
+import { clearSignInLimits } from '../../../src/server/auth/sign-in-limit.ts';
 import { ADMIN_PASSWORD, AdminClient, startTestService } from '../../helpers/service.ts';
 
 /*

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderListEntry } from '../../../src/db/order-list.ts';
-import type { LedgerState } from '../../../src/db/schema.ts';
+import type { LedgerState } from '../../../src/orders/ledger.ts';
 import { writeSalesOrder } from '../../../src/netbaron/wire/salesorder.ts';
 import type { OrderListQuery } from '../../../src/server/forms/order-list-query.ts';
 import { html, type Html } from '../../../src/util/html.ts';

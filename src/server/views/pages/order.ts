@@ -1,4 +1,4 @@
-import type { LedgerState } from '../../../db/schema.ts';
+import type { LedgerState } from '../../../orders/ledger.ts';
 import { sentDocumentOf, storeOrderOf } from '../../../orders/ledger-reading.ts';
 import { stateBadge, when } from '../format.ts';
 import { html, type Html } from '../../../util/html.ts';

@@ -1,5 +1,5 @@
 import { isSearching, type OrderListEntry } from '../../../db/order-list.ts';
-import type { LedgerState } from '../../../db/schema.ts';
+import type { LedgerState } from '../../../orders/ledger.ts';
 import { readPaymentMethodText } from '../../../netbaron/wire/salesorder.ts';
 import { centsOfText, customerOf } from '../../../orders/ledger-reading.ts';
 import {

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../db/schema.ts';
 import { observeAttempts } from '../http/request-loop.ts';
+import type { ImportMetrics } from '../jobs/import-jobs.ts';
 
-export interface Metrics {
+export interface Metrics extends ImportMetrics {
   httpRequest(method: string, route: string, status: number, seconds: number): void;
   signIn(outcome: 'ok' | 'failed'): void;
   importRun(connection: string, status: string, counts?: ImportCounts): void;

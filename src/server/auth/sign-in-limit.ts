@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Logger } from '../../observability/logger.ts';
 import { RefusalSummary } from './refusal-summary.ts';
 
 /** The address under which every address's attempts are counted together. */

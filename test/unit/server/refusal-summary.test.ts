@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observability/logger.ts';
-import { RefusalSummary } from '../../../src/security/refusal-summary.ts';
+import { RefusalSummary } from '../../../src/server/auth/refusal-summary.ts';
 import { jsonDepthWithin } from '../../../src/server/http/json-depth.ts';
 
 describe('refused sign-ins in the log', () => {

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { LockedLedger, OrderLedger, WebhookSubscriptionStore } from '../orders/ledger.ts';
+import { ensureConnection, isPaused } from './connections.ts';
+import {
+  claimForSending,
+  dueOrders,
+  ordersInState,
+  pollBounds,
+  receiveOrder,
+  recordSentDocument,
+  savePollCursor,
+  sentAmong,
+  settle,
+  withOrderLock,
+} from './order-ledger.ts';
+import type { Database } from './schema.ts';
+import { saveSubscription, storedSubscription } from './webhook-subscriptions.ts';
+
+type Db = Kysely<Database>;
+
+/** A send's steps run on the connection that holds the order's lock, never on a second one. */
+const lockedLedger = (conn: Db): LockedLedger => ({
+  claimForSending: (key, options) => claimForSending(conn, key, options),
+  settle: (key, outcome) => settle(conn, key, outcome),
+  recordSentDocument: (key, xml, note) => recordSentDocument(conn, key, xml, note),
+  isPaused: (connectionId) => isPaused(conn, connectionId),
+});
+
+/** The order use cases' ledger (`src/orders/ledger.ts`) on PostgreSQL. */
+export function orderLedgerStore(db: Db): OrderLedger {
+  return {
+    ensureConnection: (slug, name) => ensureConnection(db, slug, name),
+    withOrderLock: (key, fn) => withOrderLock(db, key, (conn) => fn(lockedLedger(conn))),
+    receiveOrder: (key, order, createdAt, source) => receiveOrder(db, key, order, createdAt, source),
+    pollBounds: (connectionId) => pollBounds(db, connectionId),
+    savePollCursor: (connectionId, createdFrom) => savePollCursor(db, connectionId, createdFrom),
+    dueOrders: (connectionId, limit) => dueOrders(db, connectionId, limit),
+    ordersInState: async (connectionId, state) =>
+      (await ordersInState(db, connectionId, state)).map((r) => ({
+        orderId: Number(r.order_id),
+        reason: r.reason,
+      })),
+    sentAmong: (connectionId, orderIds) => sentAmong(db, connectionId, orderIds),
+  };
+}
+
+export function webhookSubscriptionStore(db: Db): WebhookSubscriptionStore {
+  return {
+    storedSubscription: (connectionId, topic) => storedSubscription(db, connectionId, topic),
+    saveSubscription: (connectionId, subscription) => saveSubscription(db, connectionId, subscription),
+  };
+}

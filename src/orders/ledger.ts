@@ -1,0 +1,77 @@
+/*
+ * The order ledger as the order use cases need it. The use cases own these interfaces; the database
+ * implements them (`src/db/order-ledger-store.ts`), and the unit tests implement them in memory, so the
+ * rules of sending exactly once are read and tested without PostgreSQL.
+ */
+
+export type LedgerState = 'received' | 'sending' | 'sent' | 'waiting' | 'outcome-unknown';
+
+export interface LedgerKey {
+  connectionId: string;
+  orderId: number;
+}
+
+export interface ClaimedOrder {
+  order: unknown;
+  previousState: LedgerState;
+  attempts: number;
+}
+
+/** How an attempt ended. `cause`: the encoded `OrderCause` (`order-cause.ts`), which the inbox groups by. */
+export type Settled =
+  | { state: 'sent'; salesOrderNumber: string; answer: string }
+  | { state: 'waiting'; reason: string; cause: string }
+  | { state: 'outcome-unknown'; reason: string; cause: string }
+  | { state: 'received'; reason: string; cause: string; retryAt: Date };
+
+/** The id under which a connection's history is kept, added the first time a slug is seen. */
+export interface ConnectionIds {
+  ensureConnection(slug: string, name: string): Promise<string>;
+}
+
+/** What one send does while it holds the order's lock. */
+export interface LockedLedger {
+  /**
+   * Takes the order for sending. An order whose earlier attempt ended unclear comes back with that
+   * previous state, so that NetBaron is read before anything is sent again; an order whose next attempt
+   * is still ahead is not taken.
+   */
+  claimForSending(key: LedgerKey, options: { includeWaiting: boolean }): Promise<ClaimedOrder | undefined>;
+  settle(key: LedgerKey, outcome: Settled): Promise<void>;
+  /** The exact document about to be sent, kept before the PUT so that an operator can see what left. */
+  recordSentDocument(key: LedgerKey, xml: string, note?: string): Promise<void>;
+  /** Whether a person paused the connection: read at each send, so a pause reaches every process at once. */
+  isPaused(connectionId: string): Promise<boolean>;
+}
+
+export interface OrderLedger extends ConnectionIds {
+  /** Runs `fn` holding the order's lock, or returns undefined at once when another sender holds it. */
+  withOrderLock<T>(key: LedgerKey, fn: (ledger: LockedLedger) => Promise<T>): Promise<T | undefined>;
+  /** Records an order the first time it is seen; false when the ledger already had it. */
+  receiveOrder(
+    key: LedgerKey,
+    order: unknown,
+    createdAt: string | undefined,
+    source: 'webhook' | 'poll',
+  ): Promise<boolean>;
+  /** The polling cursor, and the moment before which no order is taken in (a store added later). */
+  pollBounds(connectionId: string): Promise<{ cursor?: Date; notBefore?: Date }>;
+  savePollCursor(connectionId: string, createdFrom: Date): Promise<void>;
+  /** Orders to send now: received and due, left unclear, or left `sending`. */
+  dueOrders(connectionId: string, limit: number): Promise<number[]>;
+  ordersInState(
+    connectionId: string,
+    state: LedgerState,
+  ): Promise<Array<{ orderId: number; reason: string | null }>>;
+  /** How many of these orders the ledger holds as sent. */
+  sentAmong(connectionId: string, orderIds: number[]): Promise<number>;
+}
+
+/** The stored `order.created` subscription of a connection. */
+export interface WebhookSubscriptionStore {
+  storedSubscription(connectionId: string, topic: string): Promise<{ uuid: string; url: string } | undefined>;
+  saveSubscription(
+    connectionId: string,
+    subscription: { topic: string; uuid: string; url: string; expands: string[] },
+  ): Promise<void>;
+}
