@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { NO_SEARCH, whereSearchFinds, type OrderSearch } from './order-list.ts';
 import { PAUSED_CAUSE } from '../orders/order-cause.ts';
-import type { ClaimedOrder, LedgerKey, LedgerState, Settled } from '../orders/ledger.ts';
+import type { ClaimedOrder, LedgerKey, LedgerState, ReceivedOrder, Settled } from '../orders/ledger.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
@@ -39,11 +39,6 @@ export async function receiveOrder(
     .executeTakeFirst();
   await event(db, key, inserted ? 'received' : 'seen-again', source);
   return inserted !== undefined;
-}
-
-export interface ReceivedOrder extends LedgerKey {
-  order: unknown;
-  createdAt: string | undefined;
 }
 
 /**

@@ -11,6 +11,12 @@ export interface LedgerKey {
   orderId: number;
 }
 
+/** An order as a webhook delivered it, before it is in the ledger. */
+export interface ReceivedOrder extends LedgerKey {
+  order: unknown;
+  createdAt: string | undefined;
+}
+
 export interface ClaimedOrder {
   order: unknown;
   previousState: LedgerState;
@@ -54,6 +60,11 @@ export interface OrderLedger extends ConnectionIds {
     createdAt: string | undefined,
     source: 'webhook' | 'poll',
   ): Promise<boolean>;
+  /**
+   * `receiveOrder` for many orders at once (a webhook flood's batch); per order in the order given,
+   * whether it was new.
+   */
+  receiveOrders(orders: readonly ReceivedOrder[], source: 'webhook' | 'poll'): Promise<boolean[]>;
   /** The polling cursor, and the moment before which no order is taken in (a store added later). */
   pollBounds(connectionId: string): Promise<{ cursor?: Date; notBefore?: Date }>;
   savePollCursor(connectionId: string, createdFrom: Date): Promise<void>;

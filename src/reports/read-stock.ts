@@ -1,8 +1,4 @@
-import type { Kysely } from 'kysely';
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
-import { loadLinkedCodes, openHolds, returnsBoundary } from '../db/import-runs.ts';
-import { helsinkiDate } from '../orders/map-order.ts';
-import type { Database } from '../db/schema.ts';
 import { nbMarketplaceId } from '../domain/ids.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { McfProduct } from '../mycashflow/schemas.ts';
@@ -87,32 +83,6 @@ export interface ImportHistory {
   holds: Map<string, { returned: number; since: string }>;
 }
 
-/** What earlier imports of the connection left: read only, so a report never creates a connection row. */
-export async function readImportHistory(db: Kysely<Database>, slug: string): Promise<ImportHistory> {
-  const connection = await db
-    .selectFrom('connections')
-    .select('id')
-    .where('slug', '=', slug)
-    .executeTakeFirst();
-  if (!connection) return { linkedCodes: new Set(), lastImportAt: null, holds: new Map() };
-  const [linkedCodes, lastImportAt, holds] = await Promise.all([
-    loadLinkedCodes(db, connection.id),
-    // The import's own boundary: the returns it would hold for are the ones the report explains.
-    returnsBoundary(db, connection.id),
-    openHolds(db, connection.id),
-  ]);
-  return {
-    linkedCodes,
-    lastImportAt,
-    holds: new Map(
-      holds.map((h) => [
-        h.code,
-        { returned: h.returned, since: helsinkiDate(h.held_since.toISOString()) ?? '' },
-      ]),
-    ),
-  };
-}
-
 export interface StockReportWithWarnings extends StockReport {
   /** Data that could not be read and may make the report incomplete. */
   warnings: string[];
@@ -120,13 +90,14 @@ export interface StockReportWithWarnings extends StockReport {
 
 /** Reads both systems and the import history, then compares (`buildStockReport`). */
 export async function readStockReport(options: {
-  db: Kysely<Database>;
+  /** What earlier imports of a connection left, by its slug (`import-history.ts` reads it from the database). */
+  history: (slug: string) => Promise<ImportHistory>;
   connection: ConnectionFile;
   mcf: MyCashflowClient;
   nb: NetBaronClient;
 }): Promise<StockReportWithWarnings> {
-  const { db, connection, mcf, nb } = options;
-  const history = await readImportHistory(db, slugOf(connection));
+  const { connection, mcf, nb } = options;
+  const history = await options.history(slugOf(connection));
   // Returns first, balances after: a return processed in between then shows in the store's balance but
   // not among the returns (an unexplained difference, on the safe side) rather than the other way round,
   // which would explain a difference with a return the store's balance does not yet hold.

@@ -7,7 +7,8 @@ import type { Logger } from '../observability/logger.ts';
 import { sameToken } from '../security/tokens.ts';
 import { clientAddress } from './http/client-address.ts';
 import { jsonDepthWithin } from './http/json-depth.ts';
-import { WebhookIntake } from './webhook-intake.ts';
+import { WebhookIntake } from '../orders/webhook-intake.ts';
+import { orderLedgerStore } from '../db/order-ledger-store.ts';
 
 export const WEBHOOK_PATH = /^\/hooks\/mycashflow\/([a-z0-9][a-z0-9-]*)$/;
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -100,7 +101,7 @@ export function createWebhookReceiver(options: ReceiverOptions) {
     'intake' in options
       ? options.intake
       : new WebhookIntake({
-          db: options.db,
+          ledger: orderLedgerStore(options.db),
           logger,
           queue: async (orders) => {
             for (const o of orders) await options.onReceived(o.connectionId, o.orderId);

@@ -92,6 +92,11 @@ export function memoryLedger() {
       rows.set(keyOf(key), { state: 'received', order, attempts: 0 });
       return true;
     },
+    async receiveOrders(orders, source) {
+      const isNew: boolean[] = [];
+      for (const o of orders) isNew.push(await ledger.receiveOrder(o, o.order, o.createdAt, source));
+      return isNew;
+    },
     async pollBounds(connectionId) {
       return cursors.get(connectionId) ?? {};
     },

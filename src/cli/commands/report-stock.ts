@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readImportHistory } from '../../reports/import-history.ts';
 import { readStockReport, type StockReportWithWarnings } from '../../reports/read-stock.ts';
 import type { StockDifference } from '../../reports/stock-report.ts';
 import {
@@ -74,7 +75,12 @@ export function registerReportCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: ConnectionOptions & { json?: boolean }, command: Command) => {
       await withConnection(connectionSource(opts, command), async ({ connection, database, mcf, nb }) => {
-        const result = await readStockReport({ db: database.db, connection, mcf, nb });
+        const result = await readStockReport({
+          history: (slug) => readImportHistory(database.db, slug),
+          connection,
+          mcf,
+          nb,
+        });
         console.log(opts.json ? JSON.stringify(result, null, 2) : formatStockReport(result));
         // Every difference is a to-do in NetBaron, and warnings mean the report may miss some.
         if (result.differences.length || result.warnings.length) process.exitCode = EXIT.NEEDS_ATTENTION;

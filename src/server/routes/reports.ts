@@ -5,6 +5,7 @@ import { isRemoteError } from '../../http/remote-error.ts';
 import { requeueOrders } from '../../jobs/order-retry.ts';
 import { ordersOfGroup } from '../../reports/problem-groups.ts';
 import { orderProblemRows } from '../../reports/problems-inbox.ts';
+import { readImportHistory } from '../../reports/import-history.ts';
 import { readStockReport } from '../../reports/read-stock.ts';
 import type { AppContext } from '../app-context.ts';
 import { formText, HttpError } from '../http/request.ts';
@@ -131,7 +132,13 @@ export function reportRoutes(app: AppContext): Route[] {
       app,
       'stock',
       'Stock report',
-      (rt) => readStockReport({ db: app.db, connection: rt.connection, mcf: rt.mcf, nb: rt.nb }),
+      (rt) =>
+        readStockReport({
+          history: (slug) => readImportHistory(app.db, slug),
+          connection: rt.connection,
+          mcf: rt.mcf,
+          nb: rt.nb,
+        }),
       (base, reading, ctx) => stockPage({ base, reading, csrf: csrfField(ctx.session) }),
     ),
   ];

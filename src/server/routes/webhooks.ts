@@ -2,16 +2,17 @@ import { enqueueExports } from '../../jobs/queue.ts';
 import { WEBHOOK_PATH_PREFIX } from '../../orders/webhook-subscription.ts';
 import type { AppContext } from '../app-context.ts';
 import type { Route } from '../http/router.ts';
-import { WebhookIntake } from '../webhook-intake.ts';
+import { WebhookIntake } from '../../orders/webhook-intake.ts';
 import { cachedSubscriptions } from '../webhook-lookup.ts';
 import { createWebhookReceiver } from '../webhook-receiver.ts';
+import { orderLedgerStore } from '../../db/order-ledger-store.ts';
 
 /** MyCashflow's order deliveries: authenticated by the subscription's uuid, not by a session. */
 export function webhookRoutes(app: AppContext): Route[] {
   // One of each per process: a flood of deliveries shares the lookups and the ledger's batches.
   const subscriptions = cachedSubscriptions((slug) => app.webhookFor(slug));
   const intake = new WebhookIntake({
-    db: app.db,
+    ledger: orderLedgerStore(app.db),
     logger: app.logger,
     queue: async (orders) => {
       await enqueueExports(

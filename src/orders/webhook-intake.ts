@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
-import { receiveOrders, type ReceivedOrder } from '../db/order-ledger.ts';
-import type { Database } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { OrderLedger, ReceivedOrder } from './ledger.ts';
 
 export interface IntakeOptions {
-  db: Kysely<Database>;
+  ledger: Pick<OrderLedger, 'receiveOrders'>;
   /** Queues the export of every order of one batch at once (new or repeated: a waiting one may be due). */
   queue(orders: ReadonlyArray<{ connectionId: string; orderId: number }>): Promise<void>;
   logger: Logger;
@@ -59,8 +57,7 @@ export class WebhookIntake {
   private async write(batch: Pending[]): Promise<void> {
     let isNew: boolean[];
     try {
-      isNew = await receiveOrders(
-        this.options.db,
+      isNew = await this.options.ledger.receiveOrders(
         batch.map((p) => p.order),
         'webhook',
       );
