@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Most test files wait on sockets, child processes and timers, not on a CPU: three at once keep a
+    // 2-core machine busy (vitest's default there is one at a time). Each file has its own database.
+    maxWorkers: 3,
     projects: [
       {
         test: {
