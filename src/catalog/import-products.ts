@@ -183,6 +183,37 @@ const requestsOf = (o: ImportOptions) => ({
   netbaron: { ...o.nb.stats.byMethod },
 });
 
+type Tally = Pick<
+  ImportSummary,
+  'created' | 'updated' | 'unchanged' | 'hidden' | 'deleted' | 'variationsDeleted' | 'failed'
+>;
+
+/** A run's summary, whether the run ended at its plan (preview, blocked) or carried it out. */
+function summarize(
+  ctx: RunContext,
+  run: Pick<ImportSummary, 'runId' | 'status' | 'resumed' | 'held' | 'problems' | 'guard'> & {
+    tally: Tally;
+    interruptedBecause?: string;
+  },
+): ImportSummary {
+  return {
+    runId: run.runId,
+    connection: ctx.slug,
+    status: run.status,
+    dryRun: Boolean(ctx.dryRun),
+    resumed: run.resumed,
+    ...(ctx.only?.retryOf ? { retryOf: ctx.only.retryOf } : {}),
+    held: run.held,
+    ...run.tally,
+    problems: run.problems,
+    guard: run.guard,
+    requests: requestsOf(ctx),
+    durationMs: Date.now() - ctx.started,
+    peakRssMb: peakRssMb(),
+    ...(run.interruptedBecause ? { interruptedBecause: run.interruptedBecause } : {}),
+  };
+}
+
 async function resumeRun(ctx: RunContext): Promise<Prepared | undefined> {
   const { runs, connectionId } = ctx;
   if (ctx.dryRun || ctx.only) return undefined;
@@ -274,27 +305,23 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
       totalActions: plan.actions.length,
       alreadyCompleted: 0,
     };
-  const summary: ImportSummary = {
+  const summary = summarize(ctx, {
     runId,
-    connection: ctx.slug,
     status,
-    dryRun: Boolean(ctx.dryRun),
     resumed: false,
-    ...(ctx.only?.retryOf ? { retryOf: ctx.only.retryOf } : {}),
     held: plan.held,
-    created: plan.counts.create,
-    updated: plan.counts.update,
-    unchanged: plan.counts.unchanged,
-    hidden: plan.counts.hide,
-    deleted: plan.counts.delete,
-    variationsDeleted: plan.counts.deleteVariation,
-    failed: 0,
+    tally: {
+      created: plan.counts.create,
+      updated: plan.counts.update,
+      unchanged: plan.counts.unchanged,
+      hidden: plan.counts.hide,
+      deleted: plan.counts.delete,
+      variationsDeleted: plan.counts.deleteVariation,
+      failed: 0,
+    },
     problems: plan.problems,
     guard: { ok: guard.ok, reasons: guard.reasons },
-    requests: requestsOf(ctx),
-    durationMs: Date.now() - ctx.started,
-    peakRssMb: peakRssMb(),
-  };
+  });
   await runs.finishRun(runId, status, summary);
   return { summary, actions: plan.actions };
 }
@@ -344,32 +371,25 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
       await runs.saveLinks(connectionId, runId, prepared.linked, prepared.removed);
     const problems = await runs.runProblems(runId);
     const { guard } = prepared;
-    const summary: ImportSummary = {
+    const summary = summarize(ctx, {
       runId,
-      connection: slug,
       status,
-      dryRun: false,
       resumed: prepared.resumed,
-      ...(options.only?.retryOf ? { retryOf: options.only.retryOf } : {}),
       held: await runs.heldByRun(connectionId, runId),
-      created: done('create-product'),
-      updated: await runs.updatedCodeCount(runId),
-      unchanged: prepared.counts.unchanged,
-      hidden: done('hide-product'),
-      deleted: done('delete-product'),
-      variationsDeleted: done('delete-variation'),
-      failed,
+      tally: {
+        created: done('create-product'),
+        updated: await runs.updatedCodeCount(runId),
+        unchanged: prepared.counts.unchanged,
+        hidden: done('hide-product'),
+        deleted: done('delete-product'),
+        variationsDeleted: done('delete-variation'),
+        failed,
+      },
       problems,
       guard: { ok: guard.ok, reasons: guard.reasons, ...(guard.ok ? {} : { forced: true }) },
-      requests: requestsOf(options),
-      durationMs: Date.now() - ctx.started,
-      peakRssMb: peakRssMb(),
-      ...(status === 'cancelled'
-        ? { interruptedBecause: 'cancelled by you; resume it from its page' }
-        : outcome.reason
-          ? { interruptedBecause: outcome.reason }
-          : {}),
-    };
+      interruptedBecause:
+        status === 'cancelled' ? 'cancelled by you; resume it from its page' : outcome.reason,
+    });
     await runs.finishRun(runId, status, summary, status === 'interrupted' ? outcome.reason : undefined);
     return { summary };
   });

@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sameToken } from '../security/tokens.ts';
 import type { AppContext } from './app-context.ts';
-import { SESSION_COOKIE, SIGN_IN_CSRF_COOKIE } from './auth/sessions.ts';
+import { SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, type SessionStore } from './auth/sessions.ts';
 import { HttpError, parseCookies, parseForm, readBody, type Form } from './http/request.ts';
-import { redirect, Router, sendHtml, sendText, type RequestContext } from './http/router.ts';
-import { adminRoutes } from './routes/index.ts';
-import { opsRoutes } from './routes/ops.ts';
+import { redirect, Router, sendHtml, sendText, type RequestContext, type Route } from './http/router.ts';
 import { errorPage } from './views/pages/error.ts';
 
 const FORM_LIMIT = 1024 * 1024;
@@ -17,13 +15,18 @@ export interface AdminApp {
   handle(req: IncomingMessage, res: ServerResponse): void;
 }
 
+/** What the router itself reads; each route brings its own context. Without sessions no admin route opens. */
+export type RouterContext = Pick<AppContext, 'logger' | 'metrics' | 'metricsToken'> & {
+  sessions?: SessionStore;
+};
+
 /**
- * The admin web app, the webhook receiver and the operations endpoints, on one router. Protection is
- * decided here from each route's `access`, never inside a handler, so no route can forget it.
+ * The routes a process serves, as its role says (the admin app, the webhook receiver, the operations
+ * endpoints), on one router. Protection is decided here from each route's `access`, never inside a
+ * handler, so no route can forget it.
  */
-export function createAdminApp(app: AppContext, options: { operationsOnly?: boolean } = {}): AdminApp {
-  // A worker process answers health and metrics only: its port is for the operator's monitoring.
-  const router = new Router().add(...(options.operationsOnly ? opsRoutes(app) : adminRoutes(app)));
+export function createAdminApp(app: RouterContext, routes: Route[]): AdminApp {
+  const router = new Router().add(...routes);
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
@@ -48,7 +51,7 @@ export function createAdminApp(app: AppContext, options: { operationsOnly?: bool
       const ctx: RequestContext = { req, res, url, params, form: {}, requestId, logger };
 
       if (route.access === 'admin') {
-        ctx.session = await app.sessions.find(cookies[SESSION_COOKIE]);
+        ctx.session = await app.sessions?.find(cookies[SESSION_COOKIE]);
         if (!ctx.session) {
           if (method === 'GET' && !String(req.headers.accept ?? '').includes('text/event-stream')) {
             return redirect(res, `/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`);

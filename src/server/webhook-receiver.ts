@@ -1,16 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../db/schema.ts';
 import { parseStoreTimestamp } from '../mycashflow/timestamps.ts';
 import type { Logger } from '../observability/logger.ts';
 import { sameToken } from '../security/tokens.ts';
 import { clientAddress } from './http/client-address.ts';
 import { jsonDepthWithin } from './http/json-depth.ts';
-import { WebhookIntake } from '../orders/webhook-intake.ts';
-import { orderLedgerStore } from '../db/order-ledger-store.ts';
+import type { WebhookIntake } from '../orders/webhook-intake.ts';
 
-export const WEBHOOK_PATH = /^\/hooks\/mycashflow\/([a-z0-9][a-z0-9-]*)$/;
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** A delivery is a few kilobytes: a body still arriving after this is cut off (a slow-body attack). */
 export const BODY_TIMEOUT_MS = 5_000;
@@ -30,7 +26,9 @@ export interface ReceiverConnection {
   uuid: string;
 }
 
-interface ReceiverBase {
+export interface ReceiverOptions {
+  /** Where deliveries are stored and queued, in batches (shared by every request of a process). */
+  intake: WebhookIntake;
   /** The connection a path's slug names, with its subscription; undefined when unknown. */
   connectionFor(slug: string): Promise<ReceiverConnection | undefined>;
   /** Reads a slug's subscription afresh (a uuid that did not match may be a new one); `connectionFor` when absent. */
@@ -39,19 +37,6 @@ interface ReceiverBase {
   /** Reverse proxies in front (`TRUST_PROXY`), for the sender's address in the log. */
   trustedProxies?: number;
 }
-
-export type ReceiverOptions = ReceiverBase &
-  (
-    | {
-        /** Where deliveries are stored and queued, in batches (shared by every request of a process). */
-        intake: WebhookIntake;
-      }
-    | {
-        db: Kysely<Database>;
-        /** Called once the order is stored (also for a repeated delivery): queues its export. */
-        onReceived(connectionId: string, orderId: number): Promise<void>;
-      }
-  );
 
 function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   const text = JSON.stringify(body);
@@ -96,17 +81,7 @@ async function readLimited(req: IncomingMessage): Promise<Buffer | 'too-large' |
  * that cannot be a delivery).
  */
 export function createWebhookReceiver(options: ReceiverOptions) {
-  const { logger } = options;
-  const intake =
-    'intake' in options
-      ? options.intake
-      : new WebhookIntake({
-          ledger: orderLedgerStore(options.db),
-          logger,
-          queue: async (orders) => {
-            for (const o of orders) await options.onReceived(o.connectionId, o.orderId);
-          },
-        });
+  const { intake, logger } = options;
   return async (req: IncomingMessage, res: ServerResponse, slug: string): Promise<void> => {
     // Taken now: once a body has been refused the socket may be gone.
     const remoteAddress = clientAddress(req, options.trustedProxies ?? 0);

@@ -14,7 +14,7 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
   },
 };
 
-export function opsRoutes(app: AppContext): Route[] {
+export function opsRoutes(app: Pick<AppContext, 'readiness' | 'metrics' | 'metricsNeedToken'>): Route[] {
   return [
     {
       method: 'GET',

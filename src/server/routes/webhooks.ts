@@ -7,8 +7,14 @@ import { cachedSubscriptions } from '../webhook-lookup.ts';
 import { createWebhookReceiver } from '../webhook-receiver.ts';
 import { orderLedgerStore } from '../../db/order-ledger-store.ts';
 
+/** What webhook intake reads: a process serving a connection file has no more than this. */
+export type WebhookContext = Pick<
+  AppContext,
+  'db' | 'logger' | 'boss' | 'exportPriority' | 'wakeOrderWorkers' | 'webhookFor' | 'trustedProxies'
+>;
+
 /** MyCashflow's order deliveries: authenticated by the subscription's uuid, not by a session. */
-export function webhookRoutes(app: AppContext): Route[] {
+export function webhookRoutes(app: WebhookContext): Route[] {
   // One of each per process: a flood of deliveries shares the lookups and the ledger's batches.
   const subscriptions = cachedSubscriptions((slug) => app.webhookFor(slug));
   const intake = new WebhookIntake({
