@@ -1,25 +1,20 @@
 /**
- * MyCashflow's webhook intake under a mixed flood: `npm run bench:webhooks [-- --real 700 --replays 700
- * --forged 600]`. A `serve --role web` process on a fresh database of an embedded PostgreSQL, one store
- * subscribed, then real deliveries, replays of them and forged ones (a wrong subscription uuid) all at
- * once while `/healthz` is asked every 20 ms. Prints the answer times beside their goals and what was
- * stored and queued. No worker runs, so every queued export stays countable.
+ * Webhook intake under a mixed flood: `npx tsx bench/webhook-flood.ts [--real 700] [--replays 700]
+ * [--forged 600]`. One `serve --role web` process (no worker, so queued exports stay countable) on a
+ * fresh database with one subscribed store; real deliveries, replays and forged ones all at once while
+ * `/healthz` is asked every 20 ms. See bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { freshDatabase, serveEnv, startServe, stopServe } from './lib/cluster.ts';
-import { markdownTable } from './lib/format.ts';
 import {
   floodOutcome,
   MYCASHFLOW_WAIT_MS,
-  percentile,
   storeWithSubscription,
   webhookFlood,
 } from './lib/webhook-flood.ts';
+import { startServe, startServer, stopAll } from './lib/processes.ts';
+import { Checks, numbers, writeResult } from './lib/results.ts';
+import { distribution } from './lib/stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,53 +23,57 @@ const { values } = parseArgs({
     forged: { type: 'string', default: '600' },
   },
 });
-const size = { real: Number(values.real), replays: Number(values.replays), forged: Number(values.forged) };
+const [real, replays, forged] = [values.real, values.replays, values.forged].map(
+  (v) => numbers(v, 'real, --replays and --forged', 0)[0]!,
+);
+const params = { real: real!, replays: replays!, forged: forged! };
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-webhooks-'));
-const pgServer = await startEmbeddedPostgres({ dataDir: dir, unsafeFast: true });
-let web: Awaited<ReturnType<typeof startServe>> | undefined;
-try {
-  const { url, db } = await freshDatabase(pgServer.connectionString, 'webhook_flood');
-  const uuid = await storeWithSubscription(db, 'flood');
-  web = await startServe('web', serveEnv(url, randomBytes(32), dir));
-  const result = await webhookFlood({ url: web.url, slug: 'flood', uuid }, size);
-  const outcome = await floodOutcome(db, 'flood');
-  await db.destroy();
-
-  const ms = (n: number) => `${Math.round(n)} ms`;
-  const ok = (a: { status: number }) => a.status >= 200 && a.status < 300;
+/** Answer times and what the flood left in the database. */
+function summary(
+  result: Awaited<ReturnType<typeof webhookFlood>>,
+  outcome: Awaited<ReturnType<typeof floodOutcome>>,
+) {
   const all = [...result.real, ...result.replays, ...result.forged];
-  const realMs = result.real.map((a) => a.ms);
-  const lateReal = result.real.filter((a) => !ok(a) || a.ms > MYCASHFLOW_WAIT_MS).length;
-  const duplicated = [...outcome.jobsByKey.values()].filter((n) => n > 1).length;
-  const forgedStored = outcome.orderIds.filter((id) => result.forged.some((f) => f.orderId === id)).length;
-  const rows: string[][] = [
-    ['`/healthz` answer p50', ms(percentile(result.healthz, 50)), ''],
-    ['`/healthz` answer p95', ms(percentile(result.healthz, 95)), '< 100 ms'],
-    ['real deliveries answered p50', ms(percentile(realMs, 50)), ''],
-    ['real deliveries answered p95', ms(percentile(realMs, 95)), '< 1 000 ms'],
-    ['real deliveries answered max', ms(Math.max(...realMs)), '< 1 000 ms'],
-    ['real deliveries not 2xx within 10 s', String(lateReal), '0'],
-    ['answers 2xx (real + replays)', String(all.filter(ok).length), String(size.real + size.replays)],
-    [
-      'answers 4xx (forged)',
-      String(all.filter((a) => a.status >= 400 && a.status < 500).length),
-      String(size.forged),
-    ],
-    ['answers 5xx or none', String(all.filter((a) => a.status >= 500 || a.status === 0).length), '0'],
-    ['orders stored', String(outcome.orderIds.length), String(size.real)],
-    ['forged orders stored', String(forgedStored), '0'],
-    ['export jobs queued', String(outcome.jobsByKey.size), String(size.real)],
-    ['orders queued twice', String(duplicated), '0'],
-    ['whole flood', ms(result.wallMs), ''],
-  ];
-  console.log(
-    `\nWebhook intake: ${size.real} real deliveries, ${size.replays} replays and ${size.forged} forged, at once ` +
-      `(${os.cpus().length} cores, one \`serve --role web\`)\n`,
+  const forgedIds = new Set(result.forged.map((a) => a.orderId));
+  return {
+    healthz: distribution(result.healthz),
+    real: distribution(result.real.map((a) => a.ms)),
+    realLate: result.real.filter((a) => a.status !== 200 || a.ms >= MYCASHFLOW_WAIT_MS).length,
+    answers2xx: all.filter((a) => a.status >= 200 && a.status < 300).length,
+    answers4xx: all.filter((a) => a.status >= 400 && a.status < 500).length,
+    answers5xxOrNone: all.filter((a) => a.status >= 500 || a.status === 0).length,
+    ordersStored: outcome.orderIds.length,
+    forgedStored: outcome.orderIds.filter((id) => forgedIds.has(id)).length,
+    jobsQueued: outcome.jobsByKey.size,
+    queuedTwice: [...outcome.jobsByKey.values()].filter((n) => n > 1).length,
+    wallMs: result.wallMs,
+  };
+}
+export type FloodRow = ReturnType<typeof summary>;
+
+const started = new Date();
+const checks = new Checks();
+const server = await startServer({ unsafeFast: true });
+const { url, db } = await server.database();
+const web = await startServe('web', server.env(url, randomBytes(32)));
+try {
+  const result = await webhookFlood(
+    { url: web.url, slug: 'flood', uuid: await storeWithSubscription(db, 'flood') },
+    params,
   );
-  console.log(markdownTable(['', 'measured', 'goal'], rows, [false, true, true]));
+  const row = summary(result, await floodOutcome(db, 'flood'));
+  // What must never happen, as test/faults/webhook-flood.test.ts asserts; the times are measured only.
+  const expect = (check: string, ok: boolean) => checks.expect(check, ok, JSON.stringify(row));
+  expect('every real delivery answered 200 within MyCashflow’s 10 s', row.realLate === 0);
+  expect('no answer 5xx or none', row.answers5xxOrNone === 0);
+  expect(
+    'every real order stored, nothing forged',
+    row.ordersStored === params.real && row.forgedStored === 0,
+  );
+  expect('every stored order queued once', row.jobsQueued === params.real && row.queuedTwice === 0);
+  writeResult('webhooks', started, params, [row], checks);
 } finally {
-  if (web) await stopServe([web.child]);
-  await pgServer.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stopAll([web.child]);
+  await db.destroy();
+  await server.stop();
 }
