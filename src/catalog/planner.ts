@@ -470,10 +470,52 @@ function planRemoval(b: Builder, place: Place, code: string, why: string, input:
   b.counts.deleteVariation += 1;
 }
 
-/**
- * The import's decisions, as a pure function of what both systems hold, the settings and what earlier
- * runs linked. Nothing here reads or writes anything: the executor carries the plan out.
- */
+/** Items by a key, each key's items in the order given. */
+function groupBy<K, V>(items: Iterable<V>, key: (item: V) => K): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+const byCode = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What every step of a plan looks things up in. */
+interface Lookup {
+  /** The store's products and variations by code. */
+  index: Map<string, Place[]>;
+  /** NetBaron's listing by code (more than one entry is a duplicate). */
+  listed: Map<string, NbProduct[]>;
+  /** Whether this run may touch a code (the mode's selection, a retry's codes). */
+  inScope(code: string): boolean;
+  /** Codes of store products that could not be read: left alone. */
+  unreadableCodes: Set<string>;
+  /** A store product without even a readable code: any new code might be its, so nothing is created. */
+  createsBlocked: boolean;
+}
+
+function newBuilder(input: PlanInput): Builder {
+  const returns = (input.returns?.changes ?? []).filter((c) => isReturnChange(c.sourceType));
+  return {
+    actions: [],
+    problems: [],
+    counts: { create: 0, update: 0, unchanged: 0, hide: 0, delete: 0, deleteVariation: 0 },
+    linked: new Set(),
+    removed: new Set(),
+    variationDeletes: new Map(),
+    productRemovals: new Set(),
+    held: [],
+    holdsCleared: [],
+    returnsByItem: groupBy(returns, (c) => c.stockItemId),
+    ...(input.returns ? { returns: input.returns } : {}),
+    stockJudged: new Set(),
+  };
+}
+
 /** The store sent purchase prices below the cent: read rounded, and said so, as the value changed. */
 function reportRoundedPurchasePrices(store: StoreCatalog, problems: Problem[]): void {
   for (const product of store.products) {
@@ -489,43 +531,9 @@ function reportRoundedPurchasePrices(store: StoreCatalog, problems: Problem[]): 
   }
 }
 
-export function planImport(input: PlanInput): Plan {
-  const { netbaron, store, settings } = input;
-  const index = indexStore(store);
-  const b: Builder = {
-    actions: [],
-    problems: [],
-    counts: { create: 0, update: 0, unchanged: 0, hide: 0, delete: 0, deleteVariation: 0 },
-    linked: new Set(),
-    removed: new Set(),
-    variationDeletes: new Map(),
-    productRemovals: new Set(),
-    held: [],
-    holdsCleared: [],
-    returnsByItem: new Map(),
-    ...(input.returns ? { returns: input.returns } : {}),
-    stockJudged: new Set(),
-  };
-  for (const c of input.returns?.changes ?? []) {
-    if (!isReturnChange(c.sourceType)) continue;
-    const list = b.returnsByItem.get(c.stockItemId);
-    if (list) list.push(c);
-    else b.returnsByItem.set(c.stockItemId, [c]);
-  }
-  reportRoundedPurchasePrices(store, b.problems);
-  const scope = scopeOf(input, index, b.problems);
-  const inScope = (code: string) => scope === undefined || scope.has(code);
-
-  const seen = new Map<string, NbProduct[]>();
-  for (const p of netbaron.products) {
-    const list = seen.get(p.code);
-    if (list) list.push(p);
-    else seen.set(p.code, [p]);
-  }
-  const present = new Set<string>(seen.keys());
+function reportUnreadableNetBaron(b: Builder, netbaron: NetBaronListing, look: Lookup): void {
   for (const bad of netbaron.invalid) {
-    if (bad.code) present.add(bad.code);
-    if (bad.code && !inScope(bad.code)) continue;
+    if (bad.code && !look.inScope(bad.code)) continue;
     b.problems.push({
       kind: 'invalid-netbaron-data',
       code: bad.code || '(no code)',
@@ -534,14 +542,22 @@ export function planImport(input: PlanInput): Plan {
         : `NetBaron's data for a product without a readable code could not be read (${bad.reason}); it was skipped, and no store product is removed for being missing from the listing until it is fixed.`,
     });
   }
+}
 
-  // A store product that could not be read still holds its codes: they are left alone, and while one
-  // holds codes that could not be read at all, nothing is created (it might be any of them).
-  const unreadableCodes = new Set<string>();
-  let createsBlocked = false;
+/**
+ * A store product that could not be read still holds its codes: they are left alone, and while one
+ * holds codes that could not be read at all, nothing is created (it might be any of them).
+ */
+function unreadableStore(store: StoreCatalog): Pick<Lookup, 'unreadableCodes' | 'createsBlocked'> {
+  const unreadable = store.unreadable ?? [];
+  return {
+    unreadableCodes: new Set(unreadable.flatMap((bad) => bad.codes)),
+    createsBlocked: unreadable.some((bad) => bad.codes.length === 0),
+  };
+}
+
+function reportUnreadableStore(b: Builder, store: StoreCatalog): void {
   for (const bad of store.unreadable ?? []) {
-    for (const code of bad.codes) unreadableCodes.add(code);
-    if (bad.codes.length === 0) createsBlocked = true;
     const label = `store product${bad.id ? ` ${bad.id}` : ''}${bad.codes.length ? ` (${bad.codes.join(', ')})` : ''}`;
     b.problems.push({
       kind: 'invalid-store-data',
@@ -551,10 +567,12 @@ export function planImport(input: PlanInput): Plan {
         : `MyCashflow's data for ${label} could not be read (${bad.reason}), not even its code; no product is created until it is fixed, since any new code might be its.`,
     });
   }
+}
 
-  // Every duplicate in the store is reported, whether NetBaron knows the code or not: it breaks matching.
-  for (const [code, places] of [...index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (places.length < 2 || !inScope(code)) continue;
+/** Every duplicate in the store is reported, whether NetBaron knows the code or not: it breaks matching. */
+function reportStoreDuplicates(b: Builder, look: Lookup): void {
+  for (const [code, places] of [...look.index].sort(byCode)) {
+    if (places.length < 2 || !look.inScope(code)) continue;
     const where = places.map(describePlace);
     b.problems.push({
       kind: 'duplicate-code-in-store',
@@ -563,9 +581,12 @@ export function planImport(input: PlanInput): Plan {
       reason: `Product code ${code} is used ${places.length} times in the store (${where.join('; ')}). Give each its own code; until then ${code} is left alone.`,
     });
   }
+}
 
-  for (const [code, entries] of [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!inScope(code) || unreadableCodes.has(code)) continue;
+/** Each code of NetBaron's listing: updated, created, or removed when NetBaron deleted it. */
+function planListedCodes(b: Builder, input: PlanInput, look: Lookup): void {
+  for (const [code, entries] of [...look.listed].sort(byCode)) {
+    if (!look.inScope(code) || look.unreadableCodes.has(code)) continue;
     if (entries.length > 1) {
       b.problems.push({
         kind: 'duplicate-code-in-netbaron',
@@ -576,7 +597,8 @@ export function planImport(input: PlanInput): Plan {
       continue;
     }
     const nb = entries[0]!;
-    const places = index.get(code) ?? [];
+    const places = look.index.get(code) ?? [];
+    // A store duplicate, reported already: left alone.
     if (places.length > 1) continue;
     const place = places[0];
     if (nb.deleted) {
@@ -584,30 +606,40 @@ export function planImport(input: PlanInput): Plan {
         planRemoval(b, place, code, `${code} was deleted in NetBaron or left the marketplace`, input);
       continue;
     }
-    if (place) planUpdate(b, place, nb, settings);
-    else if (settings.mode === 'import-new' && !createsBlocked) planCreate(b, nb, input, index);
+    if (place) planUpdate(b, place, nb, input.settings);
+    else if (input.settings.mode === 'import-new' && !look.createsBlocked)
+      planCreate(b, nb, input, look.index);
   }
+}
 
-  // A code imported earlier that a complete listing no longer holds at all was deleted long ago (§15.5).
-  // An unreadable entry without a code could be any of them, so while there is one, absence proves nothing.
-  const unreadableWithoutCode = netbaron.invalid.some((bad) => !bad.code);
-  if (netbaron.complete && !unreadableWithoutCode) {
-    for (const code of [...input.linkedCodes].sort()) {
-      if (present.has(code) || !inScope(code) || unreadableCodes.has(code)) continue;
-      const places = index.get(code) ?? [];
-      if (places.length === 1 && places[0])
-        planRemoval(
-          b,
-          places[0],
-          code,
-          `${code} is no longer in NetBaron's listing although it was imported earlier`,
-          input,
-        );
-    }
+/**
+ * A code imported earlier that a complete listing no longer holds at all was deleted long ago (§15.5).
+ * An unreadable entry without a code could be any of them, so while there is one, absence proves nothing.
+ */
+function planVanishedCodes(b: Builder, input: PlanInput, look: Lookup): void {
+  const { netbaron } = input;
+  if (!netbaron.complete || netbaron.invalid.some((bad) => !bad.code)) return;
+  const present = new Set([
+    ...look.listed.keys(),
+    ...netbaron.invalid.flatMap((bad) => (bad.code ? [bad.code] : [])),
+  ]);
+  for (const code of [...input.linkedCodes].sort()) {
+    if (present.has(code) || !look.inScope(code) || look.unreadableCodes.has(code)) continue;
+    const places = look.index.get(code) ?? [];
+    if (places.length === 1 && places[0])
+      planRemoval(
+        b,
+        places[0],
+        code,
+        `${code} is no longer in NetBaron's listing although it was imported earlier`,
+        input,
+      );
   }
+}
 
-  // A product that loses its last variation is removed by the same setting.
-  const byId = new Map(store.products.map((p) => [p.id as number, p]));
+/** A product that loses its last variation is removed by the same setting. */
+function removeEmptiedProducts(b: Builder, input: PlanInput): void {
+  const byId = new Map(input.store.products.map((p) => [p.id as number, p]));
   for (const [productId, deleted] of b.variationDeletes) {
     const product = byId.get(productId)!;
     if (product.variations.every((v) => deleted.has(v.id))) {
@@ -620,13 +652,17 @@ export function planImport(input: PlanInput): Plan {
       );
     }
   }
+}
 
-  // A hold on a code the store no longer has at all ends: there is no stock of it to protect.
+/** A hold on a code the store no longer has at all ends: there is no stock of it to protect. */
+function clearHoldsOutsideStore(b: Builder, input: PlanInput, look: Lookup): void {
   for (const code of input.returns?.holds.keys() ?? []) {
-    if (inScope(code) && !b.stockJudged.has(code) && !index.has(code))
+    if (look.inScope(code) && !b.stockJudged.has(code) && !look.index.has(code))
       b.holdsCleared.push({ code, why: 'not-in-store' });
   }
+}
 
+function finishedPlan(b: Builder, store: StoreCatalog): Plan {
   for (const code of b.removed) b.linked.delete(code);
   let storeItemCount = 0;
   for (const p of store.products) storeItemCount += Math.max(1, p.variations.length);
@@ -640,4 +676,30 @@ export function planImport(input: PlanInput): Plan {
     held: b.held,
     holdsCleared: b.holdsCleared,
   };
+}
+
+/**
+ * The import's decisions, as a pure function of what both systems hold, the settings and what earlier
+ * runs linked. Nothing here reads or writes anything: the executor carries the plan out. The order of
+ * the steps is the order of the plan's problems and actions.
+ */
+export function planImport(input: PlanInput): Plan {
+  const b = newBuilder(input);
+  const index = indexStore(input.store);
+  reportRoundedPurchasePrices(input.store, b.problems);
+  const scope = scopeOf(input, index, b.problems);
+  const look: Lookup = {
+    index,
+    listed: groupBy(input.netbaron.products, (p) => p.code),
+    inScope: (code) => scope === undefined || scope.has(code),
+    ...unreadableStore(input.store),
+  };
+  reportUnreadableNetBaron(b, input.netbaron, look);
+  reportUnreadableStore(b, input.store);
+  reportStoreDuplicates(b, look);
+  planListedCodes(b, input, look);
+  planVanishedCodes(b, input, look);
+  removeEmptiedProducts(b, input);
+  clearHoldsOutsideStore(b, input, look);
+  return finishedPlan(b, input.store);
 }

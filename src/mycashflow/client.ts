@@ -8,6 +8,7 @@ import type {
   ProductCode,
 } from '../domain/ids.ts';
 import { centsToNumber, vatRateToNumber, type Cents, type VatBasisPoints } from '../domain/money.ts';
+import { readAhead } from '../http/read-ahead.ts';
 import { RemoteError } from '../http/remote-error.ts';
 import { RequestStats, requestWithRetry } from '../http/request-loop.ts';
 import { defaultRetryPolicy, retryPolicySchema, type RetryPolicy } from '../http/retry-policy.ts';
@@ -16,6 +17,7 @@ import { toMcfError } from './errors.ts';
 import {
   itemEnvelopeSchema,
   listEnvelopeSchema,
+  orderArrivalSchema,
   orderSchema,
   paymentMethodSchema,
   productSchema,
@@ -26,6 +28,7 @@ import {
   versionSchema,
   webhookSchema,
   type McfOrder,
+  type McfOrderArrival,
   type McfPaymentMethod,
   type McfProduct,
   type McfShippingMethod,
@@ -209,8 +212,8 @@ export class MyCashflowClient {
   }
 
   /**
-   * Pages of a list, validated item by item. The next page is requested while the caller works on the
-   * current one, so a slow consumer and a slow API overlap instead of adding up.
+   * Pages of a list, validated item by item; the next page is requested while the caller works on the
+   * current one (`readAhead`).
    */
   async *pages<T>(
     path: string,
@@ -221,19 +224,20 @@ export class MyCashflowClient {
     const pageSize = options.pageSize ?? this.options.pageSize;
     const query: Query = { ...options.query, page_size: pageSize };
     if (options.expand?.length) query.expand = options.expand.join(',');
-    const fetchPage = (page: number) => this.request('GET', path, { ...query, page });
-    let pending: Promise<unknown> | undefined = fetchPage(1);
-    for (let page = 1; pending; page += 1) {
-      const body = await pending;
-      const envelope = listEnvelopeSchema.safeParse(body);
-      if (!envelope.success) throw this.invalid(`GET ${path}`, issueText(envelope.error));
-      const { meta } = envelope.data;
-      pending = page < meta.page_count ? fetchPage(page + 1) : undefined;
-      // Keep an early failure of the prefetch from surfacing as an unhandled rejection.
-      pending?.catch(() => undefined);
+    const pages = readAhead(
+      (page) => this.request('GET', path, { ...query, page }),
+      (body) => {
+        const envelope = listEnvelopeSchema.safeParse(body);
+        if (!envelope.success) throw this.invalid(`GET ${path}`, issueText(envelope.error));
+        return envelope.data;
+      },
+      (envelope) => envelope.meta.page_count,
+    );
+    for await (const { page } of pages) {
+      const { meta, data } = page;
       const items: T[] = [];
       const raw: unknown[] = [];
-      for (const rawItem of envelope.data.data) {
+      for (const rawItem of data) {
         const parsed = schema.safeParse(rawItem);
         if (parsed.success) {
           items.push(parsed.data);
@@ -326,8 +330,9 @@ export class MyCashflowClient {
   listOrders(options: ListOptions = {}): AsyncGenerator<McfOrder> {
     return this.list('/orders', 'order', orderSchema, options);
   }
-  orderPages(options: ListOptions = {}): AsyncGenerator<McfPage<McfOrder>> {
-    return this.pages('/orders', 'order', orderSchema, options);
+  /** For intake: each order's id and time, with its JSON as sent in `raw` for the ledger. */
+  orderPages(options: ListOptions = {}): AsyncGenerator<McfPage<McfOrderArrival>> {
+    return this.pages('/orders', 'order', orderArrivalSchema, options);
   }
   getOrder(id: McfOrderId, expand: string[] = []): Promise<McfOrder> {
     return this.one('GET', `/orders/${id}`, orderSchema, expand.length ? { expand: expand.join(',') } : {});

@@ -229,6 +229,13 @@ export const orderSchema = z.object({
 });
 export type McfOrder = z.infer<typeof orderSchema>;
 
+/**
+ * What intake reads of a listed order: which it is and when it was made. The whole order is validated
+ * once, when it is sent (`orderSchema`), where a bad order waits visibly however it arrived.
+ */
+export const orderArrivalSchema = orderSchema.pick({ id: true, created_at: true });
+export type McfOrderArrival = z.infer<typeof orderArrivalSchema>;
+
 export const paymentMethodSchema = z.object({ id: mcfPaymentMethodIdSchema, name: z.string() });
 export type McfPaymentMethod = z.infer<typeof paymentMethodSchema>;
 

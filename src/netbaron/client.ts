@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NbMarketplaceId } from '../domain/ids.ts';
+import { readAhead } from '../http/read-ahead.ts';
 import { redactSecrets } from '../http/redact.ts';
 import { RemoteError } from '../http/remote-error.ts';
 import { RequestStats, requestWithRetry } from '../http/request-loop.ts';
@@ -212,14 +213,12 @@ export class NetBaronClient {
           this.options.format,
         ),
       );
-    let pending: Promise<string> | undefined = fetchPage(1);
-    for (let page = 1; pending; page += 1) {
-      const xml: string = await pending;
-      const parsed: ReturnType<typeof parseProductsPage> = this.read(`GET products page ${page}`, () =>
-        parseProductsPage(xml),
-      );
-      pending = page < parsed.pageCount ? fetchPage(page + 1) : undefined;
-      pending?.catch(() => undefined);
+    const pages = readAhead(
+      fetchPage,
+      (xml, page) => this.read(`GET products page ${page}`, () => parseProductsPage(xml)),
+      (parsed) => parsed.pageCount,
+    );
+    for await (const { page: parsed, number: page } of pages) {
       const items: NbProduct[] = [];
       for (const raw of parsed.rawProducts) {
         const result = readProduct(raw);

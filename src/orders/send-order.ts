@@ -127,6 +127,7 @@ async function sendLocked(ctx: LockedContext, key: LedgerKey, includeWaiting: bo
     return { outcome: 'waiting', reason };
   }
 
+  // The one full validation of an order, however it came in: intake reads only its id and time.
   const parsed = orderSchema.safeParse(claimed.order);
   if (!parsed.success) {
     const reason = `Order ${orderId}: MyCashflow's order could not be read (${z.prettifyError(parsed.error)}).`;

@@ -111,7 +111,10 @@ export function createAdminApp(app: RouterContext, routes: Route[]): AdminApp {
 
 async function readForm(req: IncomingMessage): Promise<Form> {
   const type = String(req.headers['content-type'] ?? '');
-  const body = await readBody(req, FORM_LIMIT);
+  const body = await readBody(req, { limit: FORM_LIMIT });
+  if (body === 'too-large') throw new HttpError(413, 'The request is too large.');
+  // Forms set no time limit, so this never comes; it would be the answer if one were set.
+  if (body === 'too-slow') throw new HttpError(408, 'The request took too long to arrive.');
   if (type.startsWith('application/x-www-form-urlencoded')) return parseForm(body);
   // Buttons posted by the page's script send no body; the token then comes in a header.
   return {};

@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.ts';
 import { sameToken } from '../security/tokens.ts';
 import { clientAddress } from './http/client-address.ts';
 import { jsonDepthWithin } from './http/json-depth.ts';
+import { readBody } from './http/request.ts';
 import type { WebhookIntake } from '../orders/webhook-intake.ts';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -45,35 +46,6 @@ function answer(res: ServerResponse, status: number, body: Record<string, unknow
 }
 
 /**
- * The body; `too-large` when it is over the limit, `too-slow` when it has not all arrived within
- * `BODY_TIMEOUT_MS`. An oversized body is read to its end and dropped (leaving the loop early would tear
- * the socket down before the 413 goes out), up to a hard ceiling past which the connection is closed.
- */
-async function readLimited(req: IncomingMessage): Promise<Buffer | 'too-large' | 'too-slow'> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return 'too-large';
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (result: Buffer | 'too-large' | 'too-slow') => {
-      clearTimeout(timer);
-      req.off('data', onData);
-      resolve(result);
-    };
-    const timer = setTimeout(() => finish('too-slow'), BODY_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 16 * MAX_BODY_BYTES) req.destroy();
-      else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => finish(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
-    // The sender went away: nothing to answer; an empty body is refused as not JSON if anyone listens.
-    req.once('error', () => finish('too-large'));
-  });
-}
-
-/**
  * `POST /hooks/mycashflow/<connection>`: accepts an `order.created` delivery only when the
  * `X-MyCashflow-Webhook-Uuid` header and the body's `uuid` both equal the connection's stored
  * subscription (`mycashflow-api.md` §23.11). The order is in the ledger before the 200 goes back.
@@ -111,7 +83,7 @@ export function createWebhookReceiver(options: ReceiverOptions) {
       req.resume();
       return refuse(401, 'missing or wrong X-MyCashflow-Webhook-Uuid');
     }
-    const body = await readLimited(req);
+    const body = await readBody(req, { limit: MAX_BODY_BYTES, timeoutMs: BODY_TIMEOUT_MS });
     if (body === 'too-slow') {
       res.setHeader('Connection', 'close');
       answer(res, 408, { error: `the body did not arrive within ${BODY_TIMEOUT_MS / 1000} s` });
@@ -124,10 +96,7 @@ export function createWebhookReceiver(options: ReceiverOptions) {
       });
       return;
     }
-    if (body === 'too-large') {
-      req.resume();
-      return refuse(413, 'body too large');
-    }
+    if (body === 'too-large') return refuse(413, 'body too large');
     const text = body.toString('utf8');
     if (!jsonDepthWithin(text, MAX_JSON_DEPTH))
       return refuse(400, `body is nested deeper than ${MAX_JSON_DEPTH} levels`);

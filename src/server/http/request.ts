@@ -27,23 +27,49 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-/** The body up to `limit` bytes; a larger one is refused with 413 and not kept. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export interface BodyLimits {
+  /** Bytes kept at most; a larger body is read to its end and dropped. */
+  limit: number;
+  /** A body still arriving after this is cut off (a slow-body attack); without it, no time limit. */
+  timeoutMs?: number;
+}
+
+/** Past this many times the limit the sender is not worth answering: the connection is closed. */
+const DRAIN_CEILING = 16;
+
+/**
+ * The body; `too-large` when it is over the limit, `too-slow` when it has not all arrived within
+ * `timeoutMs`. An oversized body is drained and dropped, not left unread: leaving the read early tears
+ * the socket down before the 413 goes out.
+ */
+export async function readBody(
+  req: IncomingMessage,
+  limits: BodyLimits,
+): Promise<Buffer | 'too-large' | 'too-slow'> {
+  const { limit, timeoutMs } = limits;
   if (Number(req.headers['content-length'] ?? 0) > limit) {
     req.resume();
-    throw new HttpError(413, 'The request is too large.');
+    return 'too-large';
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw new HttpError(413, 'The request is too large.');
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Buffer | 'too-large' | 'too-slow') => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve(result);
+    };
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish('too-slow'), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > DRAIN_CEILING * limit) req.destroy();
+      else if (size <= limit) chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => finish(size > limit ? 'too-large' : Buffer.concat(chunks)));
+    // The sender went away: nothing is left to answer, so the reason given does not matter.
+    req.once('error', () => finish('too-large'));
+  });
 }
 
 /** An `application/x-www-form-urlencoded` body; a repeated name becomes a list. */

@@ -310,195 +310,220 @@ function retriesList(v: RunView): Html {
     </ul>`;
 }
 
-export function runBody(v: RunView): Html {
-  const s = summaryOf(v.run);
-  const run = v.run as RunRow & { counts?: Record<string, number>; retry_of?: string | null };
-  const counts = run.counts;
-  const isPlanOnly = run.status === 'dry-run' || run.status === 'blocked' || run.status === 'discarded';
-  const total = v.kinds.reduce((n, k) => n + k.n, 0);
-  const pages = Math.max(1, Math.ceil(v.shown / v.pageSize));
-  const failed = s.failed ?? 0;
-  const link = (filter: { kind?: string; failed?: boolean; code?: string }, page = 1) =>
-    `${v.base}/runs/${run.id}?${new URLSearchParams({
-      ...(filter.kind ? { kind: filter.kind } : {}),
-      ...(filter.failed ? { status: 'failed' } : {}),
-      ...(filter.code ? { code: filter.code } : {}),
-      ...(page > 1 ? { page: String(page) } : {}),
-    })}`;
-  const figure = (planned: number | undefined, written: number | undefined) =>
-    isPlanOnly ? (planned ?? 0) : (written ?? 0);
-  const filtered = Boolean(v.filter.kind || v.filter.failed || v.filter.code);
+type Filter = { kind?: string; failed?: boolean; code?: string };
+
+/** What the parts of the run page derive from the view alike, worked out once. */
+interface RunFacts {
+  run: RunRow & { counts?: Record<string, number>; retry_of?: string | null };
+  s: SummaryShape;
+  /** Nothing was written (a preview, a blocked or discarded plan): figures are planned, not done. */
+  isPlanOnly: boolean;
+  /** The run's actions of every kind. */
+  total: number;
+  failed: number;
+  pages: number;
+  /** This run's page with a filter, on one page of the actions. */
+  link(filter: Filter, page?: number): string;
+}
+
+function runFacts(v: RunView): RunFacts {
+  const run = v.run as RunFacts['run'];
+  const s = summaryOf(run);
+  return {
+    run,
+    s,
+    isPlanOnly: run.status === 'dry-run' || run.status === 'blocked' || run.status === 'discarded',
+    total: v.kinds.reduce((n, k) => n + k.n, 0),
+    failed: s.failed ?? 0,
+    pages: Math.max(1, Math.ceil(v.shown / v.pageSize)),
+    link: (filter, page = 1) =>
+      `${v.base}/runs/${run.id}?${new URLSearchParams({
+        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.failed ? { status: 'failed' } : {}),
+        ...(filter.code ? { code: filter.code } : {}),
+        ...(page > 1 ? { page: String(page) } : {}),
+      })}`,
+  };
+}
+
+function runHeading(v: RunView, { run, s }: RunFacts): Html {
   return html`<h1>${runKindLabel(run)} #${run.id} ${runBadge(run)}</h1>
     <p class="muted">
       Started
       ${when(run.created_at)}${run.finished_at ? html`, finished ${when(run.finished_at)}` : ''}${s.durationMs !== undefined ? html`, took ${duration(s.durationMs)}` : ''}.
       ${run.retry_of ? html`It retried the failed writes of <a href="${v.base}/runs/${run.retry_of}">run #${run.retry_of}</a>.` : ''}
     </p>
-    ${run.error ? html`<p class="notice error">${run.error}</p>` : ''}
-    ${
-      run.status === 'cancelled'
-        ? html`<div class="notice warn">
-            <p>
-              ${
-                total === 0
-                  ? 'You cancelled this import before it had a plan: nothing was written. Fetch all products to start again.'
-                  : 'You cancelled this import. What was written stays; nothing was left half-written.'
-              }
-            </p>
-            ${
-              v.resumable && total > 0
-                ? html`<form method="post" action="${v.base}/imports" class="actions">
-                    ${csrfField(v.session)}<input type="hidden" name="resume_run" value="${run.id}" /><button
-                      type="submit"
-                    >
-                      Resume this import
-                    </button>
-                  </form>`
-                : ''
-            }
-          </div>`
-        : s.interruptedBecause
-          ? html`<p class="notice warn">Interrupted: ${s.interruptedBecause}</p>`
-          : ''
-    }
-    ${run.status === 'blocked' ? blockedBox(v, s) : ''}
-    ${run.status === 'discarded' ? html`<p class="notice">You discarded this plan: nothing was written.</p>` : ''}
-    ${run.status === 'dry-run' ? confirmBox(v, counts, s) : ''}
-    ${failed > 0 && !isPlanOnly ? failuresBox(v, failed) : ''}
-    ${s.held && s.held.length > 0 ? heldBox(v, s.held, isPlanOnly) : ''}
-    <div class="cards">
-      <div class="card">
-        <div class="figure">${figure(counts?.create, s.created)}</div>
-        ${isPlanOnly ? 'to create' : 'created'}
-      </div>
-      <div class="card">
-        <div class="figure">${figure(counts?.update, s.updated)}</div>
-        ${isPlanOnly ? 'to update' : 'updated'}
-      </div>
-      <div class="card">
-        <div class="figure">${counts?.unchanged ?? s.unchanged ?? 0}</div>
-        unchanged
-      </div>
-      <div class="card">
-        <div class="figure">${figure(counts?.hide, s.hidden)}</div>
-        ${isPlanOnly ? 'to hide' : 'hidden'}
-      </div>
-      <div class="card">
-        <div class="figure">
-          ${figure((counts?.delete ?? 0) + (counts?.deleteVariation ?? 0), (s.deleted ?? 0) + (s.variationsDeleted ?? 0))}
-        </div>
-        ${isPlanOnly ? 'to delete' : 'deleted'}
-      </div>
+    ${run.error ? html`<p class="notice error">${run.error}</p>` : ''}`;
+}
+
+/** A cancelled run says what was written and offers to resume; an interrupted one says why it stopped. */
+function stoppedNotice(v: RunView, { run, s, total }: RunFacts): Html | string {
+  if (run.status !== 'cancelled')
+    return s.interruptedBecause ? html`<p class="notice warn">Interrupted: ${s.interruptedBecause}</p>` : '';
+  return html`<div class="notice warn">
+    <p>
       ${
-        isPlanOnly
-          ? ''
-          : html`<div class="card${failed > 0 ? ' card-failed' : ''}">
-              <div class="figure">${failed}</div>
-              ${failed > 0 ? html`<a href="${link({ failed: true })}">failed</a>` : 'failed'}
-            </div>`
+        total === 0
+          ? 'You cancelled this import before it had a plan: nothing was written. Fetch all products to start again.'
+          : 'You cancelled this import. What was written stays; nothing was left half-written.'
       }
-      <div class="card">
-        <div class="figure">${v.problems.length}</div>
-        problems
-      </div>
-    </div>
-    ${
-      s.requests
-        ? html`<p class="muted">
-            Requests: MyCashflow
-            ${
-              Object.entries(s.requests.mycashflow ?? {})
-                .map(([m, n]) => `${m} ${n}`)
-                .join(', ') || 'none'
-            };
-            NetBaron
-            ${
-              Object.entries(s.requests.netbaron ?? {})
-                .map(([m, n]) => `${m} ${n}`)
-                .join(', ') || 'none'
-            }.
-          </p>`
-        : ''
-    }
-    ${retriesList(v)}
-    <h2>Problems</h2>
-    ${
-      v.problems.length === 0
-        ? html`<p class="muted">None.</p>`
-        : html`<table>
-            <thead>
-              <tr>
-                <th>Code</th>
-                <th>Problem</th>
-                <th>Where</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${v.problems.map(
-                (p) =>
-                  html`<tr>
-                    <td>${p.code}</td>
-                    <td>${p.reason}</td>
-                    <td>${(p.places ?? []).join('; ')}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-    }
-    <h2>${isPlanOnly ? 'The plan' : 'What was written'}</h2>
-    <p class="filters">
-      ${html`<a href="${link({})}" ${!filtered ? html` aria-current="page"` : ''}>All (${total})</a>`}
-      ${v.kinds.map((k) => html` · <a href="${link({ kind: k.kind })}" ${v.filter.kind === k.kind && !v.filter.failed ? html` aria-current="page"` : ''}>${KIND_WORDS[k.kind] ?? k.kind} (${k.n})</a>`)}
-      ${failed > 0 ? html` · <a href="${link({ failed: true })}" ${v.filter.failed ? html` aria-current="page"` : ''}>Failed (${failed})</a>` : ''}
     </p>
-    ${v.filter.code ? html`<p>Only code <strong>${v.filter.code}</strong>. <a href="${link({})}">Show all</a></p>` : ''}
     ${
-      v.actions.length === 0
-        ? html`<p class="muted">
-            ${v.page > pages ? `There is no page ${v.page}: there are ${pages}.` : 'Nothing to write.'}
-          </p>`
-        : html`<table class="plan">
-            <thead>
-              <tr>
-                <th>Code</th>
-                <th>Action</th>
-                <th>Changes</th>
-                <th>Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${v.actions.map(
-                (a) =>
-                  html`<tr>
-                    <td>${a.action.code}</td>
-                    <td>
-                      ${KIND_WORDS[a.action.kind] ?? a.action.kind}<br /><span class="hint"
-                        >${a.action.reason}</span
-                      >
-                    </td>
-                    <td>
-                      <ul class="diff">
-                        ${a.action.changes.map(change)}
-                      </ul>
-                    </td>
-                    <td>
-                      ${stateBadge(isPlanOnly ? 'planned' : a.status)}${a.error ? html`<br /><span class="hint">${a.error}</span>` : ''}
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-    }
-    ${
-      pages > 1
-        ? html`<p>
-            Page ${v.page} of ${pages}.
-            ${v.page > 1 ? html`<a href="${link(v.filter, v.page - 1)}">Previous</a> ` : ''}${
-              v.page < pages ? html`<a href="${link(v.filter, v.page + 1)}">Next</a>` : ''
-            }
-          </p>`
+      v.resumable && total > 0
+        ? html`<form method="post" action="${v.base}/imports" class="actions">
+            ${csrfField(v.session)}<input type="hidden" name="resume_run" value="${run.id}" /><button
+              type="submit"
+            >
+              Resume this import
+            </button>
+          </form>`
         : ''
-    }`;
+    }
+  </div>`;
+}
+
+/** The boxes that ask for a decision: the plan blocked or discarded, the preview, failures, held stock. */
+function decisionBoxes(v: RunView, { run, s, isPlanOnly, failed }: RunFacts): Html {
+  return html`${run.status === 'blocked' ? blockedBox(v, s) : ''}
+  ${run.status === 'discarded' ? html`<p class="notice">You discarded this plan: nothing was written.</p>` : ''}
+  ${run.status === 'dry-run' ? confirmBox(v, run.counts, s) : ''}
+  ${failed > 0 && !isPlanOnly ? failuresBox(v, failed) : ''}
+  ${s.held && s.held.length > 0 ? heldBox(v, s.held, isPlanOnly) : ''}`;
+}
+
+/** The counts as cards: what the plan would do, or what the run did. */
+function countCards(v: RunView, { run, s, isPlanOnly, failed, link }: RunFacts): Html {
+  const counts = run.counts;
+  const figure = (planned: number | undefined, written: number | undefined) =>
+    isPlanOnly ? (planned ?? 0) : (written ?? 0);
+  const card = (value: number, label: Html | string, extraClass = '') =>
+    html`<div class="card${extraClass}">
+      <div class="figure">${value}</div>
+      ${label}
+    </div>`;
+  const deleted = figure(
+    (counts?.delete ?? 0) + (counts?.deleteVariation ?? 0),
+    (s.deleted ?? 0) + (s.variationsDeleted ?? 0),
+  );
+  return html`<div class="cards">
+    ${card(figure(counts?.create, s.created), isPlanOnly ? 'to create' : 'created')}
+    ${card(figure(counts?.update, s.updated), isPlanOnly ? 'to update' : 'updated')}
+    ${card(counts?.unchanged ?? s.unchanged ?? 0, 'unchanged')}
+    ${card(figure(counts?.hide, s.hidden), isPlanOnly ? 'to hide' : 'hidden')}
+    ${card(deleted, isPlanOnly ? 'to delete' : 'deleted')}
+    ${
+      isPlanOnly
+        ? ''
+        : card(
+            failed,
+            failed > 0 ? html`<a href="${link({ failed: true })}">failed</a>` : 'failed',
+            failed > 0 ? ' card-failed' : '',
+          )
+    }
+    ${card(v.problems.length, 'problems')}
+  </div>`;
+}
+
+function requestsLine({ s }: RunFacts): Html | string {
+  if (!s.requests) return '';
+  const byMethod = (counts: Record<string, number> | undefined) =>
+    Object.entries(counts ?? {})
+      .map(([m, n]) => `${m} ${n}`)
+      .join(', ') || 'none';
+  return html`<p class="muted">
+    Requests: MyCashflow ${byMethod(s.requests.mycashflow)}; NetBaron ${byMethod(s.requests.netbaron)}.
+  </p>`;
+}
+
+function problemsTable(problems: Problem[]): Html {
+  if (problems.length === 0) return html`<p class="muted">None.</p>`;
+  return html`<table>
+    <thead>
+      <tr>
+        <th>Code</th>
+        <th>Problem</th>
+        <th>Where</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${problems.map(
+        (p) =>
+          html`<tr>
+            <td>${p.code}</td>
+            <td>${p.reason}</td>
+            <td>${(p.places ?? []).join('; ')}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** Links to the actions of each kind, and to the failed ones; the current filter is marked. */
+function actionFilters(v: RunView, { total, failed, link }: RunFacts): Html {
+  const filtered = Boolean(v.filter.kind || v.filter.failed || v.filter.code);
+  const current = (is: boolean) => (is ? html` aria-current="page"` : '');
+  return html`<p class="filters">
+      ${html`<a href="${link({})}" ${current(!filtered)}>All (${total})</a>`}
+      ${v.kinds.map((k) => html` · <a href="${link({ kind: k.kind })}" ${current(v.filter.kind === k.kind && !v.filter.failed)}>${KIND_WORDS[k.kind] ?? k.kind} (${k.n})</a>`)}
+      ${failed > 0 ? html` · <a href="${link({ failed: true })}" ${current(v.filter.failed)}>Failed (${failed})</a>` : ''}
+    </p>
+    ${v.filter.code ? html`<p>Only code <strong>${v.filter.code}</strong>. <a href="${link({})}">Show all</a></p>` : ''}`;
+}
+
+function actionsTable(v: RunView, { isPlanOnly, pages }: RunFacts): Html {
+  if (v.actions.length === 0)
+    return html`<p class="muted">
+      ${v.page > pages ? `There is no page ${v.page}: there are ${pages}.` : 'Nothing to write.'}
+    </p>`;
+  return html`<table class="plan">
+    <thead>
+      <tr>
+        <th>Code</th>
+        <th>Action</th>
+        <th>Changes</th>
+        <th>Status</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${v.actions.map(
+        (a) =>
+          html`<tr>
+            <td>${a.action.code}</td>
+            <td>
+              ${KIND_WORDS[a.action.kind] ?? a.action.kind}<br /><span class="hint">${a.action.reason}</span>
+            </td>
+            <td>
+              <ul class="diff">
+                ${a.action.changes.map(change)}
+              </ul>
+            </td>
+            <td>
+              ${stateBadge(isPlanOnly ? 'planned' : a.status)}${a.error ? html`<br /><span class="hint">${a.error}</span>` : ''}
+            </td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+function pager(v: RunView, { pages, link }: RunFacts): Html | string {
+  if (pages <= 1) return '';
+  return html`<p>
+    Page ${v.page} of ${pages}.
+    ${v.page > 1 ? html`<a href="${link(v.filter, v.page - 1)}">Previous</a> ` : ''}${
+      v.page < pages ? html`<a href="${link(v.filter, v.page + 1)}">Next</a>` : ''
+    }
+  </p>`;
+}
+
+export function runBody(v: RunView): Html {
+  const f = runFacts(v);
+  return html`${runHeading(v, f)} ${stoppedNotice(v, f)} ${decisionBoxes(v, f)} ${countCards(v, f)}
+    ${requestsLine(f)} ${retriesList(v)}
+    <h2>Problems</h2>
+    ${problemsTable(v.problems)}
+    <h2>${f.isPlanOnly ? 'The plan' : 'What was written'}</h2>
+    ${actionFilters(v, f)} ${actionsTable(v, f)} ${pager(v, f)}`;
 }
 
 export interface ProgressView {
