@@ -17,8 +17,10 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/helpers/global-db.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Many tests start the CLI or a worker as processes, several at once: on a busy machine each
+          // start takes seconds. The bounds end a hung test; they do not time anything.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -412,8 +412,9 @@ describe('the orders list and an order in Chromium', () => {
       body: JSON.stringify({ ...nb, payment_methods: [...nb.payment_methods, 'Klarna'] }),
     });
     expect(res.ok).toBe(true);
-    // NetBaron slow to store it: the order is seen on its way before it is sent.
-    await setFaults(sims, 'netbaron', [{ path: '/ws/salesorder*', method: 'PUT', latencyMs: 4000 }]);
+    // NetBaron slow to store it: the order is seen on its way before it is sent, however long the page
+    // takes to load on a busy machine.
+    await setFaults(sims, 'netbaron', [{ path: '/ws/salesorder*', method: 'PUT', latencyMs: 10_000 }]);
     try {
       await clickAndLoad(page.getByRole('button', { name: 'Retry this order' }));
       expect(new URL(page.url()).search).toBe('?retried=1');

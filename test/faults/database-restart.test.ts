@@ -27,8 +27,8 @@ import { ledgerRows, placeOrder, setFaults, waitFor } from '../helpers/worker-pr
 const EXTRA = 40;
 const LATENCY_MS = 200;
 const OUTAGE_MS = 5_000;
-/** Everything is due this long after the restart at the latest. */
-const RECOVERY_MS = 60_000;
+/** Everything is due this long after the restart at the latest: a bound that ends a stuck run, set for a busy machine. */
+const RECOVERY_MS = 120_000;
 const ORDER_EVERY_MS = 300;
 const SLUG = 'alpha';
 
@@ -174,7 +174,7 @@ describe('the database restarting in the middle of a run', () => {
         const r = await readyz(url);
         return r.status === 503 ? r : undefined;
       },
-      { timeoutMs: 5_000, everyMs: 100 },
+      { timeoutMs: 30_000, everyMs: 100 },
     );
     expect(JSON.parse(down.body)).toMatchObject({
       ok: false,
@@ -194,12 +194,17 @@ describe('the database restarting in the middle of a run', () => {
     await waitFor(
       '/readyz to answer 200 again',
       async () => ((await readyz(url)).status === 200 ? true : undefined),
-      { timeoutMs: 15_000, everyMs: 100 },
+      { timeoutMs: RECOVERY_MS, everyMs: 100 },
     );
     const readyAfterMs = performance.now() - restarted;
 
-    // A few more orders after the restart, then the store goes quiet.
-    await sleep(3_000);
+    // A few more orders once it is ready again (counted, not timed), then the store goes quiet.
+    const placedWhenReady = placed.length;
+    await waitFor(
+      'three more orders after the restart',
+      async () => (placed.length >= placedWhenReady + 3 ? true : undefined),
+      { timeoutMs: 30_000, everyMs: 50 },
+    );
     placing = false;
     await placer;
     const ordersAfter = placed.length - ordersBefore - ordersDuring;
@@ -307,5 +312,5 @@ describe('the database restarting in the middle of a run', () => {
         `import completed ${(importDoneMs / 1000).toFixed(1)} s after it (${actions.length} actions, ${writesDuringOutage} of ${writes.length} writes by the end of the outage); ` +
         `${placed.length} orders (${ordersBefore} before, ${ordersDuring} during, ${ordersAfter} after) all sent ${(ordersDoneMs / 1000).toFixed(1)} s after it\n`,
     );
-  }, 180_000);
+  }, 300_000);
 });

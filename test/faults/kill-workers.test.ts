@@ -134,6 +134,19 @@ describe('workers killed with SIGKILL during an import and order export', () => 
       }
     })();
 
+    // The first kill is to find the import running in a worker, not still queued: wait until a worker
+    // has taken its job (on a busy machine that can take longer than the first pause below).
+    await waitFor(
+      'the import running in a worker',
+      async () => {
+        const { rows } = await sql<{ n: string }>`
+          select count(*) as n from pgboss.job where name = 'import-products' and state = 'active'`.execute(
+          database.db,
+        );
+        return Number(rows[0]!.n) > 0 ? true : undefined;
+      },
+      { timeoutMs: 60_000, everyMs: 50 },
+    );
     const next = random(42);
     for (let kill = 0; kill < 5; kill += 1) {
       await new Promise((r) => setTimeout(r, 400 + Math.floor(next() * 1200)));
@@ -180,7 +193,8 @@ describe('workers killed with SIGKILL during an import and order export', () => 
           .execute();
         return runs.some((r) => r.status === 'completed') && settled.length === ORDERS ? true : undefined;
       },
-      { timeoutMs: 90_000, everyMs: 250 },
+      // Seven worker starts and a 1 000-product import: minutes on a busy machine. It only ends a stuck run.
+      { timeoutMs: 180_000, everyMs: 250 },
     ).catch(async (err: Error) => {
       throw new Error(`${err.message}: ${await progress()}`);
     });
@@ -218,5 +232,5 @@ describe('workers killed with SIGKILL during an import and order export', () => 
     expect(inNetBaron.sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
 
     for (const p of [web, ...workers]) await p.stop();
-  }, 180_000);
+  }, 360_000);
 });

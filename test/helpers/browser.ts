@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll } from 'vitest';
+import { waitFor } from './wait.ts';
 
 /*
  * Real headless Chromium for the admin pages, driven by playwright-core. The browser is Debian's
@@ -68,28 +69,13 @@ export async function launchBrowser(): Promise<TestBrowser> {
 /**
  * Polls `probe` until it gives a value other than undefined, or fails after `timeoutMs` with what it
  * waited for and the last thing seen. No fixed sleeps: each step ends as soon as its condition holds.
+ * A probe that throws (a page reloading under it) is asked again.
  */
-export async function poll<T>(
+export const poll = <T>(
   what: string,
   probe: () => Promise<T | undefined>,
   { timeoutMs = 15_000, everyMs = 100 }: { timeoutMs?: number; everyMs?: number } = {},
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (performance.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+): Promise<T> => waitFor(what, probe, { timeoutMs, everyMs, retryErrors: true });
 
 /** An element's text with runs of white space made one space, as a person reads it. */
 export const textOf = async (target: Locator): Promise<string> =>

@@ -1,12 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded.ts';
+import { restartablePort } from './ports.ts';
 
 /*
  * A PostgreSQL cluster of a test's own that the test can stop and start again, as an operator's
- * restart would: same data folder, same port (chosen once, up front), so the connection string the
- * service holds stays valid across the restart.
+ * restart would: same data folder, same port (chosen once, up front, below the range the system hands
+ * out, so that no other test file's server takes it while the cluster is down), so the connection
+ * string the service holds stays valid across the restart.
  */
 
 export interface RestartablePostgres {
@@ -28,7 +30,7 @@ export async function startRestartablePostgres(
   options: { onLog?: (line: string) => void } = {},
 ): Promise<RestartablePostgres> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'connector-restart-pg-'));
-  const port = await freePort();
+  const port = await restartablePort();
   // `startEmbeddedPostgres` runs the server as a `postgres` system user when this process is root.
   const boot = () => startEmbeddedPostgres({ dataDir, port, unsafeFast: true, onLog: options.onLog });
   let server: RunningPostgres | undefined;

@@ -7,6 +7,7 @@ import { afterAll } from 'vitest';
 import { ConnectionStore } from '../../src/connections/connection-store.ts';
 import type { TestDatabase } from './test-database.ts';
 import { ADMIN_PASSWORD } from './service.ts';
+import { waitFor } from './wait.ts';
 
 /*
  * The service as an operator scales it out: `serve --role web` and `serve --role worker` processes
@@ -82,25 +83,30 @@ export async function createCluster(database: TestDatabase): Promise<Cluster> {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 30_000;
-    while (!stdout.includes('Ready in')) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`serve --role ${role} did not start:\n${stdout}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    // 'close', not 'exit': ended, and its output read to the end (a log read after a stop is complete).
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // A start takes seconds on a busy machine: the bound only ends one that hangs, and kills it.
+    const until = (what: string, done: () => Promise<boolean>) =>
+      waitFor(what, async () => ((await done()) ? true : undefined), { timeoutMs: 60_000 }).catch(
+        (err: unknown) => {
+          child.kill('SIGKILL');
+          throw new Error(`${(err as Error).message}\n${stdout}\n${stderr}`);
+        },
+      );
+    await until(`serve --role ${role} to start`, async () => {
+      if (child.exitCode !== null) throw new Error(`serve --role ${role} exited with ${child.exitCode}`);
+      return stdout.includes('Ready in');
+    });
     const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
     if (role === 'web') {
       // A web process subscribes every stored store to itself in the background: wait for that, so a
       // test's orders are delivered to it.
       const stores = (await database.db.selectFrom('connections').select('id').execute()).length;
-      while (
-        (await database.db.selectFrom('webhook_subscriptions').select('uuid').execute()).length < stores
-      ) {
-        if (Date.now() > deadline)
-          throw new Error(`serve --role web did not subscribe its ${stores} store(s)`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await until(
+        `serve --role web to subscribe its ${stores} store(s)`,
+        async () =>
+          (await database.db.selectFrom('webhook_subscriptions').select('uuid').execute()).length >= stores,
+      );
     }
     const proc: ServiceProcess = {
       role,

@@ -6,6 +6,7 @@ import { startSimulators, type RunningSimulators, type Scenario } from '../../si
 import { parseConnection, type ConnectionFile } from '../../src/config/connection-file.ts';
 import type { ConnectionRecord } from '../../src/connections/connection-store.ts';
 import { createKysely } from '../../src/db/database.ts';
+import { QUEUES } from '../../src/jobs/queue.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { startService, type RunningService } from '../../src/server/service.ts';
 import { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, NB_PRODUCTS_PASSWORD, smallScenario } from './scenarios.ts';
@@ -35,6 +36,12 @@ export async function startTestService(
     smtp?: { url: string; from: string };
     /** The notifications' clock. */
     clock?: () => Date;
+    /**
+     * Automatic product updates and notifications are worked out only when the test calls
+     * `scheduler.tick()` or `notifier.tick()`: the service's own minute ticks are not worked, so that
+     * one cannot land between what a test sets up and the tick whose outcome it asserts.
+     */
+    manualTicks?: boolean;
   } = {},
 ): Promise<TestService & { database: TestDatabase }> {
   // A restart in a test passes the first service's database and folder (its key file) again.
@@ -58,6 +65,8 @@ export async function startTestService(
     pollCron: options.pollCron,
     clock: options.clock,
   });
+  if (options.manualTicks)
+    for (const queue of [QUEUES.scheduleTick, QUEUES.notificationTick]) await service.boss.offWork(queue);
   if (options.smtp) {
     const password = decodeURIComponent(new URL(options.smtp.url).password);
     if (password) alsoSearchFor(password, options.smtp.url);

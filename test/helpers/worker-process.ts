@@ -10,6 +10,8 @@ import type { LedgerState } from '../../src/orders/ledger.ts';
 import { MCF_USER, NB_ORDERS_PASSWORD, NB_ORG, smallScenario } from './scenarios.ts';
 import { simControl } from './sims.ts';
 
+export { waitFor } from './wait.ts';
+
 /*
  * The order-export worker as an operator runs it: `node bin/netbaron.js worker` as a child process, on
  * the test file's database, with a connection file pointing at in-process simulators. The worker listens
@@ -145,13 +147,16 @@ export async function createWorkerHarness(databaseUrl: string): Promise<WorkerHa
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // 'close', not 'exit': the process has ended and its output is read to the end, so that what a test
+    // reads of its log after a stop or a kill is everything it wrote.
     const exited = new Promise<WorkerExit>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
+      child.on('close', (code, signal) => resolve({ code, signal })),
     );
     let ended = false;
     void exited.then(() => (ended = true));
 
-    const timeoutMs = options.readyTimeoutMs ?? 30_000;
+    // A start takes seconds on a busy machine: the bound only ends one that hangs.
+    const timeoutMs = options.readyTimeoutMs ?? 60_000;
     const ready = await new Promise<{ hookUrl: string } | { error: string }>((resolve) => {
       const check = () => {
         const receiver = RECEIVER_LINE.exec(stdout);
@@ -431,19 +436,4 @@ export async function ledgerEvents(
     .where('order_events.order_id', '=', String(orderId))
     .orderBy('order_events.id')
     .execute();
-}
-
-/** Polls `probe` every `everyMs` until it returns something other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  { timeoutMs = 10_000, everyMs = 25 }: { timeoutMs?: number; everyMs?: number } = {},
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

@@ -64,5 +64,5 @@ describe('npx netbaron sim --state examples/small-store.json', () => {
     }
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-  }, 30_000);
+  });
 });

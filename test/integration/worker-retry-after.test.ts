@@ -58,12 +58,16 @@ describe('the order-export worker, NetBaron asking to wait', () => {
     });
     expect(again.status).toBe(200);
 
-    await waitFor(
-      'the order in NetBaron',
-      async () => ((await netbaronCounts(sims)).get(order.id) === 1 ? true : undefined),
-      { timeoutMs: (RETRY_AFTER_S + 15) * 1000, everyMs: 100 },
+    // Wait for what is asserted below: the order in NetBaron and both PUTs in its request log.
+    const puts = await waitFor(
+      'the order in NetBaron and its second PUT logged',
+      async () => {
+        if ((await netbaronCounts(sims)).get(order.id) !== 1) return undefined;
+        const logged = await salesOrderPuts(sims.netbaron.url);
+        return logged.length >= 2 ? logged : undefined;
+      },
+      { timeoutMs: (RETRY_AFTER_S + 20) * 1000, everyMs: 100 },
     );
-    const puts = await salesOrderPuts(sims.netbaron.url);
     expect(puts).toHaveLength(2);
     const waitedMs = puts[1]!.arrival - puts[0]!.answer;
     process.stdout.write(
@@ -77,5 +81,5 @@ describe('the order-export worker, NetBaron asking to wait', () => {
     );
     expect(row).toMatchObject({ state: 'sent', attempts: 2 });
     await worker.stop();
-  }, 40_000);
+  });
 });

@@ -38,7 +38,7 @@ describe('the order-export worker, webhook intake', () => {
       'the order in NetBaron',
       async () =>
         (await netbaronOrders(sims)).find((o) => o.InvoiceDetails.OrderIdentifier === String(order.id)),
-      { timeoutMs: 5_000, everyMs: 10 },
+      { timeoutMs: 20_000, everyMs: 10 },
     );
     const latencyMs = performance.now() - placedAt;
     process.stdout.write(`worker-webhook: order in NetBaron ${latencyMs.toFixed(0)} ms after the checkout\n`);
@@ -53,7 +53,12 @@ describe('the order-export worker, webhook intake', () => {
     });
     expect(stored.InvoiceDetails.InvoiceTotalVatIncludedAmount).toBe(order.total.toFixed(2));
 
-    const deliveries = await webhookDeliveries(sims);
+    // The store logs its delivery once the worker's answer is back, and the worker may send the order on
+    // before that answer has reached the store: wait for the log entry itself.
+    const deliveries = await waitFor('the store’s delivery logged', async () => {
+      const logged = await webhookDeliveries(sims);
+      return logged.length > 0 ? logged : undefined;
+    });
     expect(deliveries).toEqual([
       expect.objectContaining({
         order_id: order.id,
@@ -84,8 +89,9 @@ describe('the order-export worker, webhook intake', () => {
     const subscription = webhooks.find((w) => w.url === worker.hookUrl)!;
     expect(subscription.topic).toBe('order.created');
 
-    // NetBaron a little slow, so that the repeated deliveries arrive while the first send is in flight.
-    await setFaults(sims, 'netbaron', [{ path: '/ws/salesorder', method: 'PUT', latencyMs: 300 }]);
+    // NetBaron slow, so that the repeated deliveries arrive while the first send is in flight: the test
+    // makes three requests to the store and three to the worker meanwhile, which a busy machine slows.
+    await setFaults(sims, 'netbaron', [{ path: '/ws/salesorder', method: 'PUT', latencyMs: 3_000 }]);
     const order = await placeOrder(sims);
     // The delivery exactly as the simulator sends it: the order with the subscription's expands.
     const delivery = await storeDelivery(sims, worker.hookUrl, order.id);

@@ -32,8 +32,11 @@ describe('scale-out: serve --role web and two --role worker over one database', 
       placed.alpha!.push(a.id);
       placed.beta!.push(b.id);
     }
+    // A worker logs a send or an import after recording it, and its log reaches this process through a
+    // pipe: wait for the log lines asserted below too, not only for the database.
+    const logged = (msg: string) => workers.flatMap((w) => w.logs().filter((l) => l.msg === msg)).length;
     await waitFor(
-      'all 30 orders sent and both imports done',
+      'all 30 orders sent and both imports done, and the workers’ log lines about them',
       async () => {
         const sent = await database.db
           .selectFrom('order_ledger')
@@ -41,11 +44,15 @@ describe('scale-out: serve --role web and two --role worker over one database', 
           .where('state', '=', 'sent')
           .execute();
         const runs = await database.db.selectFrom('import_runs').select('status').execute();
-        return sent.length === 30 && runs.length === 2 && runs.every((r) => r.status === 'completed')
+        return sent.length === 30 &&
+          runs.length === 2 &&
+          runs.every((r) => r.status === 'completed') &&
+          logged('order sent to NetBaron') >= 30 &&
+          logged('product import finished') >= 2
           ? true
           : undefined;
       },
-      { timeoutMs: 30_000, everyMs: 100 },
+      { timeoutMs: 60_000, everyMs: 100 },
     );
 
     // Each NetBaron has its store's orders, once each.
@@ -72,7 +79,7 @@ describe('scale-out: serve --role web and two --role worker over one database', 
     expect((await fetch(`${workers[0]!.url}/sign-in`)).status).toBe(404);
 
     expect(await Promise.all([web.stop(), ...workers.map((w) => w.stop())])).toEqual([0, 0, 0]);
-  }, 90_000);
+  }, 150_000);
 
   it('refuses --role web without a shared database', async () => {
     const { spawnSync } = await import('node:child_process');
@@ -80,7 +87,8 @@ describe('scale-out: serve --role web and two --role worker over one database', 
       cwd: new URL('../../..', import.meta.url).pathname,
       env: { ...process.env, DATABASE_URL: '' },
       encoding: 'utf8',
-      timeout: 30_000,
+      // A process's start takes seconds on a busy machine; the bound only ends a hung one.
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('needs a shared database: set DATABASE_URL');

@@ -14,7 +14,8 @@ let hourly: ConnectionRecord;
 let daily: ConnectionRecord;
 
 beforeAll(async () => {
-  t = await startTestService();
+  // Only the test's ticks: the service's own minute tick could otherwise take a due schedule first.
+  t = await startTestService({ manualTicks: true });
   const sims = await startStoreSims();
   hourly = await addConnection(t, {
     ...connectionFileFor(sims, 'hourly'),

@@ -55,9 +55,11 @@ async function serve(): Promise<{ child: ChildProcess; lines: string[]; url: str
   return { child, lines, url, password };
 }
 
+/** SIGTERM, and the exit code once the process has ended and its output is read to the end ('close'). */
 async function stop(child: ChildProcess): Promise<number | null> {
+  const closed = once(child, 'close') as Promise<[number | null]>;
   child.kill('SIGTERM');
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const [code] = await closed;
   return code;
 }
 
@@ -109,7 +111,7 @@ describe('npm start (serve --demo) on an empty data folder', () => {
             ? metrics
             : undefined;
         },
-        { timeoutMs: 20_000, everyMs: 250 },
+        { timeoutMs: 60_000, everyMs: 250 },
       );
       expect((await (await fetch(`${url}/readyz`)).json()) as unknown).toEqual({
         ok: true,
