@@ -52,6 +52,31 @@ const prettyLine = prettyFactory({
   errorLikeObjectKeys: [],
 });
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/** How long a full stderr pipe may hold up one line before the line is dropped rather than the process. */
+const STALLED_WRITE_MS = 10_000;
+
+/**
+ * The whole line, however the pipe takes it. Stderr may be a non-blocking pipe (a supervisor, a log
+ * collector, a test reading a child's output) that fills when its reader falls behind: the write then
+ * fails with EAGAIN or takes part of the line. Thrown, that error would end the process over a log line;
+ * so the rest is written once the reader has caught up, waiting a millisecond at a time.
+ */
+function writeFully(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  const started = Date.now();
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      if (Date.now() - started > STALLED_WRITE_MS) return;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
 /**
  * Written with a synchronous call, so the last lines before an exit are not lost in a buffer. A log
  * line is small and rare next to the work it reports on, so the blocking write costs nothing that shows.
@@ -60,7 +85,7 @@ function destinationOf(options: LoggerOptions): DestinationStream {
   const pretty =
     options.format === 'pretty' ||
     (options.format !== 'json' && !options.write && process.stderr.isTTY === true);
-  const out = options.write ?? ((line: string) => writeSync(2, `${line}\n`));
+  const out = options.write ?? ((line: string) => writeFully(2, `${line}\n`));
   return {
     write: (chunk: string) => {
       const line = chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk;
