@@ -315,10 +315,6 @@ export async function ledgerStateCounts(
   return counts;
 }
 
-export async function pollCursor(db: Db, connectionId: string): Promise<Date | undefined> {
-  return (await pollBounds(db, connectionId)).cursor;
-}
-
 /** The cursor, and the moment before which no order is taken in (a store added to the service). */
 export async function pollBounds(db: Db, connectionId: string): Promise<{ cursor?: Date; notBefore?: Date }> {
   const row = await db

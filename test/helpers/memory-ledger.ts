@@ -134,6 +134,5 @@ export function memoryLedger() {
       locks.add(keyOf(key));
       return () => locks.delete(keyOf(key));
     },
-    cursor: (connectionId: string) => cursors.get(connectionId),
   };
 }

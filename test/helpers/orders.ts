@@ -1,3 +1,4 @@
+import { orderExportSettingsSchema } from '../../src/config/connection-file.ts';
 import { parseCents, parseVatRate } from '../../src/domain/money.ts';
 import { priceRow, totalsOf } from '../../src/domain/sales-order-math.ts';
 import type { NbSalesOrder } from '../../src/netbaron/wire/salesorder.ts';
@@ -108,4 +109,20 @@ export function apiOrder(overrides: Record<string, unknown> = {}) {
     },
     ...overrides,
   };
+}
+
+/** The order-export settings of the examples: a Finnish store's contact details, defaults otherwise. */
+export function exampleExportSettings() {
+  return orderExportSettingsSchema.parse({
+    storeContact: {
+      company: 'Esimerkki Oy',
+      business_id: '1234567-8',
+      street_address: 'Kauppakatu 1',
+      postal_code: '33100',
+      city: 'Tampere',
+      country: 'FI',
+      email: 'kauppa@example.fi',
+      phone: '+35831234567',
+    },
+  });
 }

@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { orderExportSettingsSchema } from '../../src/config/connection-file.ts';
 import { formatCents } from '../../src/domain/money.ts';
 import { orderSchema, versionSchema } from '../../src/mycashflow/schemas.ts';
 import { helsinkiDate, mapOrder, type MappingInput } from '../../src/orders/map-order.ts';
-import { apiOrder, taxRow as T } from '../helpers/orders.ts';
+import { apiOrder, exampleExportSettings, taxRow as T } from '../helpers/orders.ts';
 
-const settings = orderExportSettingsSchema.parse({
-  storeContact: {
-    company: 'Esimerkki Oy',
-    business_id: '1234567-8',
-    street_address: 'Kauppakatu 1',
-    postal_code: '33100',
-    city: 'Tampere',
-    country: 'FI',
-    email: 'kauppa@example.fi',
-    phone: '+35831234567',
-  },
-});
+const settings = exampleExportSettings();
 const version = versionSchema.parse({
   id: 2,
   name: 'Sverige',

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { orderExportSettingsSchema } from '../../src/config/connection-file.ts';
 import { nbSalesOrderNumberSchema } from '../../src/domain/ids.ts';
 import { RemoteError, type RemoteErrorDetails } from '../../src/http/remote-error.ts';
 import { versionSchema } from '../../src/mycashflow/schemas.ts';
@@ -7,7 +6,7 @@ import type { NbSalesOrderSummary } from '../../src/netbaron/wire/salesorder.ts'
 import { PAUSED_CAUSE } from '../../src/orders/order-cause.ts';
 import { sendOrder, type SalesOrderApi, type SendContext } from '../../src/orders/send-order.ts';
 import { memoryLedger } from '../helpers/memory-ledger.ts';
-import { apiOrder } from '../helpers/orders.ts';
+import { apiOrder, exampleExportSettings } from '../helpers/orders.ts';
 
 /*
  * Sending exactly once, on in-memory ports: the ledger's rules (memory-ledger.ts) and a NetBaron that
@@ -18,18 +17,7 @@ import { apiOrder } from '../helpers/orders.ts';
 const CONNECTION = 'c-1';
 const ORDER = apiOrder();
 
-const settings = orderExportSettingsSchema.parse({
-  storeContact: {
-    company: 'Esimerkki Oy',
-    business_id: '1234567-8',
-    street_address: 'Kauppakatu 1',
-    postal_code: '33100',
-    city: 'Tampere',
-    country: 'FI',
-    email: 'kauppa@example.fi',
-    phone: '+35831234567',
-  },
-});
+const settings = exampleExportSettings();
 
 const lookups = {
   paymentMethodName: async () => 'Lasku',
