@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LockedLedger, OrderLedger, WebhookSubscriptionStore } from '../orders/ledger.ts';
-import { ensureConnection, isPaused } from './connections.ts';
+import { ensureConnection } from './connections.ts';
 import {
-  claimForSending,
   dueOrders,
   ordersInState,
   pollBounds,
@@ -12,7 +11,8 @@ import {
   savePollCursor,
   sentAmong,
   settle,
-  withOrderLock,
+  withClaimedOrder,
+  type HeldLock,
 } from './order-ledger.ts';
 import type { Database } from './schema.ts';
 import { saveSubscription, storedSubscription } from './webhook-subscriptions.ts';
@@ -20,18 +20,17 @@ import { saveSubscription, storedSubscription } from './webhook-subscriptions.ts
 type Db = Kysely<Database>;
 
 /** A send's steps run on the connection that holds the order's lock, never on a second one. */
-const lockedLedger = (conn: Db): LockedLedger => ({
-  claimForSending: (key, options) => claimForSending(conn, key, options),
-  settle: (key, outcome) => settle(conn, key, outcome),
+const lockedLedger = (conn: Db, lock: HeldLock): LockedLedger => ({
+  settle: (key, outcome) => settle(conn, key, outcome, lock),
   recordSentDocument: (key, xml, note) => recordSentDocument(conn, key, xml, note),
-  isPaused: (connectionId) => isPaused(conn, connectionId),
 });
 
 /** The order use cases' ledger (`src/orders/ledger.ts`) on PostgreSQL. */
 export function orderLedgerStore(db: Db): OrderLedger {
   return {
     ensureConnection: (slug, name) => ensureConnection(db, slug, name),
-    withOrderLock: (key, fn) => withOrderLock(db, key, (conn) => fn(lockedLedger(conn))),
+    withClaimedOrder: (key, options, fn) =>
+      withClaimedOrder(db, key, options, (claimed, conn, lock) => fn(claimed, lockedLedger(conn, lock))),
     receiveOrder: (key, order, createdAt, source) => receiveOrder(db, key, order, createdAt, source),
     receiveOrders: (orders, source) => receiveOrders(db, orders, source),
     pollBounds: (connectionId) => pollBounds(db, connectionId),

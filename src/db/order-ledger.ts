@@ -93,95 +93,144 @@ export async function receiveOrders(
   });
 }
 
+const lockKeyOf = (key: LedgerKey) => sql`hashtextextended(${`order:${key.connectionId}:${key.orderId}`}, 0)`;
+
 /**
- * Runs `fn` while holding the order's session-level advisory lock, or returns undefined at once when
- * another live process holds it. A process that dies loses its session and with it the lock, so an order
- * left in `sending` is free for the next sender straight away, with no time-out to wait for.
+ * Takes the order's session-level advisory lock and claims the order for sending, in one statement, then
+ * runs `fn` holding the lock. 'busy' when another live process holds the lock; 'not-claimed' when the
+ * order is not to be sent now (see `claimForSending`). A process that dies loses its session and with it
+ * the lock, so an order left in `sending` is free for the next sender straight away, with no time-out to
+ * wait for. `fn` gets the locking connection and a `release` flag: a settle may drop the lock in its own
+ * statement (`settle(…, { unlock })`), and the lock is released here only when it did not.
  */
-export async function withOrderLock<T>(
+export async function withClaimedOrder<T>(
   db: Db,
   key: LedgerKey,
-  fn: (conn: Db) => Promise<T>,
-): Promise<T | undefined> {
+  options: { includeWaiting: boolean },
+  fn: (claimed: ClaimedOrder, conn: Db, lock: HeldLock) => Promise<T>,
+): Promise<T | 'busy' | 'not-claimed'> {
   // The send runs on the locking connection itself: one pooled connection per send, never two, so that
   // parallel sends cannot exhaust the pool while each waits for a second connection.
   return db.connection().execute(async (conn) => {
-    const lockKey = sql`hashtextextended(${`order:${key.connectionId}:${key.orderId}`}, 0)`;
-    const { rows } = await sql<{
-      locked: boolean;
-    }>`select pg_try_advisory_lock(${lockKey}) as locked`.execute(conn);
-    if (!rows[0]?.locked) return undefined;
+    const lock: HeldLock = { key: lockKeyOf(key), held: true };
+    const rows = await sql<ClaimRow & { locked: boolean }>`
+      with lk as materialized (select pg_try_advisory_lock(${lock.key}) as locked),
+      ${claimCte(key, options, sql`and (select locked from lk)`)}
+      select lk.locked, c.order, c.previous_state, c.attempts, ${pausedColumn(key)}
+      from lk left join claimed c on true`.execute(conn);
+    const row = rows.rows[0]!;
+    if (!row.locked) return 'busy';
     try {
-      return await fn(conn);
+      const claimed = claimedOf(row);
+      return claimed ? await fn(claimed, conn, lock) : 'not-claimed';
     } finally {
-      await sql`select pg_advisory_unlock(${lockKey})`.execute(conn);
+      if (lock.held) await sql`select pg_advisory_unlock(${lock.key})`.execute(conn);
     }
   });
 }
 
+/** An order's advisory lock held by a send; `held` turns false once a settle's statement released it. */
+export interface HeldLock {
+  key: ReturnType<typeof lockKeyOf>;
+  held: boolean;
+}
+
+interface ClaimRow {
+  order: unknown;
+  previous_state: LedgerState | null;
+  attempts: number | null;
+  paused: boolean;
+}
+
 /**
- * Takes an order for sending; call it holding the order's lock (`withOrderLock`). An order whose earlier
- * attempt ended unclear (`outcome-unknown`, or `sending` left behind by a process that died) comes back
- * with that previous state, so that the caller reads NetBaron before sending again. A received order
- * whose next attempt is still ahead (NetBaron's Retry-After, the back-off) is not taken: an early job
- * (a repeated webhook, a retry) must not send sooner than that. A person's retry clears the wait first.
+ * The claim as a `claimed` CTE (and its `prev`): a received order is taken only when due, one whose
+ * earlier attempt ended unclear always, a waiting one only when asked. A received order whose next attempt
+ * is still ahead (NetBaron's Retry-After, the back-off) is not taken: an early job (a repeated webhook, a
+ * retry) must not send sooner than that. A person's retry clears the wait first.
  */
-export async function claimForSending(
-  db: Db,
-  key: LedgerKey,
-  options: { includeWaiting: boolean },
-): Promise<ClaimedOrder | undefined> {
-  const rows = await sql<{ order: unknown; previous_state: LedgerState; attempts: number }>`
-    with prev as (
-      select state, next_attempt_at from order_ledger
-      where connection_id = ${key.connectionId} and order_id = ${key.orderId}
-      for update skip locked)
+const claimCte = (key: LedgerKey, options: { includeWaiting: boolean }, onlyIf = sql``) => sql`
+  prev as (
+    select state, next_attempt_at from order_ledger
+    where connection_id = ${key.connectionId} and order_id = ${key.orderId} ${onlyIf}
+    for update of order_ledger skip locked),
+  claimed as (
     update order_ledger l set state = 'sending', sending_since = now(), attempts = l.attempts + 1, updated_at = now()
     from prev
     where l.connection_id = ${key.connectionId} and l.order_id = ${key.orderId}
       and ((prev.state = 'received' and (prev.next_attempt_at is null or prev.next_attempt_at <= now()))
         or prev.state in ('outcome-unknown', 'sending')
         or (${options.includeWaiting} and prev.state = 'waiting'))
-    returning l.order, prev.state as previous_state, l.attempts`.execute(db);
+    returning l.order, prev.state as previous_state, l.attempts)`;
+
+/** Whether a person paused the connection, read in the claim's statement: a pause reaches every process at once. */
+const pausedColumn = (key: LedgerKey) =>
+  sql`coalesce((select paused_at is not null from connections where id = ${key.connectionId}), false) as paused`;
+
+const claimedOf = (row: ClaimRow): ClaimedOrder | undefined =>
+  row.previous_state
+    ? { order: row.order, previousState: row.previous_state, attempts: row.attempts!, paused: row.paused }
+    : undefined;
+
+/**
+ * The claim of `withClaimedOrder` on its own, for a caller that keeps others away by other means (a test,
+ * a single sender). An order whose earlier attempt ended unclear (`outcome-unknown`, or `sending` left
+ * behind by a process that died) comes back with that previous state, so that the caller reads NetBaron
+ * before sending again.
+ */
+export async function claimForSending(
+  db: Db,
+  key: LedgerKey,
+  options: { includeWaiting: boolean },
+): Promise<ClaimedOrder | undefined> {
+  const rows = await sql<ClaimRow>`
+    with ${claimCte(key, options)}
+    select c.order, c.previous_state, c.attempts, ${pausedColumn(key)} from claimed c`.execute(db);
   const row = rows.rows[0];
-  return row ? { order: row.order, previousState: row.previous_state, attempts: row.attempts } : undefined;
+  return row && claimedOf(row);
 }
 
-export async function settle(db: Db, key: LedgerKey, outcome: Settled): Promise<void> {
-  await db
-    .updateTable('order_ledger')
-    .set({
-      state: outcome.state,
-      reason: outcome.state === 'sent' ? null : outcome.reason,
-      cause: outcome.state === 'sent' ? null : outcome.cause,
-      sending_since: null,
-      updated_at: new Date(),
-      next_attempt_at: outcome.state === 'received' ? outcome.retryAt : null,
-      ...(outcome.state === 'sent'
-        ? {
-            sales_order_number: outcome.salesOrderNumber,
-            netbaron_answer: outcome.answer,
-            sent_at: new Date(),
-          }
-        : {}),
-    })
-    .where('connection_id', '=', key.connectionId)
-    .where('order_id', '=', String(key.orderId))
-    .where('state', '=', 'sending')
-    .execute();
-  await event(db, key, outcome.state, outcome.state === 'sent' ? outcome.salesOrderNumber : outcome.reason);
+/**
+ * Settles an attempt in one statement: the ledger's row, its event, and, given the send's lock, the lock's
+ * release. The release may come a moment before the row's commit: a sender that takes the lock then finds
+ * the row still locked and skips it, as it skips an order being sent.
+ */
+export async function settle(db: Db, key: LedgerKey, outcome: Settled, lock?: HeldLock): Promise<void> {
+  const sent = outcome.state === 'sent';
+  await sql`
+    with updated as (
+      update order_ledger set
+        state = ${outcome.state},
+        reason = ${sent ? null : outcome.reason},
+        cause = ${sent ? null : outcome.cause},
+        sending_since = null,
+        updated_at = now(),
+        next_attempt_at = ${outcome.state === 'received' ? outcome.retryAt : null},
+        sales_order_number = ${sent ? sql`${outcome.salesOrderNumber}` : sql`sales_order_number`},
+        netbaron_answer = ${sent ? sql`${outcome.answer}` : sql`netbaron_answer`},
+        sent_at = ${sent ? sql`now()` : sql`sent_at`}
+      where connection_id = ${key.connectionId} and order_id = ${String(key.orderId)} and state = 'sending'
+      returning 1),
+    logged as (
+      insert into order_events (connection_id, order_id, kind, detail)
+      values (${key.connectionId}, ${String(key.orderId)}, ${outcome.state}, ${sent ? outcome.salesOrderNumber : outcome.reason}))
+    select ${lock?.held ? sql`pg_advisory_unlock(${lock.key})` : sql`true`}`.execute(db);
+  if (lock) lock.held = false;
 }
 
-/** The exact document about to be sent, kept before the PUT so that an operator can see what left. */
+/**
+ * The exact document about to be sent, kept before the PUT so that an operator can see what left, with
+ * its events, in one statement.
+ */
 export async function recordSentDocument(db: Db, key: LedgerKey, xml: string, note?: string): Promise<void> {
-  await db
-    .updateTable('order_ledger')
-    .set({ sent_document: xml })
-    .where('connection_id', '=', key.connectionId)
-    .where('order_id', '=', String(key.orderId))
-    .execute();
-  if (note) await event(db, key, 'text-cleaned', note);
-  await event(db, key, 'sending');
+  const order = String(key.orderId);
+  const events = [...(note ? [['text-cleaned', note]] : []), ['sending', null]].map(
+    ([kind, detail]) => sql`(${key.connectionId}, ${order}, ${kind}, ${detail})`,
+  );
+  await sql`
+    with documented as (
+      update order_ledger set sent_document = ${xml}
+      where connection_id = ${key.connectionId} and order_id = ${order})
+    insert into order_events (connection_id, order_id, kind, detail) values ${sql.join(events)}`.execute(db);
 }
 
 /**

@@ -21,6 +21,8 @@ export interface ClaimedOrder {
   order: unknown;
   previousState: LedgerState;
   attempts: number;
+  /** Whether a person paused the connection, read with the claim: a pause reaches every process at once. */
+  paused: boolean;
 }
 
 /** How an attempt ended. `cause`: the encoded `OrderCause` (`order-cause.ts`), which the inbox groups by. */
@@ -37,22 +39,25 @@ export interface ConnectionIds {
 
 /** What one send does while it holds the order's lock. */
 export interface LockedLedger {
-  /**
-   * Takes the order for sending. An order whose earlier attempt ended unclear comes back with that
-   * previous state, so that NetBaron is read before anything is sent again; an order whose next attempt
-   * is still ahead is not taken.
-   */
-  claimForSending(key: LedgerKey, options: { includeWaiting: boolean }): Promise<ClaimedOrder | undefined>;
+  /** Ends the attempt: the last step of a send, which may release the order's lock with it. */
   settle(key: LedgerKey, outcome: Settled): Promise<void>;
   /** The exact document about to be sent, kept before the PUT so that an operator can see what left. */
   recordSentDocument(key: LedgerKey, xml: string, note?: string): Promise<void>;
-  /** Whether a person paused the connection: read at each send, so a pause reaches every process at once. */
-  isPaused(connectionId: string): Promise<boolean>;
 }
 
 export interface OrderLedger extends ConnectionIds {
-  /** Runs `fn` holding the order's lock, or returns undefined at once when another sender holds it. */
-  withOrderLock<T>(key: LedgerKey, fn: (ledger: LockedLedger) => Promise<T>): Promise<T | undefined>;
+  /**
+   * Takes the order's lock and the order for sending, together, and runs `fn` holding the lock: 'busy' at
+   * once when another sender holds it, 'not-claimed' when the order is not to be sent now. An order whose
+   * earlier attempt ended unclear comes back with that previous state, so that NetBaron is read before
+   * anything is sent again; a received order whose next attempt is still ahead is not taken; a waiting
+   * one only with `includeWaiting` (a person's retry).
+   */
+  withClaimedOrder<T>(
+    key: LedgerKey,
+    options: { includeWaiting: boolean },
+    fn: (claimed: ClaimedOrder, ledger: LockedLedger) => Promise<T>,
+  ): Promise<T | 'busy' | 'not-claimed'>;
   /** Records an order the first time it is seen; false when the ledger already had it. */
   receiveOrder(
     key: LedgerKey,

@@ -7,7 +7,7 @@ import type { NetBaronClient } from '../netbaron/client.ts';
 import { cleanSalesOrder, type NbSalesOrder } from '../netbaron/wire/salesorder.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { mapOrder } from './map-order.ts';
-import type { LedgerKey, LockedLedger, OrderLedger } from './ledger.ts';
+import type { ClaimedOrder, LedgerKey, LockedLedger, OrderLedger } from './ledger.ts';
 import { encodeCause, PAUSED_CAUSE, type OrderCause } from './order-cause.ts';
 import type { StoreLookups } from './store-lookups.ts';
 
@@ -103,25 +103,25 @@ export async function sendOrder(
 ): Promise<SendOutcome> {
   const key: LedgerKey = { connectionId: ctx.connectionId, orderId };
   // Never two sends of one order at once, whichever process or worker holds the job.
-  const outcome = await ctx.ledger.withOrderLock(key, (locked) =>
-    sendLocked({ ...ctx, locked }, key, Boolean(options.includeWaiting)),
+  const outcome = await ctx.ledger.withClaimedOrder(
+    key,
+    { includeWaiting: Boolean(options.includeWaiting) },
+    (claimed, locked) => sendClaimed({ ...ctx, locked }, key, claimed),
   );
-  return outcome ?? { outcome: 'not-claimed' };
+  return typeof outcome === 'string' ? { outcome: 'not-claimed' } : outcome;
 }
 
-async function sendLocked(ctx: LockedContext, key: LedgerKey, includeWaiting: boolean): Promise<SendOutcome> {
+async function sendClaimed(ctx: LockedContext, key: LedgerKey, claimed: ClaimedOrder): Promise<SendOutcome> {
   const { orderId } = key;
   const logger = (ctx.logger ?? silentLogger).child({ orderId });
-  const claimed = await ctx.locked.claimForSending(key, { includeWaiting });
-  if (!claimed) return { outcome: 'not-claimed' };
   if (claimed.previousState === 'outcome-unknown' || claimed.previousState === 'sending') {
     const back = await readBack(ctx, key);
     if (back !== 'absent') return back;
   }
-  // Checked under the order's lock, after the claim: a pause taking effect now holds this order too.
-  // After the read-back, never before it: an order whose earlier send may have arrived must not become
-  // a plain waiting one, which the resume would send again without reading it back.
-  if (await ctx.locked.isPaused(ctx.connectionId)) {
+  // Read with the claim, under the order's lock. Acted on after the read-back, never before it: an order
+  // whose earlier send may have arrived must not become a plain waiting one, which the resume would send
+  // again without reading it back.
+  if (claimed.paused) {
     const reason = `Order ${orderId}: the connection is paused; the order is sent when the connection is resumed.`;
     await ctx.locked.settle(key, { state: 'waiting', reason, cause: PAUSED_CAUSE });
     return { outcome: 'waiting', reason };

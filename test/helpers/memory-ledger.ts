@@ -32,22 +32,23 @@ export function memoryLedger() {
   const cursors = new Map<string, { cursor?: Date; notBefore?: Date }>();
   const keyOf = (k: LedgerKey) => `${k.connectionId}:${k.orderId}`;
 
+  const claim = (key: LedgerKey, options: { includeWaiting: boolean }): ClaimedOrder | undefined => {
+    const row = rows.get(keyOf(key));
+    if (!row) return undefined;
+    const due = !row.nextAttemptAt || row.nextAttemptAt <= new Date();
+    const takes =
+      (row.state === 'received' && due) ||
+      row.state === 'outcome-unknown' ||
+      row.state === 'sending' ||
+      (options.includeWaiting && row.state === 'waiting');
+    if (!takes) return undefined;
+    const previousState = row.state;
+    row.state = 'sending';
+    row.attempts += 1;
+    return { order: row.order, previousState, attempts: row.attempts, paused: paused.has(key.connectionId) };
+  };
+
   const locked = {
-    async claimForSending(key, options): Promise<ClaimedOrder | undefined> {
-      const row = rows.get(keyOf(key));
-      if (!row) return undefined;
-      const due = !row.nextAttemptAt || row.nextAttemptAt <= new Date();
-      const takes =
-        (row.state === 'received' && due) ||
-        row.state === 'outcome-unknown' ||
-        row.state === 'sending' ||
-        (options.includeWaiting && row.state === 'waiting');
-      if (!takes) return undefined;
-      const previousState = row.state;
-      row.state = 'sending';
-      row.attempts += 1;
-      return { order: row.order, previousState, attempts: row.attempts };
-    },
     async settle(key, outcome: Settled) {
       const row = rows.get(keyOf(key));
       if (row?.state !== 'sending') return;
@@ -68,21 +69,23 @@ export function memoryLedger() {
       row.document = xml;
       if (note) row.note = note;
     },
-    async isPaused(connectionId) {
-      return paused.has(connectionId);
-    },
   } satisfies LockedLedger;
 
   const ledger = {
     async ensureConnection(slug) {
       return connections.get(slug) ?? connections.set(slug, `c-${connections.size + 1}`).get(slug)!;
     },
-    async withOrderLock<T>(key: LedgerKey, fn: (l: LockedLedger) => Promise<T>): Promise<T | undefined> {
+    async withClaimedOrder<T>(
+      key: LedgerKey,
+      options: { includeWaiting: boolean },
+      fn: (claimed: ClaimedOrder, l: LockedLedger) => Promise<T>,
+    ): Promise<T | 'busy' | 'not-claimed'> {
       const k = keyOf(key);
-      if (locks.has(k)) return undefined;
+      if (locks.has(k)) return 'busy';
       locks.add(k);
       try {
-        return await fn(locked);
+        const claimed = claim(key, options);
+        return claimed ? await fn(claimed, locked) : 'not-claimed';
       } finally {
         locks.delete(k);
       }
