@@ -75,13 +75,24 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const buffer: ActionOutcome[] = [];
   const problems: Problem[] = [];
 
+  // Outcomes are recorded in the background, one flush after another, so that no slot waits for the
+  // database; a flush that fails stops the run (its outcomes are unknown to the database: resumable).
   let lastFlush = Date.now();
-  const flush = async () => {
+  let flushing: Promise<void> = Promise.resolve();
+  let flushError: unknown;
+  const flush = (): Promise<void> => {
     lastFlush = Date.now();
     const outcomes = buffer.splice(0, buffer.length);
     const found = problems.splice(0, problems.length);
-    await actions.recordOutcomes(outcomes);
-    await actions.addProblems(runId, found);
+    flushing = flushing.then(async () => {
+      if (outcomes.length) await actions.recordOutcomes(outcomes);
+      if (found.length) await actions.addProblems(runId, found);
+    });
+    flushing.catch((err: unknown) => {
+      flushError ??= err;
+      stopReason ??= `the outcomes could not be recorded (${(err as Error).message})`;
+    });
+    return flushing;
   };
   const report = () => {
     const doneHere = completed - completedAtStart;
@@ -132,46 +143,68 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       failed += 1;
     }
     // In batches for speed, but at least each second: the progress others read is the database's.
-    if (buffer.length >= FLUSH_EVERY || Date.now() - lastFlush >= FLUSH_AFTER_MS) await flush();
+    if (buffer.length >= FLUSH_EVERY || Date.now() - lastFlush >= FLUSH_AFTER_MS) void flush();
+  };
+
+  const stopping = () => Boolean(stopReason || options.signal?.aborted);
+  /**
+   * One phase as a pipeline: the next batch is claimed while the writes of the last are still in flight,
+   * so that `concurrency` writes stay in flight to the end. When no pending action is left, the outcomes
+   * are recorded and one more claim is made: a write that failed in a way that may pass went back to
+   * pending and is taken again.
+   */
+  const runPhase = async (phase: number): Promise<void> => {
+    const queue: ClaimedAction[] = [];
+    const active = new Set<Promise<void>>();
+    let claiming: Promise<void> | undefined;
+    let exhausted = false;
+    const claim = () =>
+      (claiming ??= (async () => {
+        const batch = await actions.claimActions(runId, phase, BATCH);
+        exhausted = batch.length === 0;
+        queue.push(...batch);
+      })().finally(() => (claiming = undefined)));
+    for (;;) {
+      if (!exhausted && !stopping() && queue.length < Math.max(limit.value * 2, FLUSH_EVERY)) void claim();
+      while (queue.length > 0 && active.size < limit.value && !stopping() && Date.now() >= pausedUntil) {
+        const task = runOne(queue.shift()!).finally(() => {
+          active.delete(task);
+          report();
+        });
+        active.add(task);
+      }
+      if (stopping() && active.size === 0 && !claiming) break;
+      if (queue.length === 0 && active.size === 0 && !claiming) {
+        if (!exhausted) continue;
+        // Nothing pending was left at the last claim: once the outcomes are in, once more.
+        await flush();
+        if (stopping()) break;
+        await claim();
+        if (exhausted) break;
+        continue;
+      }
+      const pause = pausedUntil - Date.now();
+      const waits: Array<Promise<unknown>> = [...active];
+      if (claiming) waits.push(claiming);
+      // At the end of a Retry-After pause, or earlier when a write in flight ends.
+      if (queue.length > 0 && !stopping() && pause > 0) waits.push(sleep(pause));
+      await Promise.race(waits);
+    }
+    // Claimed but never started (a stop came): back to pending, untouched.
+    for (const left of queue) buffer.push({ id: left.id, status: 'pending', verify: left.verify });
   };
 
   try {
     report();
     for (const phase of [1, 2]) {
-      for (;;) {
-        if (stopReason || options.signal?.aborted) break;
-        const batch = await actions.claimActions(runId, phase, BATCH);
-        if (batch.length === 0) break;
-        const queue = [...batch];
-        const active = new Set<Promise<void>>();
-        while (queue.length > 0 || active.size > 0) {
-          const stopping = () => Boolean(stopReason || options.signal?.aborted);
-          while (queue.length > 0 && active.size < limit.value && !stopping() && Date.now() >= pausedUntil) {
-            const task = runOne(queue.shift()!).finally(() => {
-              active.delete(task);
-              report();
-            });
-            active.add(task);
-          }
-          const pause = pausedUntil - Date.now();
-          if (queue.length > 0 && !stopping() && pause > 0) {
-            // Wake at the end of the pause, or earlier when a write in flight ends.
-            await Promise.race([...active, sleep(pause)]);
-            continue;
-          }
-          if (active.size === 0) break;
-          await Promise.race(active);
-        }
-        // Claimed but never started (a stop came): back to pending, untouched.
-        for (const left of queue) buffer.push({ id: left.id, status: 'pending', verify: left.verify });
-        await flush();
-      }
-      if (stopReason || options.signal?.aborted) break;
+      if (stopping()) break;
+      await runPhase(phase);
     }
   } finally {
-    await flush();
+    await flush().catch(() => undefined);
     stopWatching();
   }
+  if (flushError) throw flushError;
 
   if (stopReason || options.signal?.aborted) {
     return {

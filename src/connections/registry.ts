@@ -29,6 +29,10 @@ export class ConnectionNotReady extends Error {
  */
 export class ConnectionRegistry {
   private readonly cache = new Map<string, { updatedAt: Date; runtime: RuntimeConnection }>();
+  /** Set while this process hears every change of a connection (`trustUntilChanged`). */
+  private trusted = false;
+  /** Kept connections whose row changed since: read again at the next use (kept when the settings did not change). */
+  private readonly changed = new Set<string>();
 
   constructor(
     readonly store: ConnectionStore,
@@ -38,6 +42,9 @@ export class ConnectionRegistry {
   /** The connection ready to run, undefined when it does not exist; throws `ConnectionNotReady`. */
   async get(id: string): Promise<RuntimeConnection | undefined> {
     const cached = this.cache.get(id);
+    if (cached && this.trusted && !this.changed.has(id)) return cached.runtime;
+    // Cleared before the read: a change told while it runs marks it again.
+    this.changed.delete(id);
     const assembled = await this.store.assembleIfChanged(id, cached?.updatedAt);
     if (assembled === 'unchanged') return cached!.runtime;
     // Removed: its jobs find nothing to run, as for a connection that no longer exists.
@@ -53,6 +60,25 @@ export class ConnectionRegistry {
     };
     this.cache.set(id, { updatedAt, runtime });
     return runtime;
+  }
+
+  /**
+   * From now on every change of a connection's row is told through `forget`: what is kept is used
+   * without reading the row. Whatever changed before is read again first.
+   */
+  trustUntilChanged(): void {
+    for (const id of this.cache.keys()) this.changed.add(id);
+    this.trusted = true;
+  }
+
+  /** Changes may go unheard (the listener lost its connection): the row is read before each use again. */
+  checkEveryTime(): void {
+    this.trusted = false;
+  }
+
+  /** The connection's row changed: it is read at the next use, and its clients built again if its settings did. */
+  forget(id: string): void {
+    this.changed.add(id);
   }
 
   /** Every connection that is ready, for polling and schedules; one not ready is skipped. */

@@ -45,7 +45,8 @@ export async function receiveOrder(
  * `receiveOrder` for many orders in one transaction of two statements: the webhook intake gathers the
  * deliveries that arrive together, so that a flood costs a few round trips instead of one transaction
  * each. Returns, per order in the order given, whether it was new; a second copy of an order within one
- * call is a repeat like any other.
+ * call is a repeat like any other. Given a transaction, it runs in it (the intake queues the exports in
+ * the same one).
  */
 export async function receiveOrders(
   db: Db,
@@ -56,7 +57,9 @@ export async function receiveOrders(
   const keyOf = (o: LedgerKey) => `${o.connectionId}:${o.orderId}`;
   const firsts = new Map<string, ReceivedOrder>();
   for (const o of orders) if (!firsts.has(keyOf(o))) firsts.set(keyOf(o), o);
-  return db.transaction().execute(async (tx) => {
+  const inTransaction = <T>(fn: (tx: Db) => Promise<T>) =>
+    db.isTransaction ? fn(db) : db.transaction().execute(fn);
+  return inTransaction(async (tx) => {
     const inserted = await tx
       .insertInto('order_ledger')
       .values(

@@ -13,7 +13,8 @@ import { sendOrder, type SendContext } from '../orders/send-order.ts';
 import { StoreLookups } from '../orders/store-lookups.ts';
 import { burstPriority } from './fairness.ts';
 import { requeueOrders } from './order-retry.ts';
-import { enqueueExport, exportOrderJobSchema, QUEUES } from './queue.ts';
+import { startJobPump } from './job-pump.ts';
+import { enqueueExport, exportOrderJobSchema, QUEUES, type ExportOrderJob } from './queue.ts';
 
 export interface WorkerConnection {
   connectionId: string;
@@ -41,6 +42,8 @@ export interface OrderWorker {
   wake(): void;
   /** Polls every connection now and queues every order that is due. */
   pollNow(): Promise<void>;
+  /** Takes no more orders and lets the sends in flight finish. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -54,10 +57,8 @@ export async function startOrderWorker(options: {
   db: Kysely<Database>;
   connections: WorkerConnections;
   logger: Logger;
-  /** Job fetchers in this process, and the jobs each takes at once: up to fetchers × batchSize orders are
-   * sent in parallel, each holding one database connection while it is sent. */
-  fetchers?: number;
-  batchSize?: number;
+  /** Orders sent at once by this process, each holding one database connection while it is sent. */
+  concurrency?: number;
   pollCron?: string;
 }): Promise<OrderWorker> {
   const { boss, db, logger } = options;
@@ -83,42 +84,27 @@ export async function startOrderWorker(options: {
     return ctx;
   };
 
-  // Several fetchers, each taking a small batch: pg-boss waits its polling interval after a fetch and
-  // fetches again only when its batch is done, so one fetcher would hold new orders behind a slow send.
-  const fetchers = options.fetchers ?? 4;
-  const batchSize = options.batchSize ?? 4;
-  const workerIds: string[] = [];
-  for (let i = 0; i < fetchers; i += 1) {
-    workerIds.push(
-      await boss.work(QUEUES.exportOrder, { pollingIntervalSeconds: 0.5, batchSize }, async (jobs) => {
-        await Promise.all(
-          jobs.map(async (job) => {
-            try {
-              const data = exportOrderJobSchema.parse(job.data);
-              const ctx = await contextFor(data.connectionId);
-              if (!ctx) throw new Error(`connection ${data.connectionId} is not served by this worker`);
-              const result = await sendOrder(ctx, data.orderId);
-              // NetBaron refused in a way that passes (503, 429): the next attempt is a job of its own that
-              // starts when the ledger says the order is due (never sooner than NetBaron's Retry-After),
-              // rather than pg-boss's retry, whose back-off knows nothing of Retry-After. The poll's sweep
-              // queues it again should that job be lost.
-              if (result.outcome === 'retry-later') await enqueueExport(boss, data, 0, result.retryAt);
-              else if (result.outcome === 'outcome-unknown') throw new Error(result.reason);
-            } catch (err) {
-              // Failed alone, so pg-boss retries this order with back-off while the batch's others complete.
-              await boss.fail(QUEUES.exportOrder, job.id, { message: (err as Error).message });
-            }
-          }),
-        );
-        // A full batch means more are likely waiting: fetch again now instead of after the polling
-        // interval, so a backlog found by polling drains at sending speed, not at 16 per half second.
-        if (jobs.length === batchSize) wake();
-      }),
-    );
-  }
-  const wake = (): void => {
-    for (const id of workerIds) boss.notifyWorker(id);
-  };
+  const pump = startJobPump<ExportOrderJob>({
+    boss,
+    queue: QUEUES.exportOrder,
+    slots: options.concurrency ?? 16,
+    pollMs: 500,
+    logger,
+    handle: async (job) => {
+      const data = exportOrderJobSchema.parse(job.data);
+      const ctx = await contextFor(data.connectionId);
+      if (!ctx) throw new Error(`connection ${data.connectionId} is not served by this worker`);
+      const result = await sendOrder(ctx, data.orderId);
+      // NetBaron refused in a way that passes (503, 429): the next attempt is a job of its own that
+      // starts when the ledger says the order is due (never sooner than NetBaron's Retry-After), rather
+      // than pg-boss's retry, whose back-off knows nothing of Retry-After. The poll's sweep queues it
+      // again should that job be lost.
+      if (result.outcome === 'retry-later') await enqueueExport(boss, data, 0, result.retryAt);
+      // Thrown, so that pg-boss retries this order with back-off while the others go on.
+      else if (result.outcome === 'outcome-unknown') throw new Error(result.reason);
+    },
+  });
+  const wake = (): void => pump.wake();
 
   const pollNow = async (): Promise<void> => {
     for (const c of await options.connections.all()) {
@@ -145,8 +131,5 @@ export async function startOrderWorker(options: {
   await boss.work(QUEUES.pollOrders, async () => pollNow());
   await boss.schedule(QUEUES.pollOrders, options.pollCron ?? '* * * * *', {}, { singletonKey: 'poll' });
 
-  return {
-    wake,
-    pollNow,
-  };
+  return { wake, pollNow, stop: () => pump.stop() };
 }

@@ -158,6 +158,7 @@ export async function enqueueExport(
 export async function enqueueExports(
   boss: PgBoss,
   jobs: ReadonlyArray<ExportOrderJob & { priority?: number }>,
+  db?: PgBoss.Db,
 ): Promise<void> {
   if (jobs.length === 0) return;
   await boss.insert(
@@ -167,5 +168,6 @@ export async function enqueueExports(
       singletonKey: exportOrderKey(job),
       priority: priority ?? 0,
     })),
+    db ? { db } : {},
   );
 }

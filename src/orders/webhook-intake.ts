@@ -1,11 +1,11 @@
-import type { Logger } from '../observability/logger.ts';
-import type { OrderLedger, ReceivedOrder } from './ledger.ts';
+import type { LedgerKey, ReceivedOrder } from './ledger.ts';
 
 export interface IntakeOptions {
-  ledger: Pick<OrderLedger, 'receiveOrders'>;
-  /** Queues the export of every order of one batch at once (new or repeated: a waiting one may be due). */
-  queue(orders: ReadonlyArray<{ connectionId: string; orderId: number }>): Promise<void>;
-  logger: Logger;
+  /**
+   * Stores one batch of deliveries in the ledger and queues the export of each order named (new or
+   * repeated: a waiting one may be due), both or neither; per delivery, whether its order was new.
+   */
+  store(deliveries: readonly ReceivedOrder[], exports: readonly LedgerKey[]): Promise<boolean[]>;
   /** Deliveries stored together at most. */
   maxBatch?: number;
 }
@@ -17,8 +17,8 @@ interface Pending {
 
 /**
  * Stores webhook deliveries in the ledger in batches: while one batch is being written, the deliveries
- * that arrive meanwhile gather and go together in the next, so that a flood costs one transaction and
- * one queue insert per batch instead of per delivery, and the pool is never drained by intake alone.
+ * that arrive meanwhile gather and go together in the next, so that a flood costs one transaction per
+ * batch instead of one per delivery, and the pool is never drained by intake alone.
  * A delivery's promise settles once its order is in the ledger, before its answer goes back.
  */
 export class WebhookIntake {
@@ -55,26 +55,17 @@ export class WebhookIntake {
   }
 
   private async write(batch: Pending[]): Promise<void> {
+    // One job per order however often it came in the batch: a flood of replays costs no extra rows.
+    const exports = new Map(batch.map(({ order: o }) => [`${o.connectionId}:${o.orderId}`, o]));
     let isNew: boolean[];
     try {
-      isNew = await this.options.ledger.receiveOrders(
+      isNew = await this.options.store(
         batch.map((p) => p.order),
-        'webhook',
+        [...exports.values()].map(({ connectionId, orderId }) => ({ connectionId, orderId })),
       );
     } catch (err) {
       for (const p of batch) p.settle(err as Error);
       return;
-    }
-    try {
-      // One job per order however often it came in the batch: a flood of replays costs no extra rows.
-      const orders = new Map(batch.map((p) => [`${p.order.connectionId}:${p.order.orderId}`, p.order]));
-      await this.options.queue([...orders.values()]);
-    } catch (err) {
-      // The orders are safe in the ledger; the next poll's sweep sends them.
-      this.options.logger.error('could not queue the export of received orders', {
-        orders: batch.length,
-        error: (err as Error).message,
-      });
     }
     batch.forEach((p, i) => p.settle({ isNew: isNew[i]! }));
   }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/observability/logger.ts';
-import type { OrderLedger, ReceivedOrder } from '../../src/orders/ledger.ts';
-import { WebhookIntake } from '../../src/orders/webhook-intake.ts';
+import type { ReceivedOrder } from '../../src/orders/ledger.ts';
+import { WebhookIntake, type IntakeOptions } from '../../src/orders/webhook-intake.ts';
 import { memoryLedger } from '../helpers/memory-ledger.ts';
 
 const delivery = (orderId: number): ReceivedOrder => ({
@@ -11,34 +10,33 @@ const delivery = (orderId: number): ReceivedOrder => ({
   createdAt: undefined,
 });
 
-/** The memory ledger, with each batch's size kept and its write held until `release` is called. */
-function gatedLedger() {
+/**
+ * The memory ledger with a queue beside it, each batch's size kept and its write held until `release` is
+ * called.
+ */
+function gatedStore() {
   const { ledger, row } = memoryLedger();
   const batches: number[] = [];
+  const queued: number[][] = [];
   let release = () => {};
   let gate = Promise.resolve();
-  const gated = {
-    async receiveOrders(orders, source) {
-      batches.push(orders.length);
-      await gate;
-      return ledger.receiveOrders(orders, source);
-    },
-  } satisfies Pick<OrderLedger, 'receiveOrders'>;
+  const store: IntakeOptions['store'] = async (deliveries, exports) => {
+    batches.push(deliveries.length);
+    await gate;
+    const isNew = await ledger.receiveOrders(deliveries, 'webhook');
+    queued.push(exports.map((o) => o.orderId));
+    return isNew;
+  };
   const close = () => {
     gate = new Promise((r) => (release = r));
   };
-  return { gated, batches, row, close, release: () => release() };
+  return { store, batches, queued, row, close, release: () => release() };
 }
 
 describe('webhook intake', () => {
   it('stores the deliveries that arrive during a write together, and queues each order once', async () => {
-    const { gated, batches, row, close, release } = gatedLedger();
-    const queued: number[][] = [];
-    const intake = new WebhookIntake({
-      ledger: gated,
-      logger: silentLogger,
-      queue: async (orders) => void queued.push(orders.map((o) => o.orderId)),
-    });
+    const { store, batches, queued, row, close, release } = gatedStore();
+    const intake = new WebhookIntake({ store });
     close();
     const first = intake.receive(delivery(1));
     // While the first write waits, four more arrive: one of them a repeat of order 2.
@@ -56,20 +54,16 @@ describe('webhook intake', () => {
     expect(row('c-1', 4)?.state).toBe('received');
   });
 
-  it('answers a delivery with the ledger error when its order could not be stored', async () => {
-    const failing = {
-      async receiveOrders(): Promise<boolean[]> {
+  it('answers every delivery of a batch with the error when the batch could not be stored', async () => {
+    const intake = new WebhookIntake({
+      store: async () => {
         throw new Error('database unavailable');
       },
-    } satisfies Pick<OrderLedger, 'receiveOrders'>;
-    const queued: number[] = [];
-    const intake = new WebhookIntake({
-      ledger: failing,
-      logger: silentLogger,
-      queue: async (orders) => void queued.push(...orders.map((o) => o.orderId)),
     });
-    await expect(intake.receive(delivery(1))).rejects.toThrow('database unavailable');
-    // Nothing is queued for an order the ledger does not hold.
-    expect(queued).toEqual([]);
+    const answers = await Promise.allSettled([intake.receive(delivery(1)), intake.receive(delivery(2))]);
+    expect(answers.map((a) => a.status === 'rejected' && (a.reason as Error).message)).toEqual([
+      'database unavailable',
+      'database unavailable',
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import * as m0010 from './0010-run-controls.ts';
 import * as m0011 from './0011-stock-holds.ts';
 import * as m0012 from './0012-connection-controls.ts';
 import * as m0013 from './0013-sign-in-attempts.ts';
+import * as m0014 from './0014-connection-changes.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0011-stock-holds': m0011,
   '0012-connection-controls': m0012,
   '0013-sign-in-attempts': m0013,
+  '0014-connection-changes': m0014,
 };

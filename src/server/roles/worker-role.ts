@@ -31,14 +31,20 @@ export async function startWorkerRole(
     logger,
     pollCron: options.pollCron,
   });
+  base.onStop(() => orderWorker.stop());
   // Back from a database outage: poll at once. Webhooks that arrived meanwhile were refused and
   // exports that failed wait for their retry; the poll queues every due order now, not at the next minute.
-  const listener = listenForWake(
-    database.url,
-    () => orderWorker.wake(),
+  const registry = options.stored?.registry;
+  const listener = listenForWake({
+    connectionString: database.url,
     logger,
-    () => void orderWorker.pollNow().catch(() => undefined),
-  );
+    onWake: () => orderWorker.wake(),
+    onReconnect: () => void orderWorker.pollNow().catch(() => undefined),
+    // While every change is heard, the stored connections' clients are kept without a read per order.
+    onConnectionChanged: (id) => registry?.forget(id),
+    onListening: () => registry?.trustUntilChanged(),
+    onLost: () => registry?.checkEveryTime(),
+  });
   base.onStop(() => listener.close());
   if (!options.stored) return { orderWorker };
   await startImportJobs(base, options.stored);

@@ -1,33 +1,23 @@
-import { enqueueExports } from '../../jobs/queue.ts';
+import { ledgerAndQueue } from '../../jobs/order-intake.ts';
 import { WEBHOOK_PATH_PREFIX } from '../../orders/webhook-subscription.ts';
 import type { AppContext } from '../app-context.ts';
 import type { Route } from '../http/router.ts';
 import { WebhookIntake } from '../../orders/webhook-intake.ts';
 import { cachedSubscriptions } from '../webhook-lookup.ts';
 import { createWebhookReceiver } from '../webhook-receiver.ts';
-import { orderLedgerStore } from '../../db/order-ledger-store.ts';
 
 /** What webhook intake reads: a process serving a connection file has no more than this. */
 export type WebhookContext = Pick<
   AppContext,
-  'db' | 'logger' | 'boss' | 'exportPriority' | 'wakeOrderWorkers' | 'webhookFor' | 'trustedProxies'
+  'db' | 'logger' | 'boss' | 'exportPriority' | 'webhookFor' | 'trustedProxies'
 >;
 
 /** MyCashflow's order deliveries: authenticated by the subscription's uuid, not by a session. */
 export function webhookRoutes(app: WebhookContext): Route[] {
   // One of each per process: a flood of deliveries shares the lookups and the ledger's batches.
   const subscriptions = cachedSubscriptions((slug) => app.webhookFor(slug));
-  const intake = new WebhookIntake({
-    ledger: orderLedgerStore(app.db),
-    logger: app.logger,
-    queue: async (orders) => {
-      await enqueueExports(
-        app.boss,
-        orders.map((o) => ({ ...o, priority: app.exportPriority(o.connectionId) })),
-      );
-      app.wakeOrderWorkers?.();
-    },
-  });
+  // The wake-up goes through the database, to this process's workers too: their listener hears it.
+  const intake = new WebhookIntake({ store: ledgerAndQueue(app.db, app.boss, app.exportPriority) });
   return [
     {
       method: 'POST',
