@@ -1,14 +1,16 @@
 import { slugOf, type ConnectionFile } from '../config/connection-file.ts';
 import { nbMarketplaceId } from '../domain/ids.ts';
+import type { RequestStats } from '../http/request-loop.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
+import type { StoreWrites } from './apply-action.ts';
 import { executeRun, type Progress } from './executor.ts';
 import { evaluateGuards, type GuardVerdict } from './guards.ts';
 import type { ImportRunStore } from './import-store.ts';
 import type { HeldStock, PlanCounts, PlannedAction, Problem } from './plan.ts';
 import { planImport, type NetBaronListing, type ReturnsInput } from './planner.ts';
-import { readReturnChanges } from './returns.ts';
+import { readReturnChanges, type StockChangeReads } from './returns.ts';
 import {
   STORE_CATALOG_EXPANDS,
   storeProductFrom,
@@ -16,11 +18,28 @@ import {
   type UnreadableStoreProduct,
 } from './store-catalog.ts';
 
+/** The store's reads behind its catalog as the planner sees it (`readStoreCatalog`). */
+export type StoreCatalogReads = Pick<MyCashflowClient, 'listVersions' | 'productPages'>;
+
+/** NetBaron's product pages of a marketplace (`readNetBaronListing`). */
+export type NetBaronListingReads = Pick<NetBaronClient, 'productPages'>;
+
+/**
+ * What an import asks of the store: its catalog and its returns, the writes of the plan, and the
+ * client's request counts (the summary's) and retries (the executor slows down on them).
+ */
+export type ImportStoreApi = StoreCatalogReads &
+  StockChangeReads &
+  StoreWrites & { readonly stats: Pick<RequestStats, 'byMethod' | 'watchRetries'> };
+
+/** What an import asks of NetBaron: its product pages, and the client's request counts. */
+export type ImportNetBaronApi = NetBaronListingReads & { readonly stats: Pick<RequestStats, 'byMethod'> };
+
 export interface ImportOptions {
   runs: ImportRunStore;
   connection: ConnectionFile;
-  mcf: MyCashflowClient;
-  nb: NetBaronClient;
+  mcf: ImportStoreApi;
+  nb: ImportNetBaronApi;
   dryRun?: boolean;
   force?: boolean;
   logger?: Logger;
@@ -102,7 +121,7 @@ const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024
 /** An unfinished run older than this is not resumed: its plan is stale, so a new one is made. */
 export const RESUME_WITHIN_HOURS = 24;
 
-export async function readStoreCatalog(mcf: MyCashflowClient, signal?: AbortSignal): Promise<StoreCatalog> {
+export async function readStoreCatalog(mcf: StoreCatalogReads, signal?: AbortSignal): Promise<StoreCatalog> {
   const versions = [];
   for await (const v of mcf.listVersions()) versions.push(v.id);
   const products = [];
@@ -124,7 +143,7 @@ export async function readStoreCatalog(mcf: MyCashflowClient, signal?: AbortSign
 }
 
 export async function readNetBaronListing(
-  nb: NetBaronClient,
+  nb: NetBaronListingReads,
   marketplace: string,
   signal?: AbortSignal,
 ): Promise<NetBaronListing> {

@@ -38,6 +38,9 @@ export function changedSince(changedAt: string, since: Date | null): boolean {
   return at >= Math.floor(since.getTime() / 1000) * 1000;
 }
 
+/** The store's audit trail of stock changes (`readReturnChanges`). */
+export type StockChangeReads = Pick<MyCashflowClient, 'listStockChanges'>;
+
 export interface StockChangeReading {
   /** Only the changes that are returns; other kinds are dropped while reading. */
   returns: StockChangeEntry[];
@@ -47,7 +50,7 @@ export interface StockChangeReading {
 
 /** Return changes since `since` (all of them without one), from MyCashflow's audit trail. */
 export async function readReturnChanges(
-  mcf: MyCashflowClient,
+  mcf: StockChangeReads,
   since: Date | null,
 ): Promise<StockChangeReading> {
   const reading: StockChangeReading = { returns: [], invalid: [] };

@@ -3,7 +3,7 @@ import { nbMarketplaceId } from '../domain/ids.ts';
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { McfProduct } from '../mycashflow/schemas.ts';
 import type { NetBaronClient } from '../netbaron/client.ts';
-import { readReturnChanges } from '../catalog/returns.ts';
+import { readReturnChanges, type StockChangeReads } from '../catalog/returns.ts';
 import {
   buildStockReport,
   type NetBaronStock,
@@ -51,7 +51,13 @@ export function storeStockPlaces(products: readonly McfProduct[]): StoreStockPla
   return places;
 }
 
-export async function readStoreStock(mcf: MyCashflowClient): Promise<StoreStockPlace[]> {
+/** The store's product pages, read for their stock items (`readStoreStock`). */
+export type StoreStockReads = Pick<MyCashflowClient, 'productPages'>;
+
+/** NetBaron's products of a marketplace with their balances (`readNetBaronStock`). */
+export type NetBaronStockReads = Pick<NetBaronClient, 'listProducts'>;
+
+export async function readStoreStock(mcf: StoreStockReads): Promise<StoreStockPlace[]> {
   const places: StoreStockPlace[] = [];
   // Page by page, keeping only the few fields the report needs rather than whole products.
   for await (const page of mcf.productPages({ expand: STOCK_EXPANDS }))
@@ -59,7 +65,7 @@ export async function readStoreStock(mcf: MyCashflowClient): Promise<StoreStockP
   return places;
 }
 
-export async function readNetBaronStock(nb: NetBaronClient, marketplace: string): Promise<NetBaronStock> {
+export async function readNetBaronStock(nb: NetBaronStockReads, marketplace: string): Promise<NetBaronStock> {
   const stock: {
     products: NetBaronStock['products'][number][];
     invalid: Array<{ code?: string; reason: string }>;
@@ -93,8 +99,9 @@ export async function readStockReport(options: {
   /** What earlier imports of a connection left, by its slug (`import-history.ts` reads it from the database). */
   history: (slug: string) => Promise<ImportHistory>;
   connection: ConnectionFile;
-  mcf: MyCashflowClient;
-  nb: NetBaronClient;
+  /** Reads only: the store's returns and its stock items. */
+  mcf: StockChangeReads & StoreStockReads;
+  nb: NetBaronStockReads;
 }): Promise<StockReportWithWarnings> {
   const { connection, mcf, nb } = options;
   const history = await options.history(slugOf(connection));
