@@ -191,7 +191,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       await Promise.race(waits);
     }
     // Claimed but never started (a stop came): back to pending, untouched.
-    for (const left of queue) buffer.push({ id: left.id, status: 'pending', verify: left.verify });
+    for (const left of queue)
+      buffer.push({ id: left.id, status: 'pending', verify: left.verify, untried: true });
   };
 
   try {

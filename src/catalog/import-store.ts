@@ -66,6 +66,8 @@ export interface ActionOutcome {
   status: ActionStatus;
   /** For a pending action: verify before writing next time. */
   verify?: boolean;
+  /** Claimed but never started (the run stopped first): its claim does not count as an attempt. */
+  untried?: boolean;
   result?: unknown;
   error?: string;
 }

@@ -228,14 +228,16 @@ export async function recordOutcomes(db: Db, outcomes: ActionOutcome[]): Promise
   if (outcomes.length === 0) return;
   await sql`
     update import_actions a set
-      status = u.status, verify = u.verify, result = u.result, error = u.error, updated_at = now()
+      status = u.status, verify = u.verify, result = u.result, error = u.error, updated_at = now(),
+      attempts = a.attempts - case when u.untried then 1 else 0 end
     from unnest(
       ${outcomes.map((o) => o.id)}::bigint[],
       ${outcomes.map((o) => o.status)}::text[],
       ${outcomes.map((o) => o.verify ?? false)}::boolean[],
       ${outcomes.map((o) => (o.result === undefined ? null : JSON.stringify(o.result)))}::jsonb[],
-      ${outcomes.map((o) => o.error ?? null)}::text[]
-    ) as u(id, status, verify, result, error)
+      ${outcomes.map((o) => o.error ?? null)}::text[],
+      ${outcomes.map((o) => o.untried ?? false)}::boolean[]
+    ) as u(id, status, verify, result, error, untried)
     where a.id = u.id`.execute(db);
 }
 

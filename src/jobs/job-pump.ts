@@ -58,7 +58,7 @@ export function startJobPump<T extends object>(options: {
       try {
         await options.handle(job);
         completed.push(job.id);
-        flushTimer ??= setTimeout(() => void flush(), options.completeEveryMs ?? 100);
+        flushTimer ??= setTimeout(() => void flush(), options.completeEveryMs ?? 1_000);
       } catch (err) {
         await boss.fail(queue, job.id, { message: (err as Error).message }).catch(() => undefined);
       }

@@ -88,7 +88,7 @@ export async function startOrderWorker(options: {
     boss,
     queue: QUEUES.exportOrder,
     slots: options.concurrency ?? 16,
-    pollMs: 500,
+    pollMs: 1_000,
     logger,
     handle: async (job) => {
       const data = exportOrderJobSchema.parse(job.data);

@@ -208,6 +208,7 @@ export function memoryImportStore() {
           verify: o.verify ?? false,
           result: o.result === undefined ? null : json(o.result),
           error: o.error ?? null,
+          attempts: a.attempts - (o.untried ? 1 : 0),
         });
       }
     },

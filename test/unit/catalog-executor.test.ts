@@ -55,11 +55,11 @@ function memoryQueue(actions: PlannedAction[]) {
       return claimed.map(({ id, action, verify, attempts }) => ({ id, action, verify, attempts }));
     },
     async recordOutcomes(outcomes) {
-      for (const o of outcomes)
-        Object.assign(
-          rows.find((r) => r.id === o.id)!,
-          { status: o.status, verify: o.verify ?? false, error: o.error },
-        );
+      for (const o of outcomes) {
+        const r = rows.find((row) => row.id === o.id)!;
+        const attempts = r.attempts - (o.untried ? 1 : 0);
+        Object.assign(r, { status: o.status, verify: o.verify ?? false, error: o.error, attempts });
+      }
     },
     async addProblems(_runId, found) {
       problems.push(...found);
@@ -162,6 +162,8 @@ describe('carrying out a stored plan', () => {
     });
     expect(writes).toEqual([]);
     expect(rows.every((r) => r.status === 'pending')).toBe(true);
+    // Claimed but never started, C and D have used none of their attempts.
+    expect(rows.map((r) => r.attempts)).toEqual([1, 1, 0, 0]);
   });
 
   it('verifies first the actions a killed run left in flight', async () => {
