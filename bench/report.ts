@@ -6,20 +6,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ExportRow } from './export-orders.ts';
 import type { ImportRow } from './import-products.ts';
-import type { ExportRow } from './lib/export-run.ts';
-import { log, RESULTS_DIR, ROOT, type BenchResult } from './lib/results.ts';
-import type { Distribution } from './lib/stats.ts';
+import { log, RESULTS_DIR, ROOT, type BenchResult, type Distribution } from './lib/results.ts';
 import type { StoresRow } from './multi-store.ts';
 import type { FloodRow } from './webhook-flood.ts';
 
+/** A column: its title, its cell, and whether it is aligned left (numbers are right). */
 type Column<R> = [title: string, cell: (row: R) => string, align?: 'left'];
 function table<R>(rows: R[], columns: Column<R>[]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const body = rows.map((r) => line(columns.map(([, cell]) => cell(r))));
-  return [line(columns.map(([t]) => t)), line(columns.map(([, , a]) => (a ? '---' : '---:'))), ...body].join(
-    '\n',
-  );
+  const head = [line(columns.map(([t]) => t)), line(columns.map(([, , a]) => (a ? '---' : '---:')))];
+  return [...head, ...rows.map((r) => line(columns.map(([, cell]) => cell(r))))].join('\n');
 }
 
 type Num = number | null | undefined;
@@ -31,23 +29,28 @@ const secs = (ms: Num, digits = 2): string => fixed(known(ms) ? ms / 1000 : NaN,
 const ms = (v: Num): string => (v === null ? '> drain' : known(v) ? thousands(v) : '—');
 const rate = (v: Num): string => fixed(v, known(v) && v >= 100 ? 0 : 1);
 const p50p99 = (d: Distribution): string => (d.n + d.missing ? `${ms(d.p50)} / ${ms(d.p99)}` : '—');
+const joined = <T>(values: T[], format: (v: T) => string, by = ' / '): string =>
+  values.map((v) => format(v)).join(by);
+const mbs = (list: Num[]): string => joined(list, (mb) => fixed(mb, 0), ' · ');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const byMethod = (counts: Record<string, number>): string =>
-  METHODS.filter((m) => counts[m])
-    .map((m) => `${m} ${thousands(counts[m]!)}`)
-    .join(' · ') || '0';
+const byMethod = (c: Record<string, number>): string =>
+  joined(
+    METHODS.filter((m) => c[m]),
+    (m) => `${m} ${thousands(c[m]!)}`,
+    ' · ',
+  ) || '0';
+const latency = (ps: Array<'p50' | 'p95' | 'p99' | 'max'>) =>
+  ps.map((p): Column<ExportRow> => [`${p} ms`, (r) => ms(r.latency[p])]);
 const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
 
-function importTables({ params, rows }: BenchResult<{ concurrency: number }, ImportRow>) {
-  const c = params.concurrency;
+function importTables({ params: { concurrency: c }, rows }: BenchResult<{ concurrency: number }, ImportRow>) {
   const first: Column<ImportRow>[] = [
     ['size', (r) => thousands(r.size)],
     ['latency', (r) => `${r.latencyMs} ms`],
     ['run by', (r) => (r.runBy === 'cli' ? 'CLI' : `${r.runBy} worker${r.runBy === 1 ? '' : 's'}`), 'left'],
     ['scenario', (r) => r.scenario, 'left'],
   ];
-  const writes = (r: ImportRow) =>
-    sum(r.summary.requests.mycashflow) - (r.summary.requests.mycashflow.GET ?? 0);
+  const writes = ({ summary: { requests: q } }: ImportRow) => sum(q.mycashflow) - (q.mycashflow.GET ?? 0);
   // Each system is read one page after another, the two at once: the longer chain counts.
   const reads = ({ summary: { requests: q } }: ImportRow) => Math.max(q.mycashflow.GET ?? 0, sum(q.netbaron));
   const floor = (r: ImportRow) => (r.latencyMs ? ((writes(r) / c + reads(r)) * r.latencyMs) / 1000 : NaN);
@@ -55,13 +58,15 @@ function importTables({ params, rows }: BenchResult<{ concurrency: number }, Imp
   const writing = (r: ImportRow) => (writes(r) ? (r.phases.writingMs ?? NaN) : NaN);
   const rest = ({ summary, phases: p }: ImportRow) =>
     summary.durationMs - (p.readingMs ?? 0) - (p.planningMs ?? 0) - (p.writingMs ?? 0);
+  const counts = ({ summary: s }: ImportRow) => joined([s.created, s.updated, s.unchanged], thousands);
+  const reading = ({ phases: p }: ImportRow) =>
+    `${secs(p.readingMs)} (${joined([p.readingMcfMs, p.readingNbMs], secs)})`;
+  const cpu = ({ cpu: u }: ImportRow) =>
+    joined([u.connector, u.postgres, u.sims, u.other], (s) => fixed(s, 1, '?'));
   return {
     import: table(rows, [
       ...first,
-      [
-        'created / updated / unchanged',
-        ({ summary: s }) => [s.created, s.updated, s.unchanged].map(thousands).join(' / '),
-      ],
+      ['created / updated / unchanged', counts],
       ['wall s', (r) => secs(r.summary.durationMs)],
       ['outside s', (r) => secs(r.outsideMs)],
       ['MyCashflow requests', (r) => byMethod(r.summary.requests.mycashflow), 'left'],
@@ -74,10 +79,7 @@ function importTables({ params, rows }: BenchResult<{ concurrency: number }, Imp
     'import-phases': table(rows, [
       ...first,
       ['MyCashflow writes', (r) => thousands(writes(r))],
-      [
-        'reading s (MCF / NB)',
-        ({ phases: p }) => `${secs(p.readingMs)} (${secs(p.readingMcfMs)} / ${secs(p.readingNbMs)})`,
-      ],
+      ['reading s (MCF / NB)', reading],
       ['planning s', (r) => secs(r.phases.planningMs)],
       ['writing s', (r) => secs(r.phases.writingMs)],
       ['rest s', (r) => secs(rest(r))],
@@ -85,100 +87,74 @@ function importTables({ params, rows }: BenchResult<{ concurrency: number }, Imp
       ['ms per write × c', (r) => fixed((writing(r) * c) / writes(r), 1)],
       ['write floor s', (r) => secs(writeFloor(r))],
       ['writing ÷ write floor', (r) => fixed(writing(r) / writeFloor(r), 2)],
-      [
-        'CPU s: connector / its PostgreSQL / sims / other processes',
-        ({ cpu }) =>
-          [cpu.connector, cpu.postgres, cpu.sims, cpu.other].map((s) => fixed(s, 1, '?')).join(' / '),
-      ],
+      ['CPU s: connector / its PostgreSQL / sims / other processes', cpu],
     ]),
   };
 }
 
 function exportTables({ rows }: BenchResult<unknown, ExportRow>) {
+  const backlog = (r: ExportRow) => r.kind === 'backlog';
   // Other work used more than a fifth of a core during the measurement: the row's figures are worse.
   const shared = (r: ExportRow) => (r.cpu.other > 0.2 * r.cpu.windowS ? ' ⚠' : '');
-  const arrival = (r: ExportRow) => `${r.rate} (${rate(r.achievedRate)})${shared(r)}`;
-  const cpu: Column<ExportRow> = [
-    'CPU % worker / its PostgreSQL / sims / bench / other',
-    ({ cpu: u }) =>
-      [u.connector, u.postgres, u.sims, u.bench, u.other]
-        .map((s) => fixed((s * 100) / u.windowS, 0, '?'))
-        .join(' / '),
-  ];
-  const xacts: Column<ExportRow> = [
-    'PG xacts / order',
-    (r) => fixed(r.pgXacts / (r.kind === 'backlog' ? r.exported : r.placed), 1),
-  ];
-  const notExported = (r: ExportRow) =>
+  const arrival = (r: ExportRow) =>
+    backlog(r)
+      ? `backlog of ${thousands(r.placed)} (no webhooks)${shared(r)}`
+      : `${r.rate} (${rate(r.achievedRate)})${shared(r)}`;
+  const cpu = ({ cpu: u }: ExportRow) =>
+    joined([u.connector, u.postgres, u.sims, u.bench, u.other], (s) => fixed((s * 100) / u.windowS, 0, '?'));
+  const notExported = ({ unfinished, waitingOther, drainMs }: ExportRow) =>
     [
-      ...Object.entries(r.unfinished).map(([state, n]) =>
+      ...Object.entries(unfinished).map(([state, n]) =>
         state === 'received'
-          ? `${n} still queued after ${secs(r.drainMs, 0)} s of drain`
+          ? `${n} still queued after ${secs(drainMs, 0)} s of drain`
           : `${n} ${state === 'none' ? 'not in the ledger' : state}`,
       ),
-      ...(r.waitingOther.length ? [`${r.waitingOther.length} waiting (unexpected)`] : []),
+      ...(waitingOther.length ? [`${waitingOther.length} waiting (unexpected)`] : []),
     ].join(', ') || '0';
-  const backlog = (r: ExportRow) => r.kind === 'backlog';
+  const whileArriving = ({ exportedPerSec: e }: ExportRow) =>
+    e.inWindow === undefined ? '—' : joined([e.inWindow, e.lastHalf], rate);
+  const behind = (r: ExportRow) =>
+    backlog(r) ? `${thousands(r.placed - r.waitingByDesign)} at the start` : thousands(r.behindAtEnd ?? 0);
+  const phase = (t: string, d: (r: ExportRow) => Distribution): Column<ExportRow> => [t, (r) => p50p99(d(r))];
+  const tail: Column<ExportRow>[] = [
+    ['CPU % worker / its PostgreSQL / sims / bench / other', cpu],
+    ['PG xacts / order', (r) => fixed(r.pgXacts / (backlog(r) ? r.exported : r.placed), 1)],
+  ];
+  const atRates = rows.filter((r) => r.kind === 'rate');
+  const [maxima, phased] = [rows.filter((r) => r.kind !== 'rate'), rows.filter((r) => r.kind !== 'max')];
   return {
-    export: table(
-      rows.filter((r) => r.kind === 'rate'),
-      [
-        ['arrival /s (achieved)', arrival],
-        ['orders placed', (r) => thousands(r.placed)],
-        ['webhooks 200', (r) => thousands(r.deliveries - r.deliveryFailures.length)],
-        ['exported', (r) => thousands(r.exported)],
-        ['waiting: Klarna', (r) => thousands(r.waitingByDesign)],
-        ['not exported', notExported, 'left'],
-        ['duplicates', (r) => String(r.duplicates.length)],
-        ...(['p50', 'p95', 'p99', 'max'] as const).map((p): Column<ExportRow> => [
-          `${p} ms`,
-          (r) => ms(r.latency[p]),
-        ]),
-        ['exported /s', (r) => rate(r.exportedPerSec.inWindow)],
-        cpu,
-        xacts,
-      ],
-    ),
-    'export-max': table(
-      rows.filter((r) => r.kind !== 'rate'),
-      [
-        [
-          'arrival /s (achieved)',
-          (r) => (backlog(r) ? `backlog of ${thousands(r.placed)} (no webhooks)${shared(r)}` : arrival(r)),
-        ],
-        ['orders placed', (r) => thousands(r.placed)],
-        [
-          'exported /s while arriving: all / 2nd half',
-          ({ exportedPerSec: e }) =>
-            e.inWindow === undefined ? '—' : `${rate(e.inWindow)} / ${rate(e.lastHalf)}`,
-        ],
-        [
-          'behind at end of arrivals',
-          (r) =>
-            backlog(r)
-              ? `${thousands(r.placed - r.waitingByDesign)} at the start`
-              : thousands(r.behindAtEnd ?? 0),
-        ],
-        ['then drained /s', ({ exportedPerSec: e }) => rate(e.overall ?? e.drain)],
-        ['p50 / p99 ms', (r) => p50p99(r.latency)],
-        ['duplicates', (r) => String(r.duplicates.length)],
-        cpu,
-        xacts,
-      ],
-    ),
-    'export-phases': table(
-      rows.filter((r) => r.kind !== 'max'),
-      [
-        ['scenario', (r) => (backlog(r) ? `backlog of ${r.placed}` : `${r.rate}/s`), 'left'],
-        ['delivery began → stored', (r) => p50p99(r.phases.delivery)],
-        ['stored → job queued', (r) => p50p99(r.phases.queue)],
-        ['queued → job started', (r) => p50p99(r.phases.wait)],
-        ['job started → PUT', (r) => p50p99(r.phases.prepare)],
-        ['PUT → NetBaron stored', (r) => p50p99(r.phases.put)],
-        ['stored → NetBaron (the latency)', (r) => p50p99(r.latency)],
-        ['order placed → NetBaron', (r) => p50p99(r.phases.endToEnd)],
-      ],
-    ),
+    export: table(atRates, [
+      ['arrival /s (achieved)', arrival],
+      ['orders placed', (r) => thousands(r.placed)],
+      ['webhooks 200', (r) => thousands(r.deliveries - r.deliveryFailures.length)],
+      ['exported', (r) => thousands(r.exported)],
+      ['waiting: Klarna', (r) => thousands(r.waitingByDesign)],
+      ['not exported', notExported, 'left'],
+      ['duplicates', (r) => String(r.duplicates.length)],
+      ...latency(['p50', 'p95', 'p99', 'max']),
+      ['exported /s', (r) => rate(r.exportedPerSec.inWindow)],
+      ...tail,
+    ]),
+    'export-max': table(maxima, [
+      ['arrival /s (achieved)', arrival],
+      ['orders placed', (r) => thousands(r.placed)],
+      ['exported /s while arriving: all / 2nd half', whileArriving],
+      ['behind at end of arrivals', behind],
+      ['then drained /s', ({ exportedPerSec: e }) => rate(e.overall ?? e.drain)],
+      phase('p50 / p99 ms', (r) => r.latency),
+      ['duplicates', (r) => String(r.duplicates.length)],
+      ...tail,
+    ]),
+    'export-phases': table(phased, [
+      ['scenario', (r) => (backlog(r) ? `backlog of ${r.placed}` : `${r.rate}/s`), 'left'],
+      phase('delivery began → stored', (r) => r.phases.delivery),
+      phase('stored → job queued', (r) => r.phases.queue),
+      phase('queued → job started', (r) => r.phases.wait),
+      phase('job started → PUT', (r) => r.phases.prepare),
+      phase('PUT → NetBaron stored', (r) => r.phases.put),
+      phase('stored → NetBaron (the latency)', (r) => r.latency),
+      phase('order placed → NetBaron', (r) => r.phases.endToEnd),
+    ]),
   };
 }
 
@@ -189,9 +165,9 @@ const exportScaleTables = ({ rows }: BenchResult<unknown, ExportRow>) => ({
     ['orders', (r) => String(r.placed)],
     ['in NetBaron', (r) => String(r.exported)],
     ['waiting (Klarna)', (r) => String(r.waitingByDesign)],
-    ...(['p50', 'p95', 'p99'] as const).map((p): Column<ExportRow> => [`${p} ms`, (r) => ms(r.latency[p])]),
+    ...latency(['p50', 'p95', 'p99']),
     ['sustained /s', (r) => fixed(r.exportedPerSec.sustained, 0)],
-    ['peak RSS MB (web · workers)', (r) => r.peakRssMb.map((mb) => fixed(mb, 0)).join(' · '), 'left'],
+    ['peak RSS MB (web · workers)', (r) => mbs(r.peakRssMb), 'left'],
   ]),
 });
 
@@ -205,36 +181,32 @@ const storesTables = ({ params, rows }: BenchResult<{ stores: number }, StoresRo
     ['last store s', (r) => fixed(r.lastS, 1)],
     ['spread s', (r) => fixed(r.lastS - r.firstS, 1)],
     ['writes to MyCashflow', (r) => thousands(r.writes)],
-    ['peak RSS per worker MB', (r) => r.peakRssMb.map((mb) => fixed(mb, 0)).join(' · '), 'left'],
+    ['peak RSS per worker MB', (r) => mbs(r.peakRssMb), 'left'],
   ]),
 });
 
-function webhooksTables({
-  params: { real, replays, forged },
-  rows,
-}: BenchResult<Record<string, number>, FloodRow>) {
+function webhooksTables({ params: p, rows }: BenchResult<Record<string, number>, FloodRow>) {
   const r = rows[0]!;
-  const lines = [
+  const lines: Array<[string, unknown, unknown]> = [
     ['`/healthz` answer p50', `${ms(r.healthz.p50)} ms`, ''],
     ['`/healthz` answer p95', `${ms(r.healthz.p95)} ms`, '< 100 ms'],
     ['real deliveries answered p50', `${ms(r.real.p50)} ms`, ''],
     ['real deliveries answered p95', `${ms(r.real.p95)} ms`, '< 1 000 ms'],
     ['real deliveries answered max', `${ms(r.real.max)} ms`, '< 1 000 ms'],
     ['real deliveries not 2xx within 10 s', r.realLate, 0],
-    ['answers 2xx (real + replays)', r.answers2xx, real! + replays!],
-    ['answers 4xx (forged)', r.answers4xx, forged],
+    ['answers 2xx (real + replays)', r.answers2xx, p.real! + p.replays!],
+    ['answers 4xx (forged)', r.answers4xx, p.forged],
     ['answers 5xx or none', r.answers5xxOrNone, 0],
-    ['orders stored / export jobs queued', `${r.ordersStored} / ${r.jobsQueued}`, `${real} / ${real}`],
+    ['orders stored / export jobs queued', `${r.ordersStored} / ${r.jobsQueued}`, `${p.real} / ${p.real}`],
     ['forged orders stored, orders queued twice', `${r.forgedStored}, ${r.queuedTwice}`, '0, 0'],
     ['whole flood', `${ms(r.wallMs)} ms`, ''],
-  ].map((cells) => cells.map(String));
-  return {
-    webhooks: table(lines, [
-      ['', (l) => l[0]!, 'left'],
-      ['measured', (l) => l[1]!],
-      ['goal', (l) => l[2]!],
-    ]),
-  };
+  ];
+  const columns: Column<[string, unknown, unknown]>[] = [
+    ['', (l) => l[0], 'left'],
+    ['measured', (l) => String(l[1])],
+    ['goal', (l) => String(l[2])],
+  ];
+  return { webhooks: table(lines, columns) };
 }
 
 const RENDERERS = {
@@ -266,13 +238,10 @@ else {
   const readme = path.join(ROOT, 'README.md');
   let text = readFileSync(readme, 'utf8');
   for (const [name, table] of tables) {
-    const [start, end] = [`<!-- bench:${name}:start -->`, `<!-- bench:${name}:end -->`];
-    const [from, to] = [text.indexOf(start), text.indexOf(end)];
-    if (from < 0 || to < from) log(`README.md has no ${start} … ${end}: ${name} not written`);
-    else {
-      text = `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`;
-      log(`README.md: ${name} written`);
-    }
+    const markers = new RegExp(`(<!-- bench:${name}:start -->)[^]*?(<!-- bench:${name}:end -->)`);
+    const found = markers.test(text);
+    text = text.replace(markers, (_, start: string, end: string) => `${start}\n${table}\n${end}`);
+    log(`README.md: ${name} ${found ? 'written' : 'not written: no <!-- bench:… --> start and end markers'}`);
   }
   writeFileSync(readme, text);
 }

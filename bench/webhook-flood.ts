@@ -1,79 +1,61 @@
 /**
- * Webhook intake under a mixed flood: `npx tsx bench/webhook-flood.ts [--real 700] [--replays 700]
- * [--forged 600]`. One `serve --role web` process (no worker, so queued exports stay countable) on a
- * fresh database with one subscribed store; real deliveries, replays and forged ones all at once while
- * `/healthz` is asked every 20 ms. See bench/README.md.
+ * Webhook intake under a mixed flood (bench/README.md): one `serve --role web` process (no worker, so queued
+ * exports stay countable) on a fresh database with one subscribed store, and the flood of lib/webhook-flood.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import {
   floodOutcome,
   MYCASHFLOW_WAIT_MS,
   storeWithSubscription,
   webhookFlood,
 } from './lib/webhook-flood.ts';
-import { startServe, startServer, stopAll } from './lib/processes.ts';
-import { Checks, numbers, writeResult } from './lib/results.ts';
-import { distribution } from './lib/stats.ts';
+import { startServer, startService, stopAll } from './lib/processes.ts';
+import { benchResult, distribution, options } from './lib/results.ts';
 
-const { values } = parseArgs({
-  options: {
-    real: { type: 'string', default: '700' },
-    replays: { type: 'string', default: '700' },
-    forged: { type: 'string', default: '600' },
-  },
-});
-const [real, replays, forged] = [values.real, values.replays, values.forged].map(
-  (v) => numbers(v, 'real, --replays and --forged', 0)[0]!,
-);
-const params = { real: real!, replays: replays!, forged: forged! };
+const params = options({ real: [700, 0], replays: [700, 0], forged: [600, 0] });
 
 /** Answer times and what the flood left in the database. */
 function summary(
-  result: Awaited<ReturnType<typeof webhookFlood>>,
+  flood: Awaited<ReturnType<typeof webhookFlood>>,
   outcome: Awaited<ReturnType<typeof floodOutcome>>,
 ) {
-  const all = [...result.real, ...result.replays, ...result.forged];
-  const forgedIds = new Set(result.forged.map((a) => a.orderId));
+  const all = [...flood.real, ...flood.replays, ...flood.forged];
+  const answered = (from: number, to: number) => all.filter((a) => a.status >= from && a.status < to).length;
+  const forgedIds = new Set(flood.forged.map((a) => a.orderId));
   return {
-    healthz: distribution(result.healthz),
-    real: distribution(result.real.map((a) => a.ms)),
-    realLate: result.real.filter((a) => a.status !== 200 || a.ms >= MYCASHFLOW_WAIT_MS).length,
-    answers2xx: all.filter((a) => a.status >= 200 && a.status < 300).length,
-    answers4xx: all.filter((a) => a.status >= 400 && a.status < 500).length,
-    answers5xxOrNone: all.filter((a) => a.status >= 500 || a.status === 0).length,
+    healthz: distribution(flood.healthz),
+    real: distribution(flood.real.map((a) => a.ms)),
+    realLate: flood.real.filter((a) => a.status !== 200 || a.ms >= MYCASHFLOW_WAIT_MS).length,
+    answers2xx: answered(200, 300),
+    answers4xx: answered(400, 500),
+    answers5xxOrNone: all.length - answered(1, 500),
     ordersStored: outcome.orderIds.length,
     forgedStored: outcome.orderIds.filter((id) => forgedIds.has(id)).length,
     jobsQueued: outcome.jobsByKey.size,
     queuedTwice: [...outcome.jobsByKey.values()].filter((n) => n > 1).length,
-    wallMs: result.wallMs,
+    wallMs: flood.wallMs,
   };
 }
 export type FloodRow = ReturnType<typeof summary>;
 
-const started = new Date();
-const checks = new Checks();
+const result = benchResult<FloodRow>('webhooks', params);
 const server = await startServer({ unsafeFast: true });
-const { url, db } = await server.database();
-const web = await startServe('web', server.env(url, randomBytes(32)));
+const database = await server.database();
+const { procs } = await startService(server, database, [], { workers: 0, web: true });
 try {
-  const result = await webhookFlood(
-    { url: web.url, slug: 'flood', uuid: await storeWithSubscription(db, 'flood') },
-    params,
-  );
-  const row = summary(result, await floodOutcome(db, 'flood'));
+  const uuid = await storeWithSubscription(database.db, 'flood');
+  const flood = await webhookFlood({ url: procs[0]!.url, slug: 'flood', uuid }, params);
+  const row = summary(flood, await floodOutcome(database.db, 'flood'));
   // What must never happen, as test/faults/webhook-flood.test.ts asserts; the times are measured only.
-  const expect = (check: string, ok: boolean) => checks.expect(check, ok, JSON.stringify(row));
+  const expect = (check: string, ok: boolean) => result.expect(check, ok, JSON.stringify(row));
   expect('every real delivery answered 200 within MyCashflow’s 10 s', row.realLate === 0);
   expect('no answer 5xx or none', row.answers5xxOrNone === 0);
-  expect(
-    'every real order stored, nothing forged',
-    row.ordersStored === params.real && row.forgedStored === 0,
-  );
+  const { ordersStored, forgedStored } = row;
+  expect('every real order stored, nothing forged', ordersStored === params.real && forgedStored === 0);
   expect('every stored order queued once', row.jobsQueued === params.real && row.queuedTwice === 0);
-  writeResult('webhooks', started, params, [row], checks);
+  result.rows.push(row);
+  result.write();
 } finally {
-  await stopAll([web.child]);
-  await db.destroy();
+  await stopAll(procs);
+  await database.db.destroy();
   await server.stop();
 }

@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type PgBoss from 'pg-boss';
 import { generateDemoScenario, type NbProduct, type NbState } from '../../simulators/demo/index.ts';
+import type { LoggedRequest } from '../../simulators/kit/request-log.ts';
 import type { ImportSummary } from '../../src/catalog/import-products.ts';
-import { parseConnection } from '../../src/config/connection-file.ts';
-import { ConnectionStore } from '../../src/connections/connection-store.ts';
-import type { Database } from '../../src/db/schema.ts';
 import { enqueueImport } from '../../src/jobs/import-jobs.ts';
 import { startQueue } from '../../src/jobs/queue.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
-import { peakRssMb, resetPeakRss, treesCpu } from './proc.ts';
-import { startServe, stopAll, type Server } from './processes.ts';
+import { cpuMeter, peakRssMb, resetPeakRss, treesCpu } from './proc.ts';
+import { startService, stopAll, type Server } from './processes.ts';
 import { sleep } from './results.ts';
-import type { SimPair } from './sims.ts';
+import type { RequestLog, SimPair } from './sims.ts';
 
 /** The marketplace the demo's web shop imports from. */
 const MARKETPLACE = '3';
@@ -33,16 +28,13 @@ export function buildScenario(size: number) {
     if (isLive(p)) live += 1;
   }
   return {
-    size,
-    /** Entries of the marketplace listing, deleted ones included (they need no action in an empty store). */
-    listed: products.filter((p) => p.Marketplaces.includes(MARKETPLACE)).length,
     /** MyCashflow writes of a full import: a POST per product, and a stock write per product with stock. */
     fullImportWrites: size + products.filter((p) => isLive(p) && p.Quantity !== 0).length,
     mycashflow: { ...demo.mycashflow, products: [], orders: [] },
     netbaron: { ...demo.netbaron, products },
   };
 }
-export type ImportScenario = ReturnType<typeof buildScenario>;
+type ImportScenario = ReturnType<typeof buildScenario>;
 
 /**
  * 1 % of the live products changed, spread evenly over the listing: every other one gets a price 10 %
@@ -82,63 +74,51 @@ export function connectionFile(scenario: ImportScenario, sims: SimPair, concurre
   };
 }
 
-/** Queues an import of each store (as the admin page or the schedule does); resolves with the runs finished. */
-async function queueImports(db: Kysely<Database>, boss: PgBoss, connectionIds: string[]) {
-  const runs = () =>
-    db
-      .selectFrom('import_runs')
-      .select(['id', 'status', 'summary', 'error', 'finished_at'])
-      .where('connection_id', 'in', connectionIds)
-      .where('dry_run', '=', false)
-      .execute();
-  const before = new Set((await runs()).map((r) => r.id));
-  for (const connectionId of connectionIds)
-    if (!(await enqueueImport(boss, { connectionId, trigger: 'cli' })))
-      throw new Error('an import was not queued: one was already queued for its store');
-  for (;;) {
-    const done = (await runs()).filter((r) => !before.has(r.id) && r.status !== 'running' && r.finished_at);
-    if (done.length === connectionIds.length) return done;
-    await sleep(100);
-  }
-}
-
 /**
  * The service running imports: N `serve --role worker` processes on a fresh database of the shared
  * server, holding the stores' connections. A store's import runs in one worker at a time.
  */
 export async function serviceImporter(server: Server, files: unknown[], workers: number) {
-  const key = randomBytes(32);
-  const { url, db } = await server.database();
-  const ids: string[] = [];
-  for (const file of files)
-    ids.push((await new ConnectionStore(db, key).upsertFromFile(parseConnection(file))).id);
-  const procs = await Promise.all(
-    Array.from({ length: workers }, () => startServe('worker', server.env(url, key))),
-  );
-  const boss = await startQueue(url, silentLogger);
-  const pids = procs.map((p) => p.pid);
+  const database = await server.database();
+  const { ids, procs, pids } = await startService(server, database, files, { workers });
+  const boss = await startQueue(database.url, silentLogger);
+  const runs = () =>
+    database.db
+      .selectFrom('import_runs')
+      .select(['id', 'status', 'summary', 'finished_at'])
+      .where('connection_id', 'in', ids)
+      .where('dry_run', '=', false)
+      .execute();
   // Every worker with what runs below it, and the PostgreSQL server.
-  const cpu = () => ({ own: treesCpu(pids), below: treesCpu([server.postmaster()]) });
+  const parts = { own: () => treesCpu(pids), below: () => treesCpu([server.postmaster()]) };
   return {
-    /** Every store's import queued at once, until each run is stored as finished. */
+    /** Every store's import queued at once (as the admin page or the schedule does), until each run is stored as finished. */
     async run() {
       pids.forEach(resetPeakRss);
-      const [before, queuedAt] = [cpu(), Date.now()];
-      const runs = await queueImports(db, boss, ids);
-      const [after, outsideMs] = [cpu(), Date.now() - queuedAt];
+      const earlier = new Set((await runs()).map((r) => r.id));
+      const [cpu, queuedAt] = [cpuMeter(parts), Date.now()];
+      for (const connectionId of ids)
+        if (!(await enqueueImport(boss, { connectionId, trigger: 'cli' })))
+          throw new Error('an import was not queued: one was already queued for its store');
+      let done: Awaited<ReturnType<typeof runs>> = [];
+      while (done.length < ids.length) {
+        await sleep(100);
+        done = (await runs()).filter((r) => !earlier.has(r.id) && r.status !== 'running' && r.finished_at);
+      }
+      const outsideMs = Date.now() - queuedAt;
       return {
-        summaries: runs.map((r) => r.summary as ImportSummary | null),
+        summaries: done.map((r) => r.summary as ImportSummary | null),
         /** Seconds from queuing the imports to each run stored as finished. */
-        finishedS: runs.map((r) => (r.finished_at!.getTime() - queuedAt) / 1000),
+        finishedS: done.map((r) => (r.finished_at!.getTime() - queuedAt) / 1000),
         outsideMs,
         workerPeaksMb: pids.map((pid) => peakRssMb(pid) ?? NaN),
-        cpu: { own: after.own - before.own, below: after.below - before.below },
+        cpu: cpu(),
       };
     },
     async close() {
       await boss.stop({ graceful: false, wait: true });
-      await stopAll(procs.map((p) => p.child));
-      await db.destroy();
+      await stopAll(procs);
+      await database.db.destroy();
     },
   };
 }
@@ -146,3 +126,54 @@ export async function serviceImporter(server: Server, files: unknown[], workers:
 /** Requests other than GET: the writes. */
 export const writesOf = (byMethod: Record<string, number>): number =>
   Object.entries(byMethod).reduce((n, [method, c]) => (method === 'GET' ? n : n + c), 0);
+
+/** An entry is logged when answered (`at`), `durationMs` after the request came. */
+const arrival = (e: LoggedRequest): number => Date.parse(e.at) - e.durationMs;
+const answer = (e: LoggedRequest): number => Date.parse(e.at);
+const span = (list: LoggedRequest[]): number | undefined =>
+  list.length ? Math.max(...list.map(answer)) - Math.min(...list.map(arrival)) : undefined;
+type Logs = { mycashflow: RequestLog; netbaron: RequestLog };
+
+/**
+ * The phases of an import from both simulators' request logs, on their clock, in ms. The logs keep their
+ * newest 5 000 entries only, so they are polled until the first MyCashflow write shows (every read and
+ * that write are then held); the final logs, given to `finish`, hold the last write.
+ */
+export function watchTimeline(sims: SimPair, keep: (e: LoggedRequest) => boolean) {
+  const seen = { mycashflow: new Map<number, LoggedRequest>(), netbaron: new Map<number, LoggedRequest>() };
+  const add = (logs: Logs) => {
+    for (const system of ['mycashflow', 'netbaron'] as const)
+      for (const e of logs[system].requests) if (keep(e)) seen[system].set(e.seq, e);
+  };
+  const list = (system: keyof typeof seen, writes: boolean) =>
+    [...seen[system].values()].filter((e) => (e.method !== 'GET') === writes);
+  let stopped = false;
+  const polling = (async () => {
+    while (!stopped && list('mycashflow', true).length === 0) {
+      add({ mycashflow: await sims.mycashflow.requests(), netbaron: await sims.netbaron.requests() });
+      await sleep(100);
+    }
+  })();
+  return {
+    async finish(logs: Logs) {
+      stopped = true;
+      await polling;
+      add(logs);
+      const [mcf, nb] = [list('mycashflow', false), list('netbaron', false)];
+      const [reads, writes] = [[...mcf, ...nb], list('mycashflow', true)];
+      return {
+        /** The first read's arrival to the last read's answer: both systems (read at once), and each. */
+        readingMs: span(reads),
+        readingMcfMs: span(mcf),
+        readingNbMs: span(nb),
+        /** The last read's answer to the first write's arrival: the plan made and stored. */
+        planningMs:
+          writes.length && reads.length
+            ? Math.min(...writes.map(arrival)) - Math.max(...reads.map(answer))
+            : undefined,
+        /** The first write's arrival to the last write's answer. */
+        writingMs: span(writes),
+      };
+    },
+  };
+}

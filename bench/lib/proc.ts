@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { nowMs } from './results.ts';
 
-// Memory and CPU of processes from Linux's /proc; elsewhere each figure is undefined (printed `?`).
+// Memory and CPU of processes from Linux's /proc; elsewhere each figure is undefined or NaN (printed `?`).
 
 /** Clock ticks per second of /proc (USER_HZ). */
 const TICKS = 100;
+/** A /proc file; empty once its process has ended. */
 const read = (file: string): string => {
   try {
     return readFileSync(file, 'utf8');
@@ -34,17 +36,10 @@ export function resetPeakRss(pid: number): void {
  */
 export function treeCpu(pid: number | undefined): { own: number; below: number } | undefined {
   const procs = new Map<number, number[]>();
-  for (const p of processes()) {
+  for (const p of existsSync('/proc/self') ? readdirSync('/proc').filter((e) => /^\d+$/.test(e)) : []) {
     // After the command name (which may hold spaces): ppid is field 4, utime…cstime fields 14–17.
-    const text = read(`/proc/${p}/stat`);
-    if (text)
-      procs.set(
-        Number(p),
-        text
-          .slice(text.lastIndexOf(')') + 2)
-          .split(' ')
-          .map(Number),
-      );
+    const fields = /.*\) (.*)/s.exec(read(`/proc/${p}/stat`))?.[1];
+    if (fields) procs.set(Number(p), fields.split(' ').map(Number));
   }
   const root = procs.get(pid ?? -1);
   if (!root) return undefined;
@@ -61,32 +56,44 @@ export function treeCpu(pid: number | undefined): { own: number; below: number }
   return { own: secs(root, 11), below };
 }
 
-function processes(): string[] {
-  try {
-    return readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return [];
-  }
-}
-
 /** Sum of `own + below` over processes: each with everything it started. */
 export const treesCpu = (pids: number[]): number =>
   pids.map((pid) => treeCpu(pid)).reduce((n, t) => n + (t ? t.own + t.below : NaN), 0);
 
 /** CPU seconds the whole machine has been busy (every process, every core), from `/proc/stat`. */
-export function machineCpu(): number | undefined {
+export function machineCpu(): number {
   const [, user, nice, system, , , irq, softirq, steal] = read('/proc/stat').split('\n')[0]!.split(/\s+/);
-  const busy = [user, nice, system, irq, softirq, steal].reduce((a, b) => a + Number(b), 0) / TICKS;
-  return Number.isNaN(busy) ? undefined : busy;
+  return [user, nice, system, irq, softirq, steal].reduce((a, b) => a + Number(b), 0) / TICKS;
 }
 
-/** Polls a child's peak memory and CPU while it runs: once it has ended /proc no longer tells. */
-export function watch(pid: number | undefined, everyMs: number) {
-  let [peak, cpu] = [undefined as number | undefined, treeCpu(pid)];
-  const poll = () => {
-    peak = Math.max(peak ?? 0, peakRssMb(pid) ?? 0) || undefined;
-    cpu = treeCpu(pid) ?? cpu;
+/**
+ * CPU seconds from now to the call of the function returned: of each part, of this process (`bench`), and
+ * of the rest of the machine (`other`, less the parts measured elsewhere that `known` adds), over `windowS`.
+ */
+export function cpuMeter<K extends string>(parts: Record<K, () => number>) {
+  const sample = (): Record<string, number> => {
+    const { user, system } = process.cpuUsage();
+    const now: Record<string, number> = { windowS: nowMs() / 1000, bench: (user + system) / 1e6 };
+    for (const [part, cpu] of Object.entries<() => number>(parts)) now[part] = cpu();
+    return { ...now, machine: machineCpu() };
   };
-  const timer = setInterval(poll, everyMs);
-  return { stop: () => (poll(), clearInterval(timer)), peakRssMb: () => peak, cpu: () => cpu };
+  const from = sample();
+  return <Known extends string = never>(known = {} as Record<Known, number>) => {
+    const { windowS, machine, ...used } = Object.fromEntries(
+      Object.entries(sample()).map(([k, v]) => [k, v - from[k]!]),
+    ) as Record<string, number>;
+    Object.assign(used, known);
+    const other = Math.max(0, machine! - Object.values(used).reduce((a, b) => a + b, 0));
+    return { windowS, ...used, other } as Record<K | Known | 'windowS' | 'bench' | 'other', number>;
+  };
+}
+
+/** Polls a child's CPU while it runs (once it has ended /proc no longer tells); the function stops and tells. */
+export function watchCpu(pid: number | undefined, everyMs: number) {
+  let cpu = treeCpu(pid);
+  const timer = setInterval(() => (cpu = treeCpu(pid) ?? cpu), everyMs);
+  return () => {
+    clearInterval(timer);
+    return (cpu = treeCpu(pid) ?? cpu);
+  };
 }

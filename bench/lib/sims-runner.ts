@@ -1,17 +1,14 @@
 /**
- * Pairs of simulators (MyCashflow and NetBaron) in a process of their own, for the benchmarks:
- * `node --import tsx bench/lib/sims-runner.ts <pairs>`. Prints `pair <i> <mycashflow> <netbaron>` per
- * pair, then `ready`; states are PUT through the control API. It stops only when its stdin closes: a
- * signal from outside (a broad kill by another job on the machine) once ended a long run halfway, so
- * it is reported and ignored.
+ * The simulators' process (`startSims` in sims.ts): `<pairs>` pairs, each printed as `pair <i> <mycashflow>
+ * <netbaron>`, then `ready`. It stops only when its stdin closes: a signal from outside (a broad kill by
+ * another job on the machine) once ended a long run halfway, so it is reported and ignored.
  */
 import { startSimulators, type RunningSimulators } from '../../simulators/scenario.ts';
 
 const running: RunningSimulators[] = [];
 for (let i = 0; i < Number(process.argv[2] ?? '1'); i += 1) {
-  const sims = await startSimulators({ mycashflowPort: 0, netbaronPort: 0 });
-  running.push(sims);
-  console.log(`pair ${i} ${sims.mycashflow.url} ${sims.netbaron.url}`);
+  running.push(await startSimulators({ mycashflowPort: 0, netbaronPort: 0 }));
+  console.log(`pair ${i} ${running[i]!.mycashflow.url} ${running[i]!.netbaron.url}`);
 }
 console.log('ready');
 

@@ -1,25 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import type { RequestLog as SimRequestLog } from '../../simulators/kit/request-log.ts';
 import { peakRssMb, treeCpu } from './proc.ts';
 import { ROOT } from './results.ts';
 
-/** An entry of a simulator's request log (it keeps the newest 5 000): answered at `at`, `durationMs` after it came. */
-export interface LoggedRequest {
-  seq: number;
-  at: string;
-  method: string;
-  path: string;
-  durationMs: number;
-}
-export interface RequestLog {
-  counts: {
-    byMethod: Record<string, number>;
-    byStatus: Record<string, number>;
-    byPath: Record<string, number>;
-  };
-  requests: LoggedRequest[];
-}
+/** A simulator's request log: every count since the last clear, and the newest 5 000 entries in full. */
+export type RequestLog = ReturnType<SimRequestLog['snapshot']>;
 
 function control(url: string) {
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {

@@ -11,11 +11,7 @@ import type { Database } from '../../src/db/schema.ts';
  */
 
 /** A delivery's answer; status 0 is none (the connection failed or 30 s passed). */
-export interface Answered {
-  orderId: number;
-  status: number;
-  ms: number;
-}
+export type Answered = { orderId: number; status: number; ms: number };
 
 export const MYCASHFLOW_WAIT_MS = 10_000;
 
@@ -50,9 +46,9 @@ function post(agent: http.Agent, url: URL, uuid: string, orderId: number): Promi
  */
 export async function webhookFlood(
   target: { url: string; slug: string; uuid: string },
-  size: { real: number; replays: number; forged: number; firstOrderId?: number },
+  size: { real: number; replays: number; forged: number },
 ) {
-  const first = size.firstOrderId ?? 1_000_001;
+  const first = 1_000_001;
   const hook = new URL(`${target.url}/hooks/mycashflow/${target.slug}`);
   const pool = (maxSockets: number) => new http.Agent({ keepAlive: true, maxSockets });
   const agents = { real: pool(64), replays: pool(64), forged: pool(128) };
@@ -78,17 +74,10 @@ export async function webhookFlood(
   const answers = await Promise.all(sends.map((s) => post(agents[s.kind], hook, s.uuid, s.orderId)));
   const wallMs = performance.now() - started;
   probe.postMessage('stop');
-  const result = {
-    real: [] as Answered[],
-    replays: [] as Answered[],
-    forged: [] as Answered[],
-    healthz: await healthz,
-    wallMs,
-  };
-  await probe.terminate();
-  Object.values(agents).forEach((agent) => agent.destroy());
+  const result = { real: [] as Answered[], replays: [] as Answered[], forged: [] as Answered[] };
   sends.forEach((s, i) => result[s.kind].push(answers[i]!));
-  return result;
+  Object.values(agents).forEach((agent) => agent.destroy());
+  return { ...result, healthz: await healthz.finally(() => probe.terminate()), wallMs };
 }
 
 /** A store and its subscription, enough for the receiver to accept deliveries for `slug`; its uuid. */
