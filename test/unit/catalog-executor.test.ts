@@ -206,4 +206,31 @@ describe('carrying out a stored plan', () => {
     stats.retried(storeError(429, 'retryable'), 10);
     expect(heard).toEqual([50]);
   });
+
+  it('keeps every slot busy across the stored plan’s batches, down to the last writes', async () => {
+    const concurrency = 4;
+    const { queue, rows } = memoryQueue(Array.from({ length: 450 }, (_, i) => stock(`S${i}`, i)));
+    const { store } = memoryStore();
+    let inFlight = 0;
+    const atEachEnd: number[] = [];
+    store.setStockQuantity = async (_code, quantity) => {
+      inFlight += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      atEachEnd.push(inFlight);
+      inFlight -= 1;
+      return stockItem(quantity);
+    };
+    const result = await executeRun({
+      actions: queue,
+      runId: 'r',
+      mcf: store,
+      concurrency,
+      totalActions: 450,
+    });
+    expect(result.status).toBe('completed');
+    expect(rows.every((r) => r.status === 'done')).toBe(true);
+    // Only the run's last writes end with a slot already empty: no batch of the plan waits for its
+    // slowest write before the next begins (the plan is claimed 200 at a time).
+    expect(atEachEnd.slice(0, -(concurrency - 1)).every((n) => n === concurrency)).toBe(true);
+  });
 });
