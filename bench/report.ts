@@ -43,6 +43,11 @@ const latency = (ps: Array<'p50' | 'p95' | 'p99' | 'max'>) =>
   ps.map((p): Column<ExportRow> => [`${p} ms`, (r) => ms(r.latency[p])]);
 const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
 
+const writesOf = ({ summary: { requests: q } }: ImportRow) => sum(q.mycashflow) - (q.mycashflow.GET ?? 0);
+/** The connector's CPU per MyCashflow write: the whole run's, reading and planning included. */
+const cpuPerWrite = (r: ImportRow) => (writesOf(r) ? (r.cpu.connector * 1000) / writesOf(r) : NaN);
+const peakOf = (r: ImportRow) => Math.max(...(r.workerPeaksMb ?? [r.summary.peakRssMb]));
+
 function importTables({ params: { concurrency: c }, rows }: BenchResult<{ concurrency: number }, ImportRow>) {
   const first: Column<ImportRow>[] = [
     ['size', (r) => thousands(r.size)],
@@ -50,7 +55,7 @@ function importTables({ params: { concurrency: c }, rows }: BenchResult<{ concur
     ['run by', (r) => (r.runBy === 'cli' ? 'CLI' : `${r.runBy} worker${r.runBy === 1 ? '' : 's'}`), 'left'],
     ['scenario', (r) => r.scenario, 'left'],
   ];
-  const writes = ({ summary: { requests: q } }: ImportRow) => sum(q.mycashflow) - (q.mycashflow.GET ?? 0);
+  const writes = writesOf;
   // Each system is read one page after another, the two at once: the longer chain counts.
   const reads = ({ summary: { requests: q } }: ImportRow) => Math.max(q.mycashflow.GET ?? 0, sum(q.netbaron));
   const floor = (r: ImportRow) => (r.latencyMs ? ((writes(r) / c + reads(r)) * r.latencyMs) / 1000 : NaN);
@@ -88,8 +93,109 @@ function importTables({ params: { concurrency: c }, rows }: BenchResult<{ concur
       ['write floor s', (r) => secs(writeFloor(r))],
       ['writing ÷ write floor', (r) => fixed(writing(r) / writeFloor(r), 2)],
       ['CPU s: connector / its PostgreSQL / sims / other processes', cpu],
+      ['connector CPU ms per write', (r) => fixed(cpuPerWrite(r), 2)],
     ]),
   };
+}
+
+/** A figure of issue 15's goals: what was measured, the goal, and whether it is met. */
+type Goal = [goal: string, measured: Num, target: string, met: (v: number) => boolean, digits?: number];
+
+/** The performance goals, each with the run it is read from; "not measured" when that run is missing. */
+function goalsTable(results: Map<string, BenchResult<never, never>>): string {
+  const imports = (results.get('import')?.rows ?? []) as ImportRow[];
+  const exports = (results.get('export')?.rows ?? []) as ExportRow[];
+  const c = (results.get('import')?.params as { concurrency?: number } | undefined)?.concurrency ?? 16;
+  const pick = (size: number, latency: number, scenario: ImportRow['scenario']) =>
+    imports.filter((r) => r.size === size && r.latencyMs === latency && r.scenario === scenario);
+  const most = (values: number[]) => (values.length ? Math.max(...values) : NaN);
+  const reads = ({ summary: { requests: q } }: ImportRow) => Math.max(q.mycashflow.GET ?? 0, sum(q.netbaron));
+  const writeRatio = (r: ImportRow) => ((r.phases.writingMs ?? NaN) * c) / (writesOf(r) * r.latencyMs);
+  const wholeRatio = (r: ImportRow) => r.summary.durationMs / ((writesOf(r) / c + reads(r)) * r.latencyMs);
+  const [full100k, same100k] = [pick(100_000, 0, 'full import'), pick(100_000, 0, 'no-change re-import')];
+  const peak100k = most([...full100k, ...same100k].map(peakOf));
+  const peak10k = most(
+    [...pick(10_000, 0, 'full import'), ...pick(10_000, 0, 'no-change re-import')].map(peakOf),
+  );
+  const at20 = [...pick(10_000, 20, 'full import'), ...pick(100_000, 20, 'full import')];
+  const perWrite = pick(100_000, 0, 'full import').length
+    ? pick(100_000, 0, 'full import')
+    : pick(10_000, 0, 'full import');
+  const at50 = exports.find((r) => r.kind === 'rate' && r.rate === 50);
+  const lostOrTwice = exports.reduce(
+    (n, r) => n + r.duplicates.length + Object.entries(r.unfinished).filter(([s]) => s !== 'received').length,
+    0,
+  );
+  const goals: Goal[] = [
+    [
+      'peak RSS MB, 100 000: full import and re-import, worker and CLI',
+      peak100k,
+      '≤ 250',
+      (v) => v <= 250,
+      0,
+    ],
+    ['peak RSS, 10 000 ÷ 100 000', peak10k / peak100k, '≥ 0.80', (v) => v >= 0.8],
+    [
+      'writing ÷ write floor, full import at 20 ms (worst)',
+      most(at20.map(writeRatio)),
+      '≤ 1.05',
+      (v) => v <= 1.05,
+    ],
+    [
+      'whole import ÷ request floor, full import at 20 ms (worst)',
+      most(at20.map(wholeRatio)),
+      '≤ 1.10',
+      (v) => v <= 1.1,
+    ],
+    [
+      'MyCashflow requests, no-change re-import of 100 000 at 0 ms',
+      most(same100k.map((r) => sum(r.summary.requests.mycashflow))),
+      '≤ 5',
+      (v) => v <= 5,
+      0,
+    ],
+    [
+      'seconds, no-change re-import of 100 000 at 0 ms',
+      most(same100k.map((r) => r.summary.durationMs / 1000)),
+      '≤ 5',
+      (v) => v <= 5,
+      1,
+    ],
+    [
+      `connector CPU ms per write, full import of ${thousands(perWrite[0]?.size ?? 100_000)} at 0 ms`,
+      most(perWrite.map(cpuPerWrite)),
+      '≤ 0.40',
+      (v) => v <= 0.4,
+    ],
+    [
+      'PostgreSQL transactions per order at 50 orders/s',
+      at50 ? at50.pgXacts / at50.placed : NaN,
+      '≤ 6',
+      (v) => v <= 6,
+      1,
+    ],
+    [
+      'orders/s one worker sustains (2nd half of the best rate)',
+      most(exports.map((r) => r.exportedPerSec.lastHalf ?? NaN).filter(known)),
+      '≥ 350',
+      (v) => v >= 350,
+      0,
+    ],
+    ['p99 ms at 50 orders/s', at50?.latency.p99, '≤ 50', (v) => v <= 50, 0],
+    [
+      'orders lost or sent twice, every export run',
+      exports.length ? lostOrTwice : NaN,
+      '0',
+      (v) => v === 0,
+      0,
+    ],
+  ];
+  return table(goals, [
+    ['goal', ([g]) => g, 'left'],
+    ['measured', ([, v, , , d]) => fixed(v, d ?? 2, 'not measured')],
+    ['target', ([, , t]) => t],
+    ['verdict', ([, v, , met]) => (known(v) ? (met(v) ? 'met' : '**not met**') : '—'), 'left'],
+  ]);
 }
 
 function exportTables({ rows }: BenchResult<unknown, ExportRow>) {
@@ -219,10 +325,12 @@ const RENDERERS = {
 
 /** Each table of every result file there is, with the machine it was measured on and its failed checks. */
 const tables = new Map<string, string>();
+const results = new Map<string, BenchResult<never, never>>();
 for (const [name, render] of Object.entries(RENDERERS)) {
   const file = path.join(RESULTS_DIR, `${name}.json`);
   if (!existsSync(file)) continue;
   const result = JSON.parse(readFileSync(file, 'utf8')) as BenchResult<never, never>;
+  results.set(name, result);
   const m = result.machine;
   const changes = m.uncommitted.length ? ` with uncommitted changes in ${m.uncommitted.join(', ')}` : '';
   const failed = result.checks.filter((c) => !c.ok).map((c) => `${c.check} (${c.failures.join('; ')})`);
@@ -231,6 +339,9 @@ for (const [name, render] of Object.entries(RENDERERS)) {
   for (const [table, text] of Object.entries(render(result)))
     tables.set(table, [text, '', ...notes].join('\n'));
 }
+
+const commits = [...new Set([...results.values()].map((r) => r.machine.commit))].join(', ');
+if (results.size) tables.set('goals', `${goalsTable(results)}\n\n_From the results of commit ${commits}_`);
 
 if (!parseArgs({ options: { write: { type: 'boolean' } } }).values.write)
   for (const [name, text] of tables) console.log(`<!-- bench:${name} -->\n${text}\n`);
