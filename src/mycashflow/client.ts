@@ -111,11 +111,13 @@ export interface VariationWrite {
 
 type Query = Record<string, string | number | undefined>;
 
-function issueText(error: z.ZodError): string {
+/** A schema's complaints as one line, naming each field by its path. */
+export function issueText(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
 }
 
-function toWireProduct(write: ProductWrite | VariationWrite): Record<string, unknown> {
+/** A write as the API takes it: money and VAT rates as numbers, unset fields left out. */
+export function toWireProduct(write: ProductWrite | VariationWrite): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(write)) {
     if (value === undefined) continue;

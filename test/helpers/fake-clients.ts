@@ -7,15 +7,16 @@ import {
   type productImportSettingsSchema,
 } from '../../src/config/connection-file.ts';
 import type { McfProductId, McfVariationId, ProductCode } from '../../src/domain/ids.ts';
-import { centsToNumber, vatRateToNumber, type Cents, type VatBasisPoints } from '../../src/domain/money.ts';
 import { RemoteError, type RemoteErrorKind, type RemoteSystem } from '../../src/http/remote-error.ts';
 import { RequestStats } from '../../src/http/request-loop.ts';
-import type {
-  InvalidItem,
-  ListOptions,
-  McfPage,
-  ProductWrite,
-  VariationWrite,
+import {
+  issueText,
+  toWireProduct,
+  type InvalidItem,
+  type ListOptions,
+  type McfPage,
+  type ProductWrite,
+  type VariationWrite,
 } from '../../src/mycashflow/client.ts';
 import {
   productSchema,
@@ -144,20 +145,6 @@ function pagesOf<T>(items: readonly T[], pageSize: number): T[][] {
   return pages.length ? pages : [[]];
 }
 
-function toWire(write: ProductWrite | VariationWrite): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(write)) {
-    if (value === undefined) continue;
-    if (key === 'price' || key === 'purchase_price') out[key] = centsToNumber(value as Cents);
-    else if (key === 'vat_rate') out[key] = vatRateToNumber(value as VatBasisPoints);
-    else out[key] = value;
-  }
-  return out;
-}
-
-const issues = (error: { issues: Array<{ path: PropertyKey[]; message: string }> }) =>
-  error.issues.map((i) => `${i.path.map(String).join('.') || '(item)'}: ${i.message}`).join('; ');
-
 /**
  * MyCashflow in memory. `faults.readPage` fails the product listing at that page (from 1) as the real
  * client does once its retries are spent; `faults.write` may refuse any write by its `METHOD path`.
@@ -232,7 +219,7 @@ export function fakeMyCashflow(
             raw.push(item);
             continue;
           }
-          const bad = invalidItem('product', item, issues(parsed.error));
+          const bad = invalidItem('product', item, issueText(parsed.error));
           if (!options.onInvalidItem) throw remoteError('mycashflow', request, 'invalid-response', 'fatal');
           options.onInvalidItem(bad);
         }
@@ -255,7 +242,7 @@ export function fakeMyCashflow(
             resource: 'stock change',
             id: raw.id,
             codes: [],
-            reason: issues(parsed.error),
+            reason: issueText(parsed.error),
           });
           continue;
         }
@@ -292,7 +279,7 @@ export function fakeMyCashflow(
     },
 
     async createProduct(product: ProductWrite) {
-      const body = toWire(product);
+      const body = toWireProduct(product);
       write('POST', '/products', body);
       const id = Math.max(0, ...products.map((p) => p.id)) + 1;
       const code = product.product_code ?? null;
@@ -315,7 +302,7 @@ export function fakeMyCashflow(
         api.stats.count('PATCH');
         throw notFound(`PATCH ${path}`);
       }
-      const body = toWire(patch);
+      const body = toWireProduct(patch);
       write('PATCH', path, body);
       const { visibilities, ...fields } = body as Partial<RawItem>;
       Object.assign(product, fields);
@@ -351,7 +338,7 @@ export function fakeMyCashflow(
         api.stats.count('PATCH');
         throw notFound(`PATCH ${path}`);
       }
-      const body = toWire(patch);
+      const body = toWireProduct(patch);
       write('PATCH', path, body);
       Object.assign(variation, body);
       return variationSchema.parse(structuredClone(variation));
