@@ -10,6 +10,14 @@ import { evaluateGuards, type GuardVerdict } from './guards.ts';
 import type { ImportRunStore } from './import-store.ts';
 import type { HeldStock, PlanCounts, PlannedAction, Problem } from './plan.ts';
 import { planImport, type NetBaronListing, type ReturnsInput } from './planner.ts';
+import {
+  readStoreThroughMirror,
+  refreshAfterRun,
+  returnsThroughMirror,
+  type MirrorContext,
+  type MirrorReads,
+} from './mirror-reading.ts';
+import type { MirrorReading } from './store-mirror.ts';
 import { readReturnChanges, type StockChangeReads } from './returns.ts';
 import {
   STORE_CATALOG_EXPANDS,
@@ -30,7 +38,11 @@ export type NetBaronListingReads = Pick<NetBaronClient, 'productPages'>;
  */
 export type ImportStoreApi = StoreCatalogReads &
   StockChangeReads &
-  StoreWrites & { readonly stats: Pick<RequestStats, 'byMethod' | 'watchRetries'> };
+  StoreWrites & { readonly stats: Pick<RequestStats, 'byMethod' | 'watchRetries'> } & Partial<MirrorReads>;
+
+/** The reads of changes a mirror needs; a store API without them is read whole every time. */
+const readsChanges = (mcf: ImportStoreApi): mcf is ImportStoreApi & MirrorReads =>
+  Boolean(mcf.listVariations && mcf.countProducts && mcf.latestStockChange && mcf.clock);
 
 /** What an import asks of NetBaron: its product pages, and the client's request counts. */
 export type ImportNetBaronApi = NetBaronListingReads & { readonly stats: Pick<RequestStats, 'byMethod'> };
@@ -105,6 +117,11 @@ export interface ImportSummary {
   guard: Pick<GuardVerdict, 'ok' | 'reasons'> & { forced?: boolean };
   requests: { mycashflow: Record<string, number>; netbaron: Record<string, number> };
   durationMs: number;
+  /**
+   * How the store was read: `changes` since the last reading (through the mirror), or `full`, with why.
+   * Absent for a resumed run, which reads nothing.
+   */
+  storeRead?: MirrorReading;
   /** Peak resident memory of this process so far, in MB. */
   peakRssMb: number;
   interruptedBecause?: string;
@@ -169,12 +186,10 @@ export async function readNetBaronListing(
  * left. Before any completed import there is nothing to protect: the first import sets the store's
  * stock from NetBaron, as the extension does.
  */
-async function readReturns(ctx: RunContext): Promise<ReturnsInput> {
-  const [since, holds] = await Promise.all([
-    ctx.runs.returnsBoundary(ctx.connectionId),
-    ctx.runs.loadHolds(ctx.connectionId),
-  ]);
-  const changes = since ? (await readReturnChanges(ctx.mcf, since)).returns : [];
+async function readReturns(ctx: RunContext, since: Date | null): Promise<ReturnsInput> {
+  const holds = await ctx.runs.loadHolds(ctx.connectionId);
+  const mirrored = since && ctx.mirror ? await returnsThroughMirror(ctx.mirror, since) : undefined;
+  const changes = since ? (mirrored ?? (await readReturnChanges(ctx.mcf, since)).returns) : [];
   const overwrite = ctx.overwriteHeld;
   return {
     changes,
@@ -195,7 +210,30 @@ interface Prepared {
   guard: Pick<GuardVerdict, 'ok' | 'reasons'>;
 }
 
-type RunContext = ImportOptions & { connectionId: string; slug: string; started: number; logger: Logger };
+type RunContext = ImportOptions & {
+  connectionId: string;
+  slug: string;
+  started: number;
+  logger: Logger;
+  /** The store read through its mirror (`store-mirror.ts`); absent: read whole. */
+  mirror?: Omit<MirrorContext, 'returnsFrom'>;
+  /** How this run read the store, once it did. */
+  storeRead?: MirrorReading;
+};
+
+/** The store's catalog, through the mirror when there is one; returns are read after it. */
+async function readStore(ctx: RunContext, returnsFrom: Date): Promise<StoreCatalog> {
+  if (!ctx.mirror) {
+    ctx.storeRead = { kind: 'full', why: 'the store is read whole at every import' };
+    return readStoreCatalog(ctx.mcf, ctx.signal);
+  }
+  const { catalog, reading } = await readStoreThroughMirror({ ...ctx.mirror, returnsFrom });
+  ctx.storeRead = reading;
+  ctx.logger.info(reading.kind === 'full' ? 'read the whole store' : 'read what changed in the store', {
+    ...(reading.kind === 'full' ? { why: reading.why } : {}),
+  });
+  return catalog;
+}
 
 const requestsOf = (o: ImportOptions) => ({
   mycashflow: { ...o.mcf.stats.byMethod },
@@ -228,6 +266,7 @@ function summarize(
     guard: run.guard,
     requests: requestsOf(ctx),
     durationMs: Date.now() - ctx.started,
+    ...(ctx.storeRead ? { storeRead: ctx.storeRead } : {}),
     peakRssMb: peakRssMb(),
     ...(run.interruptedBecause ? { interruptedBecause: run.interruptedBecause } : {}),
   };
@@ -260,7 +299,7 @@ async function resumeRun(ctx: RunContext): Promise<Prepared | undefined> {
 
 /** Reads both sides and plans; a plan that is only shown (preview, blocked) ends the run here. */
 async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
-  const { runs, connectionId, nb, mcf, connection } = ctx;
+  const { runs, connectionId, nb, connection } = ctx;
   const settings = connection.productImport;
   if (ctx.only) {
     // A partial run must not overtake an unfinished one: that run holds the plan the codes belong to.
@@ -273,13 +312,15 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
   }
   ctx.onStage?.('Reading NetBaron and the store');
   const readAt = new Date();
-  const [listing, store, linkedBefore, returns] = await Promise.all([
+  const since = await runs.returnsBoundary(connectionId);
+  const [listing, store, linkedBefore] = await Promise.all([
     readNetBaronListing(nb, connection.netbaron.marketplace, ctx.signal),
-    readStoreCatalog(mcf, ctx.signal),
+    readStore(ctx, since ?? readAt),
     runs.loadLinkedCodes(connectionId),
-    readReturns(ctx),
   ]);
   if (ctx.signal?.aborted) throw new ImportStopped(cancelledBy(ctx.signal));
+  // After the store's reading: the mirror has the returns it read with the stock changes.
+  const returns = await readReturns(ctx, since);
   ctx.onStage?.('Planning');
   const plan = planImport({
     netbaron: listing,
@@ -350,12 +391,25 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
   const { runs, connection, mcf } = options;
   const slug = slugOf(connection);
   const connectionId = await runs.ensureConnection(slug, connection.name);
+  const logger = options.logger ?? silentLogger;
   const ctx: RunContext = {
     ...options,
     connectionId,
     slug,
     started: Date.now(),
-    logger: options.logger ?? silentLogger,
+    logger,
+    ...(runs.mirror && readsChanges(mcf)
+      ? {
+          mirror: {
+            mcf,
+            mirror: runs.mirror,
+            connectionId,
+            settings: connection.productImport,
+            logger,
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+        }
+      : {}),
   };
 
   return runs.withImportLock(slug, async () => {
@@ -375,7 +429,21 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
       signal: options.signal,
     });
 
+    const lastWriteAt = Date.now();
     const tallies = await runs.actionTallies(runId);
+    if (ctx.mirror && tallies.some((t) => t.status === 'done' || t.status === 'failed')) {
+      options.onStage?.('Reading back what the import changed in the store');
+      const completed = outcome.status === 'completed';
+      await refreshAfterRun(
+        { ...ctx.mirror, returnsFrom: new Date() },
+        { runId, lastWriteAt, completed },
+      ).catch((err: unknown) =>
+        // The next import reads these changes instead: its reading starts where the last one did.
+        ctx.logger.warn('could not read back the store after the import', {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
+    }
     const done = (kind: string) => tallies.find((t) => t.kind === kind && t.status === 'done')?.n ?? 0;
     const failed = tallies.filter((t) => t.status === 'failed').reduce((n, t) => n + t.n, 0);
     const status: ImportSummary['status'] =

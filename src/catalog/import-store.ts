@@ -5,6 +5,7 @@
  */
 import type { ConnectionIds } from '../orders/ledger.ts';
 import type { ClearedHold, HeldStock, PlannedAction, Problem } from './plan.ts';
+import type { StoreMirrorStore } from './store-mirror.ts';
 
 /**
  * `completed-with-failures`: every action was tried and some writes failed (retry them from the run);
@@ -83,6 +84,8 @@ export interface ActionQueue {
 }
 
 export interface ImportRunStore extends ConnectionIds, ActionQueue {
+  /** The store's catalog between imports; without it, each import reads the whole store. */
+  mirror?: StoreMirrorStore;
   /** Runs `fn` as the only import of this connection in any process; throws when another one runs. */
   withImportLock<T>(slug: string, fn: () => Promise<T>): Promise<T>;
   loadLinkedCodes(connectionId: string): Promise<Set<string>>;

@@ -37,6 +37,16 @@ export const productImportSettingsSchema = z
       .default({ maxRemovalShare: 0.1, priceChangePercent: 30, maxPriceChangeShare: 0.1 }),
     /** Writes to MyCashflow in flight at once at most; the executor goes lower when the store pushes back. */
     concurrency: z.number().int().min(1).max(32).default(4),
+    /**
+     * The store is read whole at least this often; in between, an import reads only what changed since
+     * the last reading (`src/catalog/store-mirror.ts`).
+     */
+    fullStoreReadEveryHours: z.number().positive().max(720).default(24),
+    /**
+     * How long MyCashflow is assumed to keep its stock changes: when the last reading of them is older,
+     * some may be gone, and the store is read whole.
+     */
+    stockChangesKeptDays: z.number().positive().max(3650).default(30),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -24,6 +24,7 @@ import {
   updatedCodeCount,
 } from './import-runs.ts';
 import type { Database } from './schema.ts';
+import { storeMirrorStore } from './store-mirror.ts';
 
 /** The product import's store (`src/catalog/import-store.ts`) on PostgreSQL. */
 export function importRunStore(db: Kysely<Database>): ImportRunStore {
@@ -51,5 +52,6 @@ export function importRunStore(db: Kysely<Database>): ImportRunStore {
     saveHolds: (connectionId, runId, readAt, held, cleared) =>
       saveHolds(db, connectionId, runId, readAt, held, cleared),
     heldByRun: (connectionId, runId) => heldByRun(db, connectionId, runId),
+    mirror: storeMirrorStore(db),
   };
 }

@@ -205,6 +205,45 @@ export interface NotificationsTable {
   delivered_at: NullableTime;
 }
 
+/** (0015) The store's catalog as the last reading left it: cursors and doubt (`src/db/store-mirror.ts`). */
+export interface StoreMirrorTable {
+  connection_id: string;
+  /** Bumped by each full reading; rows of older generations are gone when it ends. */
+  generation: ColumnType<number, number | undefined, number>;
+  full_read_at: NullableTime;
+  /** The store's time from which `updated_at-from` reads changed products next. */
+  products_from: NullableTime;
+  stock_change_id: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  stock_change_at: NullableTime;
+  stock_read_at: NullableTime;
+  /** From when the stored return entries are complete. */
+  returns_from: NullableTime;
+  /** Why the next reading must be full; null when the mirror is trusted. */
+  doubt: ColumnType<string | null, string | null | undefined, string | null>;
+  product_count: ColumnType<number, number | undefined, number>;
+  unreadable: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface StoreMirrorProductsTable {
+  connection_id: string;
+  product_id: string | number;
+  generation: number;
+  doc: ColumnType<unknown, string, string>;
+}
+
+export interface StoreMirrorStockTable {
+  connection_id: string;
+  stock_item_id: string | number;
+  quantity: number;
+}
+
+export interface StoreMirrorReturnsTable {
+  connection_id: string;
+  change_id: string | number;
+  changed_at: ColumnType<Date, Date | string, Date | string>;
+  entry: ColumnType<unknown, string, string>;
+}
+
 /** The typed shape of the database, table by table, as the migrations leave it. */
 export interface Database {
   connections: ConnectionsTable;
@@ -224,6 +263,10 @@ export interface Database {
   notification_state: NotificationStateTable;
   notifications: NotificationsTable;
   sign_in_attempts: SignInAttemptsTable;
+  store_mirror: StoreMirrorTable;
+  store_mirror_products: StoreMirrorProductsTable;
+  store_mirror_stock: StoreMirrorStockTable;
+  store_mirror_returns: StoreMirrorReturnsTable;
 }
 
 /** One address's sign-in attempts in its current window (`*`: every address together). */

@@ -11,6 +11,7 @@ import { centsToNumber, vatRateToNumber, type Cents, type VatBasisPoints } from 
 import { readAhead } from '../http/read-ahead.ts';
 import { RemoteError } from '../http/remote-error.ts';
 import { RequestStats, requestWithRetry } from '../http/request-loop.ts';
+import { ServerClock } from '../http/server-clock.ts';
 import { defaultRetryPolicy, retryPolicySchema, type RetryPolicy } from '../http/retry-policy.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { toMcfError } from './errors.ts';
@@ -134,6 +135,8 @@ export function toWireProduct(write: ProductWrite | VariationWrite): Record<stri
  */
 export class MyCashflowClient {
   readonly stats = new RequestStats();
+  /** The store's clock, from its answers: where a reading of changes starts next (`store-mirror.ts`). */
+  readonly clock = new ServerClock();
   private readonly options: z.output<typeof mcfClientOptionsSchema>;
   private readonly policy: RetryPolicy;
   private readonly authorization: string;
@@ -173,6 +176,7 @@ export class MyCashflowClient {
       toError: (outcome, attempts) =>
         toMcfError(outcome, attempts, { method, describe, idempotent: method !== 'POST', secrets }),
     });
+    this.clock.observe(answer.headers.get('date'));
     if (answer.status === 204 || answer.body.trim() === '') return undefined;
     try {
       return JSON.parse(answer.body);
@@ -262,6 +266,28 @@ export class MyCashflowClient {
     }
   }
 
+  /**
+   * One page and nothing after it (no reading ahead): a count from `meta.item_count`, or the newest
+   * item with a descending sort.
+   */
+  async firstPage<T>(
+    path: string,
+    resource: string,
+    schema: z.ZodType<T>,
+    query: Query,
+  ): Promise<{ items: T[]; itemCount: number }> {
+    const body = await this.request('GET', path, { ...query, page: 1 });
+    const envelope = listEnvelopeSchema.safeParse(body);
+    if (!envelope.success) throw this.invalid(`GET ${path}`, issueText(envelope.error));
+    const items: T[] = [];
+    for (const raw of envelope.data.data) {
+      const item = schema.safeParse(raw);
+      if (!item.success) throw this.invalid(`GET ${path}`, `${resource}: ${issueText(item.error)}`);
+      items.push(item.data);
+    }
+    return { items, itemCount: envelope.data.meta.item_count };
+  }
+
   async *list<T>(
     path: string,
     resource: string,
@@ -324,6 +350,18 @@ export class MyCashflowClient {
     if (!Number.isSafeInteger(quantity))
       throw new RangeError(`stock quantity ${quantity} is not a whole number`);
     return this.one('PATCH', `/stock/${encodeURIComponent(code)}`, stockItemSchema, {}, { quantity });
+  }
+  /** How many products the store has, in one request. */
+  async countProducts(): Promise<number> {
+    return (await this.firstPage('/products', 'product', z.unknown(), { page_size: 1 })).itemCount;
+  }
+  /** The newest entry of the stock's audit trail, if any, in one request. */
+  async latestStockChange(): Promise<McfStockChange | undefined> {
+    const page = await this.firstPage('/stock-changes', 'stock change', stockChangeSchema, {
+      page_size: 1,
+      sort: 'id-desc',
+    });
+    return page.items[0];
   }
   listStockChanges(options: ListOptions = {}): AsyncGenerator<McfStockChange> {
     return this.list('/stock-changes', 'stock change', stockChangeSchema, options);

@@ -13,6 +13,7 @@ import * as m0011 from './0011-stock-holds.ts';
 import * as m0012 from './0012-connection-controls.ts';
 import * as m0013 from './0013-sign-in-attempts.ts';
 import * as m0014 from './0014-connection-changes.ts';
+import * as m0015 from './0015-store-mirror.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012-connection-controls': m0012,
   '0013-sign-in-attempts': m0013,
   '0014-connection-changes': m0014,
+  '0015-store-mirror': m0015,
 };

@@ -288,6 +288,9 @@ export function readSettingsForm(form: Form, current: StoredSettings): SettingsF
         maxPriceChangeShare: num(t('guard_price_share_percent')) / 100,
       },
       concurrency: num(t('concurrency')),
+      // Not on the page: kept as the connection has them.
+      fullStoreReadEveryHours: current.productImport.fullStoreReadEveryHours,
+      stockChangesKeptDays: current.productImport.stockChangesKeptDays,
     },
     orderExport: {
       useVersionContactDetails: values.use_version_contact,

@@ -1,0 +1,285 @@
+import type { ProductImportSettings } from '../config/connection-file.ts';
+import type { McfProductId, McfVersionId } from '../domain/ids.ts';
+import type { MyCashflowClient } from '../mycashflow/client.ts';
+import type { McfStockChange } from '../mycashflow/schemas.ts';
+import { formatStoreTimestamp, parseStoreTimestamp } from '../mycashflow/timestamps.ts';
+import type { Logger } from '../observability/logger.ts';
+import { isReturnChange, type StockChangeEntry } from './returns.ts';
+import {
+  STORE_CATALOG_EXPANDS,
+  storeProductFrom,
+  type StoreCatalog,
+  type StoreProduct,
+  type UnreadableStoreProduct,
+} from './store-catalog.ts';
+import {
+  firstMissingStockChange,
+  mirrorReading,
+  type MirrorReading,
+  type MirrorStockChange,
+  type StoreMirrorStore,
+} from './store-mirror.ts';
+
+/** What reading the store through its mirror asks of MyCashflow. */
+export type MirrorReads = Pick<
+  MyCashflowClient,
+  | 'listVersions'
+  | 'productPages'
+  | 'listVariations'
+  | 'listStockChanges'
+  | 'countProducts'
+  | 'latestStockChange'
+  | 'clock'
+>;
+
+/**
+ * A change stamped just before a reading began may be committed after it: each reading of changes
+ * starts this much before the last one began.
+ */
+export const MIRROR_OVERLAP_MS = 1000;
+
+/** Changed products read by id at once: the `id=` filter's list stays a short URL. */
+const IDS_PER_REQUEST = 100;
+
+export interface MirrorContext {
+  mcf: MirrorReads;
+  mirror: StoreMirrorStore;
+  connectionId: string;
+  settings: Pick<ProductImportSettings, 'fullStoreReadEveryHours' | 'stockChangesKeptDays'>;
+  /**
+   * From when a full reading keeps the store's returns: when the last completed import began reading
+   * (the next import counts returns from there), or else when this one began.
+   */
+  returnsFrom: Date;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+/** Thrown inside a reading of changes when the mirror turns out to be in doubt: read whole instead. */
+class InDoubt extends Error {}
+
+const atOf = (c: McfStockChange): Date => parseStoreTimestamp(c.changed_at) ?? new Date();
+
+function mirrorChange(c: McfStockChange): MirrorStockChange {
+  return {
+    id: c.id,
+    stockItemId: c.stock_item_id,
+    quantity: c.quantity,
+    at: atOf(c),
+    ...(isReturnChange(c.source_type)
+      ? {
+          returnEntry: {
+            stockItemId: c.stock_item_id,
+            changedAt: c.changed_at,
+            sourceType: c.source_type ?? null,
+            quantityChange: c.quantity_change,
+          } satisfies StockChangeEntry,
+        }
+      : {}),
+  };
+}
+
+const unreadableFrom = (bad: { id?: unknown; codes: string[]; reason: string }): UnreadableStoreProduct => ({
+  ...(bad.id !== undefined ? { id: String(bad.id) } : {}),
+  codes: bad.codes,
+  reason: bad.reason,
+});
+
+/** Every stock change after `from` (or since `since` when reading from a time), in id order. */
+async function readStockChanges(
+  ctx: MirrorContext,
+  from: { after: { id: number; at: Date } } | { since: Date },
+): Promise<McfStockChange[]> {
+  const at = 'after' in from ? from.after.at : from.since;
+  const changes: McfStockChange[] = [];
+  for await (const c of ctx.mcf.listStockChanges({
+    query: { 'changed_at-from': formatStoreTimestamp(at), sort: 'id-asc' },
+    pageSize: 1000,
+    onInvalidItem: (bad) => {
+      throw new InDoubt(`stock change ${String(bad.id ?? '(no id)')} could not be read: ${bad.reason}`);
+    },
+  })) {
+    if ('after' in from && c.id <= from.after.id) continue;
+    changes.push(c);
+  }
+  return changes;
+}
+
+async function readProducts(
+  ctx: MirrorContext,
+  query: Record<string, string>,
+  onPage: (products: StoreProduct[], unreadable: UnreadableStoreProduct[]) => Promise<void>,
+): Promise<void> {
+  const unreadableInPage: UnreadableStoreProduct[] = [];
+  for await (const page of ctx.mcf.productPages({
+    expand: STORE_CATALOG_EXPANDS,
+    query,
+    onInvalidItem: (bad) => unreadableInPage.push(unreadableFrom(bad)),
+  })) {
+    // A page's unreadable items are reported while it is read, before it arrives here.
+    const unreadable = unreadableInPage.splice(0);
+    await onPage(page.items.map(storeProductFrom), unreadable);
+    if (ctx.signal?.aborted) return;
+  }
+}
+
+/** Reads the whole store into the mirror, page by page; the products never stay in memory together. */
+async function readWhole(ctx: MirrorContext, why: string): Promise<void> {
+  const { mirror, connectionId, mcf } = ctx;
+  ctx.logger.info('reading the whole store', { why });
+  const generation = await mirror.beginFullRead(connectionId);
+  const readAt = new Date();
+  // Stock changes first: the products read after them carry newer quantities than any of them.
+  const since = ctx.returnsFrom;
+  const changes = await readStockChanges(ctx, { since });
+  const newest = changes.at(-1) ?? (await mcf.latestStockChange());
+  const cursor = newest ? { id: newest.id, at: atOf(newest) } : { id: 0, at: readAt };
+  await mirror.applyStockChanges(
+    connectionId,
+    changes.map(mirrorChange).filter((c) => c.returnEntry),
+    cursor,
+    readAt,
+  );
+  // After an answer of the store: its clock is known from then on.
+  const productsFrom = new Date(mcf.clock.now().getTime() - MIRROR_OVERLAP_MS);
+  const unreadable: UnreadableStoreProduct[] = [];
+  await readProducts(ctx, {}, async (products, bad) => {
+    unreadable.push(...bad);
+    await mirror.putProducts(connectionId, products, generation);
+  });
+  if (ctx.signal?.aborted) return;
+  await mirror.endFullRead(connectionId, generation, {
+    productsFrom,
+    unreadable,
+    returnsFrom: since,
+  });
+}
+
+/**
+ * Brings the mirror up to date with what changed since its last reading; throws InDoubt. Products are
+ * read from `notBefore` on (epoch ms), so that the next reading starts after writes that just ended.
+ */
+async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
+  const { mirror, connectionId, mcf } = ctx;
+  const before = await mirror.state(connectionId);
+  if (!before?.stockChange || !before.productsFrom) throw new InDoubt('the mirror has no cursor');
+  const readAt = new Date();
+  const changes = await readStockChanges(ctx, { after: before.stockChange });
+  const missing = firstMissingStockChange(
+    before.stockChange.id,
+    changes.map((c) => c.id),
+  );
+  if (missing !== undefined && before.stockChange.id > 0)
+    throw new InDoubt(`stock change ${missing} is missing from the store's audit trail`);
+  const newest = changes.at(-1);
+  await mirror.applyStockChanges(
+    connectionId,
+    changes.map(mirrorChange),
+    newest ? { id: newest.id, at: atOf(newest) } : null,
+    readAt,
+  );
+
+  const wait = notBefore - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const productsFrom = new Date(mcf.clock.now().getTime() - MIRROR_OVERLAP_MS);
+  const from = formatStoreTimestamp(before.productsFrom);
+  const reread = new Set<number>();
+  const unreadable: UnreadableStoreProduct[] = [];
+  const put = async (products: StoreProduct[], bad: UnreadableStoreProduct[]) => {
+    for (const p of products) reread.add(p.id);
+    unreadable.push(...bad);
+    await mirror.putProducts(connectionId, products);
+  };
+  await readProducts(ctx, { 'updated_at-from': from }, put);
+  // A variation changed alone: its product is read again whole.
+  const parents = new Set<McfProductId>();
+  for await (const v of mcf.listVariations({
+    query: { 'updated_at-from': from },
+    pageSize: 1000,
+    onInvalidItem: (bad) => {
+      throw new InDoubt(`variation ${String(bad.id ?? '(no id)')} could not be read: ${bad.reason}`);
+    },
+  }))
+    if (!reread.has(v.product_id)) parents.add(v.product_id);
+  const ids = [...parents];
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST)
+    await readProducts(ctx, { id: ids.slice(i, i + IDS_PER_REQUEST).join(',') }, put);
+  // Stopped while reading: where the next reading starts stays where it was.
+  if (ctx.signal?.aborted) return;
+  await mirror.endChangesRead(connectionId, { productsFrom, unreadable, rereadIds: [...reread] });
+
+  // A product deleted behind the import's back changes nothing it can read by time: count them.
+  const [storeCount, after] = await Promise.all([mcf.countProducts(), mirror.state(connectionId)]);
+  if (after && storeCount !== after.productCount)
+    throw new InDoubt(`the store has ${storeCount} products, the mirror ${after.productCount}`);
+}
+
+/** Brings the mirror up to date, reading the whole store when it must; which reading it made. */
+export async function refreshMirror(ctx: MirrorContext): Promise<MirrorReading> {
+  const decided = mirrorReading(await ctx.mirror.state(ctx.connectionId), new Date(), ctx.settings);
+  if (decided.kind === 'full') {
+    await readWhole(ctx, decided.why);
+    return decided;
+  }
+  try {
+    await readChanges(ctx);
+    return decided;
+  } catch (err) {
+    if (!(err instanceof InDoubt)) throw err;
+    await ctx.mirror.markDoubt(ctx.connectionId, err.message);
+    await readWhole(ctx, err.message);
+    return { kind: 'full', why: err.message };
+  }
+}
+
+/**
+ * The store's stamps are to the second: a reading of changes that begins this long after the last write
+ * of a run starts its next reading after them, so the next import does not read them again.
+ */
+const SETTLE_MS = MIRROR_OVERLAP_MS + 1000;
+
+/**
+ * After a run's writes: what it deleted leaves the mirror, a write answered 404 or 409 puts it in doubt,
+ * and otherwise, when the run completed, the changes it made (and any other since its reading) are read
+ * back now, so that the next import reads only what changes after this one. A run stopped early leaves
+ * them to the next import's reading, as it leaves any full reading.
+ */
+export async function refreshAfterRun(
+  ctx: MirrorContext,
+  run: { runId: string; lastWriteAt: number; completed: boolean },
+): Promise<void> {
+  if ((await ctx.mirror.settleRun(ctx.connectionId, run.runId)) || !run.completed) return;
+  if (mirrorReading(await ctx.mirror.state(ctx.connectionId), new Date(), ctx.settings).kind === 'full')
+    return;
+  try {
+    await readChanges(ctx, run.lastWriteAt + SETTLE_MS);
+  } catch (err) {
+    if (!(err instanceof InDoubt)) throw err;
+    await ctx.mirror.markDoubt(ctx.connectionId, err.message);
+  }
+}
+
+/** The store's catalog as the planner sees it, read through the mirror. */
+export async function readStoreThroughMirror(
+  ctx: MirrorContext,
+): Promise<{ catalog: StoreCatalog; reading: MirrorReading }> {
+  const versions: McfVersionId[] = [];
+  const [reading] = await Promise.all([
+    refreshMirror(ctx),
+    (async () => {
+      for await (const v of ctx.mcf.listVersions()) versions.push(v.id);
+    })(),
+  ]);
+  const { products, unreadable } = await ctx.mirror.load(ctx.connectionId);
+  return { catalog: { versions, products, unreadable }, reading };
+}
+
+/** The store's returns since `since`, from the mirror when it holds all of them. */
+export async function returnsThroughMirror(
+  ctx: Pick<MirrorContext, 'mirror' | 'connectionId'>,
+  since: Date,
+): Promise<StockChangeEntry[] | undefined> {
+  const state = await ctx.mirror.state(ctx.connectionId);
+  if (!state?.returnsFrom || state.returnsFrom > since || state.doubt) return undefined;
+  return ctx.mirror.returnsSince(ctx.connectionId, since);
+}
