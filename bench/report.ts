@@ -57,12 +57,20 @@ function importTables({ params: { concurrency: c }, rows }: BenchResult<{ concur
   ];
   const writes = writesOf;
   // Each system is read one page after another, the two at once: the longer chain counts.
-  const reads = ({ summary: { requests: q } }: ImportRow) => Math.max(q.mycashflow.GET ?? 0, sum(q.netbaron));
+  // What is read back of the store after the writes (`refreshAfterRun`) follows them, one page at a time.
+  const reads = ({ summary: { requests: q }, phases: p }: ImportRow) => {
+    const back = p.readBackRequests ?? 0;
+    return Math.max((q.mycashflow.GET ?? 0) - back, sum(q.netbaron)) + back;
+  };
   const floor = (r: ImportRow) => (r.latencyMs ? ((writes(r) / c + reads(r)) * r.latencyMs) / 1000 : NaN);
   const writeFloor = (r: ImportRow) => (r.latencyMs && writes(r) ? (writes(r) * r.latencyMs) / c : NaN);
   const writing = (r: ImportRow) => (writes(r) ? (r.phases.writingMs ?? NaN) : NaN);
   const rest = ({ summary, phases: p }: ImportRow) =>
-    summary.durationMs - (p.readingMs ?? 0) - (p.planningMs ?? 0) - (p.writingMs ?? 0);
+    summary.durationMs -
+    (p.readingMs ?? 0) -
+    (p.planningMs ?? 0) -
+    (p.writingMs ?? 0) -
+    (p.readingBackMs ?? 0);
   const counts = ({ summary: s }: ImportRow) => joined([s.created, s.updated, s.unchanged], thousands);
   const reading = ({ phases: p }: ImportRow) =>
     `${secs(p.readingMs)} (${joined([p.readingMcfMs, p.readingNbMs], secs)})`;
@@ -87,6 +95,11 @@ function importTables({ params: { concurrency: c }, rows }: BenchResult<{ concur
       ['reading s (MCF / NB)', reading],
       ['planning s', (r) => secs(r.phases.planningMs)],
       ['writing s', (r) => secs(r.phases.writingMs)],
+      [
+        'reading back s (requests)',
+        (r) =>
+          r.phases.readBackRequests ? `${secs(r.phases.readingBackMs)} (${r.phases.readBackRequests})` : '—',
+      ],
       ['rest s', (r) => secs(rest(r))],
       ['writes/s', (r) => (known(writes(r) / writing(r)) ? thousands((writes(r) * 1000) / writing(r)) : '—')],
       ['ms per write × c', (r) => fixed((writing(r) * c) / writes(r), 1)],

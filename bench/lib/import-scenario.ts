@@ -159,8 +159,13 @@ export function watchTimeline(sims: SimPair, keep: (e: LoggedRequest) => boolean
       stopped = true;
       await polling;
       add(logs);
-      const [mcf, nb] = [list('mycashflow', false), list('netbaron', false)];
-      const [reads, writes] = [[...mcf, ...nb], list('mycashflow', true)];
+      const writes = list('mycashflow', true);
+      const lastWrite = writes.length ? Math.max(...writes.map(answer)) : Infinity;
+      // What the import reads back of the store after its writes (`refreshAfterRun`) is a phase of its own.
+      const readBack = list('mycashflow', false).filter((e) => arrival(e) > lastWrite);
+      const mcf = list('mycashflow', false).filter((e) => arrival(e) <= lastWrite);
+      const nb = list('netbaron', false);
+      const reads = [...mcf, ...nb];
       return {
         /** The first read's arrival to the last read's answer: both systems (read at once), and each. */
         readingMs: span(reads),
@@ -173,6 +178,9 @@ export function watchTimeline(sims: SimPair, keep: (e: LoggedRequest) => boolean
             : undefined,
         /** The first write's arrival to the last write's answer. */
         writingMs: span(writes),
+        /** The last write's answer to the last read's answer after it, and how many reads that was. */
+        readingBackMs: readBack.length ? Math.max(...readBack.map(answer)) - lastWrite : undefined,
+        readBackRequests: readBack.length,
       };
     },
   };

@@ -85,6 +85,20 @@ const unreadableFrom = (bad: { id?: unknown; codes: string[]; reason: string }):
   reason: bad.reason,
 });
 
+/**
+ * Where the next reading of stock changes begins: after the newest entry read, and at the earliest a
+ * moment before this reading began (`startedAt`, our clock, turned into the store's): entries stamped
+ * earlier were committed by then and read now, so that they are not read again.
+ */
+function stockCursor(
+  ctx: MirrorContext,
+  newest: { id: number; at: Date },
+  startedAt: number,
+): { id: number; at: Date } {
+  const from = ctx.mcf.clock.now(startedAt).getTime() - MIRROR_OVERLAP_MS;
+  return { id: newest.id, at: new Date(Math.max(newest.at.getTime(), from)) };
+}
+
 /** Every stock change after `from` (or since `since` when reading from a time), in id order. */
 async function readStockChanges(
   ctx: MirrorContext,
@@ -133,7 +147,11 @@ async function readWhole(ctx: MirrorContext, why: string): Promise<void> {
   const since = ctx.returnsFrom;
   const changes = await readStockChanges(ctx, { since });
   const newest = changes.at(-1) ?? (await mcf.latestStockChange());
-  const cursor = newest ? { id: newest.id, at: atOf(newest) } : { id: 0, at: readAt };
+  const cursor = stockCursor(
+    ctx,
+    newest ? { id: newest.id, at: atOf(newest) } : { id: 0, at: since },
+    readAt.getTime(),
+  );
   await mirror.applyStockChanges(
     connectionId,
     changes.map(mirrorChange).filter((c) => c.returnEntry),
@@ -156,13 +174,15 @@ async function readWhole(ctx: MirrorContext, why: string): Promise<void> {
 }
 
 /**
- * Brings the mirror up to date with what changed since its last reading; throws InDoubt. Products are
- * read from `notBefore` on (epoch ms), so that the next reading starts after writes that just ended.
+ * Brings the mirror up to date with what changed since its last reading; throws InDoubt. It begins
+ * at `notBefore` (epoch ms) at the earliest, so that the next reading starts after writes that just ended.
  */
 async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
   const { mirror, connectionId, mcf } = ctx;
   const before = await mirror.state(connectionId);
   if (!before?.stockChange || !before.productsFrom) throw new InDoubt('the mirror has no cursor');
+  const wait = notBefore - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const readAt = new Date();
   const changes = await readStockChanges(ctx, { after: before.stockChange });
   const missing = firstMissingStockChange(
@@ -175,12 +195,10 @@ async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
   await mirror.applyStockChanges(
     connectionId,
     changes.map(mirrorChange),
-    newest ? { id: newest.id, at: atOf(newest) } : null,
+    stockCursor(ctx, newest ? { id: newest.id, at: atOf(newest) } : before.stockChange, readAt.getTime()),
     readAt,
   );
 
-  const wait = notBefore - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const productsFrom = new Date(mcf.clock.now().getTime() - MIRROR_OVERLAP_MS);
   const from = formatStoreTimestamp(before.productsFrom);
   const reread = new Set<number>();

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { readPlainXml } from './plain-xml.ts';
 
 /*
  * XML as NetBaron's model speaks it (`netbaron-ws.md` §15.2): UTF-8, no namespaces, no attributes.
@@ -85,6 +86,11 @@ const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Parses a document, naming the elements that may repeat so that one occurrence still reads as a list. */
 export function parseXmlDocument(xml: string, repeated: ReadonlyArray<string>): Record<string, unknown> {
+  return readPlainXml(xml, new Set(repeated)) ?? parseAnyXml(xml, repeated);
+}
+
+/** The general parser, for any XML: what `readPlainXml` does not read (and its reference in tests). */
+export function parseAnyXml(xml: string, repeated: ReadonlyArray<string>): Record<string, unknown> {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new XmlFormatError(`malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
   const parser = new XMLParser({
