@@ -24,7 +24,9 @@ process.once('exit', () => live.forEach((child) => child.kill('SIGINT')));
  * matches, and `exited` (rejected on a non-zero exit, with its last stderr lines).
  */
 export function netbaronProcess(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['bin/netbaron.js', ...args], { cwd: ROOT, env });
+  // PROF_DIR=<folder>: each connector process writes a CPU profile there (NODE_OPTIONS cannot ask it).
+  const profile = process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : [];
+  const child = spawn(process.execPath, [...profile, 'bin/netbaron.js', ...args], { cwd: ROOT, env });
   live.add(child);
   const [stdout, stderr] = [[] as string[], [] as string[]];
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));

@@ -113,7 +113,13 @@ describe('the store mirror', () => {
         setPrice(doc, 'P-2', 99);
         const last = doc.stock_changes.at(-1);
         if (!last) throw new Error('the store has no stock change');
-        doc.stock_changes.push({ ...last, id: last.id + 2, quantity_change: 0 });
+        // A new entry whose id is not the next one: the one between was never seen.
+        doc.stock_changes.push({
+          ...last,
+          id: last.id + 2,
+          quantity_change: 0,
+          changed_at: new Date().toISOString(),
+        });
       });
       const gap = await importNow(sims);
       expect(gap.summary.storeRead).toMatchObject({
