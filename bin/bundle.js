@@ -73,10 +73,19 @@ async function build(entry, outfile) {
       rmSync(path.join(CACHE, name), { force: true });
 }
 
+/** Runs the bundle of `entry`, made first if needed; false when it could not be made. */
 export async function runBundle(entry) {
   const outfile = path.join(CACHE, `${path.basename(entry, '.ts')}-${digestOf(entry)}.mjs`);
-  if (!statSync(outfile, { throwIfNoEntry: false })) await build(entry, outfile);
+  if (!statSync(outfile, { throwIfNoEntry: false })) {
+    try {
+      await build(entry, outfile);
+    } catch (err) {
+      if (['EACCES', 'EPERM', 'EROFS', 'ENOSPC'].includes(err?.code)) return false;
+      throw err;
+    }
+  }
   // Stack traces name the TypeScript sources.
   process.setSourceMapsEnabled(true);
   await import(pathToFileURL(outfile).href);
+  return true;
 }

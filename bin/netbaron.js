@@ -5,10 +5,12 @@
 // loader compiling each module as it is imported. NETBARON_TSX=1 runs the sources through tsx instead.
 import { runBundle } from './bundle.js';
 
-if (process.env.NETBARON_TSX === '1') {
+async function runSources() {
   const { register } = await import('tsx/esm/api');
   register();
   await import('../src/cli/main.ts');
-} else {
-  await runBundle('src/cli/main.ts');
 }
+
+if (process.env.NETBARON_TSX === '1') await runSources();
+// A bundle that cannot be made (node_modules read-only, say): the sources run as they are.
+else if (!(await runBundle('src/cli/main.ts'))) await runSources();

@@ -38,6 +38,8 @@ export type MirrorReads = Pick<
  */
 export const MIRROR_OVERLAP_MS = 1000;
 
+const STOCK_PAGE = 1000;
+
 /** Changed products read by id at once: the `id=` filter's list stays a short URL. */
 const IDS_PER_REQUEST = 100;
 
@@ -99,24 +101,31 @@ function stockCursor(
   return { id: newest.id, at: new Date(Math.max(newest.at.getTime(), from)) };
 }
 
-/** Every stock change after `from` (or since `since` when reading from a time), in id order. */
-async function readStockChanges(
+/**
+ * The stock changes from `at` on with an id above `afterId`, in id order, handed over a page at a time
+ * so that a long trail (a run's own stock writes) never stays in memory whole; the newest one.
+ */
+async function eachStockChangePage(
   ctx: MirrorContext,
-  from: { after: { id: number; at: Date } } | { since: Date },
-): Promise<McfStockChange[]> {
-  const at = 'after' in from ? from.after.at : from.since;
-  const changes: McfStockChange[] = [];
+  from: { at: Date; afterId: number },
+  onPage: (changes: McfStockChange[]) => Promise<void>,
+  onInvalid: (reason: string) => void,
+): Promise<McfStockChange | undefined> {
+  const page: McfStockChange[] = [];
+  let newest: McfStockChange | undefined;
   for await (const c of ctx.mcf.listStockChanges({
-    query: { 'changed_at-from': formatStoreTimestamp(at), sort: 'id-asc' },
-    pageSize: 1000,
-    onInvalidItem: (bad) => {
-      throw new InDoubt(`stock change ${String(bad.id ?? '(no id)')} could not be read: ${bad.reason}`);
-    },
+    query: { 'changed_at-from': formatStoreTimestamp(from.at), sort: 'id-asc' },
+    pageSize: STOCK_PAGE,
+    onInvalidItem: (bad) =>
+      onInvalid(`stock change ${String(bad.id ?? '(no id)')} could not be read: ${bad.reason}`),
   })) {
-    if ('after' in from && c.id <= from.after.id) continue;
-    changes.push(c);
+    if (c.id <= from.afterId) continue;
+    page.push(c);
+    newest = c;
+    if (page.length >= STOCK_PAGE) await onPage(page.splice(0));
   }
-  return changes;
+  if (page.length > 0) await onPage(page);
+  return newest;
 }
 
 async function readProducts(
@@ -143,21 +152,28 @@ async function readWhole(ctx: MirrorContext, why: string): Promise<void> {
   ctx.logger.info('reading the whole store', { why });
   const generation = await mirror.beginFullRead(connectionId);
   const readAt = new Date();
-  // Stock changes first: the products read after them carry newer quantities than any of them.
+  // Stock changes first: the products read after them carry newer quantities than any of them. Only
+  // the returns are kept; one that cannot be read is left out, as the import's own reading of returns does.
   const since = ctx.returnsFrom;
-  const changes = await readStockChanges(ctx, { since });
-  const newest = changes.at(-1) ?? (await mcf.latestStockChange());
+  const newest =
+    (await eachStockChangePage(
+      ctx,
+      { at: since, afterId: 0 },
+      (changes) =>
+        mirror.applyStockChanges(
+          connectionId,
+          changes.map(mirrorChange).filter((c) => c.returnEntry),
+          null,
+          readAt,
+        ),
+      (reason) => ctx.logger.warn('a stock change could not be read', { reason }),
+    )) ?? (await mcf.latestStockChange());
   const cursor = stockCursor(
     ctx,
     newest ? { id: newest.id, at: atOf(newest) } : { id: 0, at: since },
     readAt.getTime(),
   );
-  await mirror.applyStockChanges(
-    connectionId,
-    changes.map(mirrorChange).filter((c) => c.returnEntry),
-    cursor,
-    readAt,
-  );
+  await mirror.applyStockChanges(connectionId, [], cursor, readAt);
   // After an answer of the store: its clock is known from then on.
   const productsFrom = new Date(mcf.clock.now().getTime() - MIRROR_OVERLAP_MS);
   const unreadable: UnreadableStoreProduct[] = [];
@@ -184,17 +200,29 @@ async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
   const wait = notBefore - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const readAt = new Date();
-  const changes = await readStockChanges(ctx, { after: before.stockChange });
-  const missing = firstMissingStockChange(
-    before.stockChange.id,
-    changes.map((c) => c.id),
+  // Ids follow each other from the last one read; with none read yet, from the first one there is.
+  let last = before.stockChange.id;
+  const newest = await eachStockChangePage(
+    ctx,
+    { at: before.stockChange.at, afterId: last },
+    async (changes) => {
+      if (last === 0) last = changes[0]!.id - 1;
+      const missing = firstMissingStockChange(
+        last,
+        changes.map((c) => c.id),
+      );
+      if (missing !== undefined)
+        throw new InDoubt(`stock change ${missing} is missing from the store's audit trail`);
+      last = changes.at(-1)!.id;
+      await mirror.applyStockChanges(connectionId, changes.map(mirrorChange), null, readAt);
+    },
+    (reason) => {
+      throw new InDoubt(reason);
+    },
   );
-  if (missing !== undefined && before.stockChange.id > 0)
-    throw new InDoubt(`stock change ${missing} is missing from the store's audit trail`);
-  const newest = changes.at(-1);
   await mirror.applyStockChanges(
     connectionId,
-    changes.map(mirrorChange),
+    [],
     stockCursor(ctx, newest ? { id: newest.id, at: atOf(newest) } : before.stockChange, readAt.getTime()),
     readAt,
   );
