@@ -159,10 +159,15 @@ export async function readStoreCatalog(mcf: StoreCatalogReads, signal?: AbortSig
   return { versions, products, unreadable };
 }
 
+/**
+ * NetBaron's listing of a marketplace. Descriptions are asked for only when the import writes them
+ * (`updateDescriptions`): without them a listing of 100 000 is a good deal smaller to read and to hold.
+ */
 export async function readNetBaronListing(
   nb: NetBaronListingReads,
   marketplace: string,
   signal?: AbortSignal,
+  descriptions = true,
 ): Promise<NetBaronListing> {
   const listing: NetBaronListing = { products: [], invalid: [], complete: false };
   for await (const page of nb.productPages({
@@ -170,7 +175,7 @@ export async function readNetBaronListing(
     prices: true,
     quantity: true,
     packaging: true,
-    descriptions: true,
+    descriptions,
     onInvalidItem: (item) => listing.invalid.push(item),
   })) {
     listing.products.push(...page.items);
@@ -314,7 +319,7 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
   const readAt = new Date();
   const since = await runs.returnsBoundary(connectionId);
   const [listing, store, linkedBefore] = await Promise.all([
-    readNetBaronListing(nb, connection.netbaron.marketplace, ctx.signal),
+    readNetBaronListing(nb, connection.netbaron.marketplace, ctx.signal, settings.updateDescriptions),
     readStore(ctx, since ?? readAt),
     runs.loadLinkedCodes(connectionId),
   ]);

@@ -47,7 +47,10 @@ export interface MirrorContext {
   mcf: MirrorReads;
   mirror: StoreMirrorStore;
   connectionId: string;
-  settings: Pick<ProductImportSettings, 'fullStoreReadEveryHours' | 'stockChangesKeptDays'>;
+  settings: Pick<
+    ProductImportSettings,
+    'fullStoreReadEveryHours' | 'stockChangesKeptDays' | 'updateDescriptions'
+  >;
   /**
    * From when a full reading keeps the store's returns: when the last completed import began reading
    * (the next import counts returns from there), or else when this one began.
@@ -316,7 +319,9 @@ export async function readStoreThroughMirror(
       for await (const v of ctx.mcf.listVersions()) versions.push(v.id);
     })(),
   ]);
-  const { products, unreadable } = await ctx.mirror.load(ctx.connectionId);
+  const { products, unreadable } = await ctx.mirror.load(ctx.connectionId, {
+    descriptions: ctx.settings.updateDescriptions,
+  });
   return { catalog: { versions, products, unreadable }, reading };
 }
 

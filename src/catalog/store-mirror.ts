@@ -67,7 +67,11 @@ export interface StoreMirrorStore {
    * store answered 404 or 409 puts the mirror in doubt. True when it did.
    */
   settleRun(connectionId: string, runId: string): Promise<boolean>;
-  load(connectionId: string): Promise<{ products: StoreProduct[]; unreadable: UnreadableStoreProduct[] }>;
+  /** The catalog; without `descriptions`, descriptions and information read as '' (not compared). */
+  load(
+    connectionId: string,
+    options: { descriptions: boolean },
+  ): Promise<{ products: StoreProduct[]; unreadable: UnreadableStoreProduct[] }>;
   returnsSince(connectionId: string, since: Date): Promise<StockChangeEntry[]>;
 }
 

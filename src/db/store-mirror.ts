@@ -241,11 +241,17 @@ async function settleRun(db: Db, connectionId: string, runId: string): Promise<b
 async function load(
   db: Db,
   connectionId: string,
+  descriptions: boolean,
 ): Promise<{ products: StoreProduct[]; unreadable: UnreadableStoreProduct[] }> {
   const [rows, stock, mirror] = await Promise.all([
     db
       .selectFrom('store_mirror_products')
-      .select('doc')
+      // Texts an import without `updateDescriptions` never compares stay in the database.
+      .select(
+        descriptions
+          ? sql<unknown>`doc`.as('doc')
+          : sql<unknown>`doc - 'description' - 'information'`.as('doc'),
+      )
       .where('connection_id', '=', connectionId)
       .orderBy('product_id')
       .execute(),
@@ -265,6 +271,10 @@ async function load(
     id === null || id === undefined ? read : (quantities.get(id) ?? read);
   const products = rows.map((r) => {
     const p = r.doc as StoreProduct;
+    if (!descriptions) {
+      p.description = '';
+      p.information = '';
+    }
     p.stockQuantity = quantityOf(p.stockItemId, p.stockQuantity);
     for (const v of p.variations) v.stockQuantity = quantityOf(v.stockItemId, v.stockQuantity);
     return p;
@@ -297,7 +307,7 @@ export function storeMirrorStore(db: Db): StoreMirrorStore {
       applyStockChanges(db, connectionId, changes, cursor, readAt),
     markDoubt: (connectionId, why) => markDoubt(db, connectionId, why),
     settleRun: (connectionId, runId) => settleRun(db, connectionId, runId),
-    load: (connectionId) => load(db, connectionId),
+    load: (connectionId, options) => load(db, connectionId, options.descriptions),
     returnsSince: (connectionId, since) => returnsSince(db, connectionId, since),
   };
 }
