@@ -409,6 +409,7 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
             mcf,
             mirror: runs.mirror,
             connectionId,
+            storeAddress: connection.mycashflow.baseUrl,
             settings: connection.productImport,
             logger,
             ...(options.signal ? { signal: options.signal } : {}),

@@ -47,6 +47,8 @@ export interface MirrorContext {
   mcf: MirrorReads;
   mirror: StoreMirrorStore;
   connectionId: string;
+  /** The store's API address: a mirror read from another is read again whole. */
+  storeAddress: string;
   settings: Pick<
     ProductImportSettings,
     'fullStoreReadEveryHours' | 'stockChangesKeptDays' | 'updateDescriptions'
@@ -189,6 +191,7 @@ async function readWhole(ctx: MirrorContext, why: string): Promise<void> {
     productsFrom,
     unreadable,
     returnsFrom: since,
+    storeAddress: ctx.storeAddress,
   });
 }
 
@@ -265,7 +268,12 @@ async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
 
 /** Brings the mirror up to date, reading the whole store when it must; which reading it made. */
 export async function refreshMirror(ctx: MirrorContext): Promise<MirrorReading> {
-  const decided = mirrorReading(await ctx.mirror.state(ctx.connectionId), new Date(), ctx.settings);
+  const decided = mirrorReading(
+    await ctx.mirror.state(ctx.connectionId),
+    new Date(),
+    ctx.settings,
+    ctx.storeAddress,
+  );
   if (decided.kind === 'full') {
     await readWhole(ctx, decided.why);
     return decided;
@@ -298,7 +306,10 @@ export async function refreshAfterRun(
   run: { runId: string; lastWriteAt: number; completed: boolean },
 ): Promise<void> {
   if ((await ctx.mirror.settleRun(ctx.connectionId, run.runId)) || !run.completed) return;
-  if (mirrorReading(await ctx.mirror.state(ctx.connectionId), new Date(), ctx.settings).kind === 'full')
+  if (
+    mirrorReading(await ctx.mirror.state(ctx.connectionId), new Date(), ctx.settings, ctx.storeAddress)
+      .kind === 'full'
+  )
     return;
   try {
     await readChanges(ctx, run.lastWriteAt + SETTLE_MS);

@@ -11,6 +11,8 @@ import type { StockChangeEntry } from './returns.ts';
 import type { StoreProduct, UnreadableStoreProduct } from './store-catalog.ts';
 
 export interface MirrorState {
+  /** The store's API address the mirror was read from. */
+  storeAddress: string | null;
   /** When the last full reading ended; null before one ended (a full reading cut short leaves null). */
   fullReadAt: Date | null;
   /** The store's time from which changed products and variations are read next. */
@@ -47,7 +49,12 @@ export interface StoreMirrorStore {
   endFullRead(
     connectionId: string,
     generation: number,
-    end: { productsFrom: Date; unreadable: readonly UnreadableStoreProduct[]; returnsFrom: Date },
+    end: {
+      productsFrom: Date;
+      unreadable: readonly UnreadableStoreProduct[];
+      returnsFrom: Date;
+      storeAddress: string;
+    },
   ): Promise<void>;
   /** Ends a reading of changes: changed unreadable products replace what was known of them. */
   endChangesRead(
@@ -86,9 +93,12 @@ export function mirrorReading(
   state: MirrorState | undefined,
   now: Date,
   settings: MirrorSettings,
+  storeAddress: string,
 ): MirrorReading {
   if (!state?.fullReadAt || !state.productsFrom)
     return { kind: 'full', why: 'the store was never read whole' };
+  if (state.storeAddress !== storeAddress)
+    return { kind: 'full', why: 'the connection now points at another store address' };
   if (state.doubt) return { kind: 'full', why: state.doubt };
   const sinceFull = now.getTime() - state.fullReadAt.getTime();
   if (sinceFull >= settings.fullStoreReadEveryHours * HOUR)

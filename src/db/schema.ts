@@ -210,6 +210,8 @@ export interface StoreMirrorTable {
   connection_id: string;
   /** Bumped by each full reading; rows of older generations are gone when it ends. */
   generation: ColumnType<number, number | undefined, number>;
+  /** The store's API address the mirror was read from: another address, another store. */
+  store_address: ColumnType<string | null, string | null | undefined, string | null>;
   full_read_at: NullableTime;
   /** The store's time from which `updated_at-from` reads changed products next. */
   products_from: NullableTime;

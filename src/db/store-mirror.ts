@@ -29,6 +29,7 @@ async function state(db: Db, connectionId: string): Promise<MirrorState | undefi
     .executeTakeFirst();
   if (!row) return undefined;
   return {
+    storeAddress: row.store_address,
     fullReadAt: row.full_read_at,
     productsFrom: row.products_from,
     stockChange:
@@ -107,7 +108,12 @@ async function endFullRead(
   db: Db,
   connectionId: string,
   generation: number,
-  end: { productsFrom: Date; unreadable: readonly UnreadableStoreProduct[]; returnsFrom: Date },
+  end: {
+    productsFrom: Date;
+    unreadable: readonly UnreadableStoreProduct[];
+    returnsFrom: Date;
+    storeAddress: string;
+  },
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx
@@ -124,6 +130,7 @@ async function endFullRead(
       .updateTable('store_mirror')
       .set({
         full_read_at: sql`now()`,
+        store_address: end.storeAddress,
         products_from: end.productsFrom,
         returns_from: end.returnsFrom,
         unreadable: JSON.stringify(end.unreadable),

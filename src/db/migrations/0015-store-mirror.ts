@@ -13,6 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       c.primaryKey().references('connections.id').onDelete('cascade'),
     )
     .addColumn('generation', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('store_address', 'text')
     .addColumn('full_read_at', 'timestamptz')
     .addColumn('products_from', 'timestamptz')
     .addColumn('stock_change_id', 'bigint')
