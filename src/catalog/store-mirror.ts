@@ -39,6 +39,21 @@ export interface MirrorStockChange {
   returnEntry?: StockChangeEntry;
 }
 
+/** Where a full reading leaves the mirror: the next reading's start, its returns and its store. */
+export interface FullReadEnd {
+  productsFrom: Date;
+  unreadable: readonly UnreadableStoreProduct[];
+  returnsFrom: Date;
+  storeAddress: string;
+}
+
+/** Where a reading of changes leaves it; `rereadIds`: the products read again, readable. */
+export interface ChangesReadEnd {
+  productsFrom: Date;
+  unreadable: readonly UnreadableStoreProduct[];
+  rereadIds: readonly number[];
+}
+
 export interface StoreMirrorStore {
   state(connectionId: string): Promise<MirrorState | undefined>;
   /** Starts a full reading: the mirror is in doubt until `endFullRead`; the reading's generation. */
@@ -46,21 +61,9 @@ export interface StoreMirrorStore {
   /** Products of a full reading (with `generation`) or changed ones (without): stored with their stock. */
   putProducts(connectionId: string, products: readonly StoreProduct[], generation?: number): Promise<void>;
   /** Ends a full reading: what it did not see is gone; the mirror is trusted again. */
-  endFullRead(
-    connectionId: string,
-    generation: number,
-    end: {
-      productsFrom: Date;
-      unreadable: readonly UnreadableStoreProduct[];
-      returnsFrom: Date;
-      storeAddress: string;
-    },
-  ): Promise<void>;
+  endFullRead(connectionId: string, generation: number, end: FullReadEnd): Promise<void>;
   /** Ends a reading of changes: changed unreadable products replace what was known of them. */
-  endChangesRead(
-    connectionId: string,
-    end: { productsFrom: Date; unreadable: readonly UnreadableStoreProduct[]; rereadIds: readonly number[] },
-  ): Promise<void>;
+  endChangesRead(connectionId: string, end: ChangesReadEnd): Promise<void>;
   /** Stock changes in id order, and where the next reading starts. */
   applyStockChanges(
     connectionId: string,

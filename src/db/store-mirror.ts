@@ -1,6 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { StockChangeEntry } from '../catalog/returns.ts';
-import type { MirrorState, MirrorStockChange, StoreMirrorStore } from '../catalog/store-mirror.ts';
+import type {
+  ChangesReadEnd,
+  FullReadEnd,
+  MirrorState,
+  MirrorStockChange,
+  StoreMirrorStore,
+} from '../catalog/store-mirror.ts';
 import type { StoreProduct, UnreadableStoreProduct } from '../catalog/store-catalog.ts';
 import type { Database } from './schema.ts';
 
@@ -108,12 +114,7 @@ async function endFullRead(
   db: Db,
   connectionId: string,
   generation: number,
-  end: {
-    productsFrom: Date;
-    unreadable: readonly UnreadableStoreProduct[];
-    returnsFrom: Date;
-    storeAddress: string;
-  },
+  end: FullReadEnd,
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx
@@ -142,11 +143,7 @@ async function endFullRead(
   });
 }
 
-async function endChangesRead(
-  db: Db,
-  connectionId: string,
-  end: { productsFrom: Date; unreadable: readonly UnreadableStoreProduct[]; rereadIds: readonly number[] },
-): Promise<void> {
+async function endChangesRead(db: Db, connectionId: string, end: ChangesReadEnd): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const row = await tx
       .selectFrom('store_mirror')
