@@ -45,20 +45,15 @@ export async function storePlannedRun(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    // Each chunk as one JSON document the server splits: no parameter per value to bind or escape.
     for (let i = 0; i < actions.length; i += CHUNK) {
-      await trx
-        .insertInto('import_actions')
-        .values(
-          actions.slice(i, i + CHUNK).map((a, j) => ({
-            run_id: id,
-            seq: i + j,
-            phase: phaseOf(a.kind),
-            kind: a.kind,
-            code: a.code,
-            action: JSON.stringify(a),
-          })),
-        )
-        .execute();
+      const chunk = actions.slice(i, i + CHUNK);
+      await sql`insert into import_actions (run_id, seq, phase, kind, code, action)
+        select ${id}, ${i}::integer + x.n::integer - 1, p.phase, x.a->>'kind', x.a->>'code', x.a
+        from jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) with ordinality as x(a, n)
+        join unnest(${chunk.map((a) => phaseOf(a.kind))}::integer[]) with ordinality as p(phase, n) using (n)`.execute(
+        trx,
+      );
     }
     for (let i = 0; i < problems.length; i += CHUNK) {
       await trx
