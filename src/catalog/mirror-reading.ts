@@ -139,16 +139,26 @@ async function readProducts(
   onPage: (products: StoreProduct[], unreadable: UnreadableStoreProduct[]) => Promise<void>,
 ): Promise<void> {
   const unreadableInPage: UnreadableStoreProduct[] = [];
-  for await (const page of ctx.mcf.productPages({
-    expand: STORE_CATALOG_EXPANDS,
-    query,
-    onInvalidItem: (bad) => unreadableInPage.push(unreadableFrom(bad)),
-  })) {
-    // A page's unreadable items are reported while it is read, before it arrives here.
-    const unreadable = unreadableInPage.splice(0);
-    await onPage(page.items.map(storeProductFrom), unreadable);
-    if (ctx.signal?.aborted) return;
+  // A page is stored while the next one is read and parsed; pages are stored in order, one at a time.
+  let storing: Promise<void> = Promise.resolve();
+  try {
+    for await (const page of ctx.mcf.productPages({
+      expand: STORE_CATALOG_EXPANDS,
+      query,
+      onInvalidItem: (bad) => unreadableInPage.push(unreadableFrom(bad)),
+    })) {
+      // A page's unreadable items are reported while it is read, before it arrives here.
+      const unreadable = unreadableInPage.splice(0);
+      const products = page.items.map(storeProductFrom);
+      await storing;
+      storing = onPage(products, unreadable);
+      if (ctx.signal?.aborted) break;
+    }
+  } catch (err) {
+    await storing.catch(() => undefined);
+    throw err;
   }
+  await storing;
 }
 
 /** Reads the whole store into the mirror, page by page; the products never stay in memory together. */
