@@ -20,9 +20,9 @@ import {
 import type { MirrorReading } from './store-mirror.ts';
 import { readReturnChanges, type StockChangeReads } from './returns.ts';
 import {
-  STORE_CATALOG_EXPANDS,
-  storeProductFrom,
+  readStoreProducts,
   type StoreCatalog,
+  type StoreProduct,
   type UnreadableStoreProduct,
 } from './store-catalog.ts';
 
@@ -141,21 +141,17 @@ export const RESUME_WITHIN_HOURS = 24;
 export async function readStoreCatalog(mcf: StoreCatalogReads, signal?: AbortSignal): Promise<StoreCatalog> {
   const versions = [];
   for await (const v of mcf.listVersions()) versions.push(v.id);
-  const products = [];
+  const products: StoreProduct[] = [];
   const unreadable: UnreadableStoreProduct[] = [];
-  for await (const page of mcf.productPages({
-    expand: STORE_CATALOG_EXPANDS,
-    // One product the store sends in an unreadable shape is reported and left alone; the rest goes on.
-    onInvalidItem: (bad) =>
-      unreadable.push({
-        ...(bad.id !== undefined ? { id: String(bad.id) } : {}),
-        codes: bad.codes,
-        reason: bad.reason,
-      }),
-  })) {
-    for (const p of page.items) products.push(storeProductFrom(p));
-    if (signal?.aborted) break;
-  }
+  await readStoreProducts(
+    mcf,
+    {},
+    async (page, bad) => {
+      products.push(...page);
+      unreadable.push(...bad);
+    },
+    signal,
+  );
   return { versions, products, unreadable };
 }
 
@@ -166,8 +162,7 @@ export async function readStoreCatalog(mcf: StoreCatalogReads, signal?: AbortSig
 export async function readNetBaronListing(
   nb: NetBaronListingReads,
   marketplace: string,
-  signal?: AbortSignal,
-  descriptions = true,
+  { signal, descriptions = true }: { signal?: AbortSignal | undefined; descriptions?: boolean } = {},
 ): Promise<NetBaronListing> {
   const listing: NetBaronListing = { products: [], invalid: [], complete: false };
   for await (const page of nb.productPages({
@@ -221,7 +216,7 @@ type RunContext = ImportOptions & {
   started: number;
   logger: Logger;
   /** The store read through its mirror (`store-mirror.ts`); absent: read whole. */
-  mirror?: Omit<MirrorContext, 'returnsFrom'>;
+  mirror?: MirrorContext;
   /** How this run read the store, once it did. */
   storeRead?: MirrorReading;
 };
@@ -232,7 +227,7 @@ async function readStore(ctx: RunContext, returnsFrom: Date): Promise<StoreCatal
     ctx.storeRead = { kind: 'full', why: 'the store is read whole at every import' };
     return readStoreCatalog(ctx.mcf, ctx.signal);
   }
-  const { catalog, reading } = await readStoreThroughMirror({ ...ctx.mirror, returnsFrom });
+  const { catalog, reading } = await readStoreThroughMirror(ctx.mirror, returnsFrom);
   ctx.storeRead = reading;
   ctx.logger.info(reading.kind === 'full' ? 'read the whole store' : 'read what changed in the store', {
     ...(reading.kind === 'full' ? { why: reading.why } : {}),
@@ -319,7 +314,10 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
   const readAt = new Date();
   const since = await runs.returnsBoundary(connectionId);
   const [listing, store, linkedBefore] = await Promise.all([
-    readNetBaronListing(nb, connection.netbaron.marketplace, ctx.signal, settings.updateDescriptions),
+    readNetBaronListing(nb, connection.netbaron.marketplace, {
+      signal: ctx.signal,
+      descriptions: settings.updateDescriptions,
+    }),
     readStore(ctx, since ?? readAt),
     runs.loadLinkedCodes(connectionId),
   ]);
@@ -438,12 +436,12 @@ export async function importProducts(options: ImportOptions): Promise<ImportRepo
     const lastWriteAt = Date.now();
     const tallies = await runs.actionTallies(runId);
     if (ctx.mirror && tallies.some((t) => t.status === 'done' || t.status === 'failed')) {
-      options.onStage?.('Reading back what the import changed in the store');
-      const completed = outcome.status === 'completed';
-      await refreshAfterRun(
-        { ...ctx.mirror, returnsFrom: new Date() },
-        { runId, lastWriteAt, completed },
-      ).catch((err: unknown) =>
+      await refreshAfterRun(ctx.mirror, {
+        runId,
+        lastWriteAt,
+        completed: outcome.status === 'completed',
+        onReadingBack: () => options.onStage?.('Reading back what the import changed in the store'),
+      }).catch((err: unknown) =>
         // The next import reads these changes instead: its reading starts where the last one did.
         ctx.logger.warn('could not read back the store after the import', {
           error: err instanceof Error ? err.message : String(err),

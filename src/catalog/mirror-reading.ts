@@ -4,10 +4,9 @@ import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { McfStockChange } from '../mycashflow/schemas.ts';
 import { formatStoreTimestamp, parseStoreTimestamp } from '../mycashflow/timestamps.ts';
 import type { Logger } from '../observability/logger.ts';
-import { isReturnChange, type StockChangeEntry } from './returns.ts';
+import { returnEntryOf, type StockChangeEntry } from './returns.ts';
 import {
-  STORE_CATALOG_EXPANDS,
-  storeProductFrom,
+  readStoreProducts,
   type StoreCatalog,
   type StoreProduct,
   type UnreadableStoreProduct,
@@ -16,6 +15,7 @@ import {
   firstMissingStockChange,
   mirrorReading,
   type MirrorReading,
+  type MirrorState,
   type MirrorStockChange,
   type StoreMirrorStore,
 } from './store-mirror.ts';
@@ -38,7 +38,8 @@ export type MirrorReads = Pick<
  */
 export const MIRROR_OVERLAP_MS = 1000;
 
-const STOCK_PAGE = 1000;
+/** Stock changes applied at once. */
+const STOCK_BATCH = 1000;
 
 /** Changed products read by id at once: the `id=` filter's list stays a short URL. */
 const IDS_PER_REQUEST = 100;
@@ -53,11 +54,6 @@ export interface MirrorContext {
     ProductImportSettings,
     'fullStoreReadEveryHours' | 'stockChangesKeptDays' | 'updateDescriptions'
   >;
-  /**
-   * From when a full reading keeps the store's returns: when the last completed import began reading
-   * (the next import counts returns from there), or else when this one began.
-   */
-  returnsFrom: Date;
   logger: Logger;
   signal?: AbortSignal;
 }
@@ -68,29 +64,15 @@ class InDoubt extends Error {}
 const atOf = (c: McfStockChange): Date => parseStoreTimestamp(c.changed_at) ?? new Date();
 
 function mirrorChange(c: McfStockChange): MirrorStockChange {
+  const entry = returnEntryOf(c);
   return {
     id: c.id,
     stockItemId: c.stock_item_id,
     quantity: c.quantity,
-    at: atOf(c),
-    ...(isReturnChange(c.source_type)
-      ? {
-          returnEntry: {
-            stockItemId: c.stock_item_id,
-            changedAt: c.changed_at,
-            sourceType: c.source_type ?? null,
-            quantityChange: c.quantity_change,
-          } satisfies StockChangeEntry,
-        }
-      : {}),
+    // Only a return's instant is read: the other changes are many, and only their quantity counts.
+    ...(entry ? { returned: { entry, at: atOf(c) } } : {}),
   };
 }
-
-const unreadableFrom = (bad: { id?: unknown; codes: string[]; reason: string }): UnreadableStoreProduct => ({
-  ...(bad.id !== undefined ? { id: String(bad.id) } : {}),
-  codes: bad.codes,
-  reason: bad.reason,
-});
 
 /**
  * Where the next reading of stock changes begins: after the newest entry read, and at the earliest a
@@ -107,77 +89,48 @@ function stockCursor(
 }
 
 /**
- * The stock changes from `at` on with an id above `afterId`, in id order, handed over a page at a time
- * so that a long trail (a run's own stock writes) never stays in memory whole; the newest one.
+ * The stock changes from `at` on with an id above `afterId`, in id order, handed over in batches so
+ * that a long trail (a run's own stock writes) never stays in memory whole; the newest one.
  */
-async function eachStockChangePage(
+async function eachStockChangeBatch(
   ctx: MirrorContext,
   from: { at: Date; afterId: number },
-  onPage: (changes: McfStockChange[]) => Promise<void>,
+  onBatch: (changes: McfStockChange[]) => Promise<void>,
   onInvalid: (reason: string) => void,
 ): Promise<McfStockChange | undefined> {
-  const page: McfStockChange[] = [];
+  const batch: McfStockChange[] = [];
   let newest: McfStockChange | undefined;
   for await (const c of ctx.mcf.listStockChanges({
     query: { 'changed_at-from': formatStoreTimestamp(from.at), sort: 'id-asc' },
-    pageSize: STOCK_PAGE,
     onInvalidItem: (bad) =>
       onInvalid(`stock change ${String(bad.id ?? '(no id)')} could not be read: ${bad.reason}`),
   })) {
     if (c.id <= from.afterId) continue;
-    page.push(c);
+    batch.push(c);
     newest = c;
-    if (page.length >= STOCK_PAGE) await onPage(page.splice(0));
+    if (batch.length >= STOCK_BATCH) await onBatch(batch.splice(0));
   }
-  if (page.length > 0) await onPage(page);
+  if (batch.length > 0) await onBatch(batch);
   return newest;
 }
 
-async function readProducts(
-  ctx: MirrorContext,
-  query: Record<string, string>,
-  onPage: (products: StoreProduct[], unreadable: UnreadableStoreProduct[]) => Promise<void>,
-): Promise<void> {
-  const unreadableInPage: UnreadableStoreProduct[] = [];
-  // A page is stored while the next one is read and parsed; pages are stored in order, one at a time.
-  let storing: Promise<void> = Promise.resolve();
-  try {
-    for await (const page of ctx.mcf.productPages({
-      expand: STORE_CATALOG_EXPANDS,
-      query,
-      onInvalidItem: (bad) => unreadableInPage.push(unreadableFrom(bad)),
-    })) {
-      // A page's unreadable items are reported while it is read, before it arrives here.
-      const unreadable = unreadableInPage.splice(0);
-      const products = page.items.map(storeProductFrom);
-      await storing;
-      storing = onPage(products, unreadable);
-      if (ctx.signal?.aborted) break;
-    }
-  } catch (err) {
-    await storing.catch(() => undefined);
-    throw err;
-  }
-  await storing;
-}
-
 /** Reads the whole store into the mirror, page by page; the products never stay in memory together. */
-async function readWhole(ctx: MirrorContext, why: string): Promise<void> {
+async function readWhole(ctx: MirrorContext, why: string, returnsFrom: Date): Promise<void> {
   const { mirror, connectionId, mcf } = ctx;
   ctx.logger.info('reading the whole store', { why });
   const generation = await mirror.beginFullRead(connectionId);
   const readAt = new Date();
   // Stock changes first: the products read after them carry newer quantities than any of them. Only
   // the returns are kept; one that cannot be read is left out, as the import's own reading of returns does.
-  const since = ctx.returnsFrom;
+  const since = returnsFrom;
   const newest =
-    (await eachStockChangePage(
+    (await eachStockChangeBatch(
       ctx,
       { at: since, afterId: 0 },
       (changes) =>
         mirror.applyStockChanges(
           connectionId,
-          changes.map(mirrorChange).filter((c) => c.returnEntry),
+          changes.map(mirrorChange).filter((c) => c.returned),
           null,
           readAt,
         ),
@@ -192,10 +145,15 @@ async function readWhole(ctx: MirrorContext, why: string): Promise<void> {
   // After an answer of the store: its clock is known from then on.
   const productsFrom = new Date(mcf.clock.now().getTime() - MIRROR_OVERLAP_MS);
   const unreadable: UnreadableStoreProduct[] = [];
-  await readProducts(ctx, {}, async (products, bad) => {
-    unreadable.push(...bad);
-    await mirror.putProducts(connectionId, products, generation);
-  });
+  await readStoreProducts(
+    mcf,
+    {},
+    async (products, bad) => {
+      unreadable.push(...bad);
+      await mirror.putProducts(connectionId, products, generation);
+    },
+    ctx.signal,
+  );
   if (ctx.signal?.aborted) return;
   await mirror.endFullRead(connectionId, generation, {
     productsFrom,
@@ -206,19 +164,19 @@ async function readWhole(ctx: MirrorContext, why: string): Promise<void> {
 }
 
 /**
- * Brings the mirror up to date with what changed since its last reading; throws InDoubt. It begins
- * at `notBefore` (epoch ms) at the earliest, so that the next reading starts after writes that just ended.
+ * Brings the mirror up to date with what changed since its last reading (`before`, a mirror whose
+ * reading `mirrorReading` found to be of changes); throws InDoubt. It begins at `notBefore` (epoch ms)
+ * at the earliest, so that the next reading starts after writes that just ended.
  */
-async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
+async function readChanges(ctx: MirrorContext, before: MirrorState, notBefore = 0): Promise<void> {
   const { mirror, connectionId, mcf } = ctx;
-  const before = await mirror.state(connectionId);
-  if (!before?.stockChange || !before.productsFrom) throw new InDoubt('the mirror has no cursor');
+  if (!before.stockChange || !before.productsFrom) throw new InDoubt('the mirror has no cursor');
   const wait = notBefore - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const readAt = new Date();
   // Ids follow each other from the last one read; with none read yet, from the first one there is.
   let last = before.stockChange.id;
-  const newest = await eachStockChangePage(
+  const newest = await eachStockChangeBatch(
     ctx,
     { at: before.stockChange.at, afterId: last },
     async (changes) => {
@@ -252,12 +210,11 @@ async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
     unreadable.push(...bad);
     await mirror.putProducts(connectionId, products);
   };
-  await readProducts(ctx, { 'updated_at-from': from }, put);
+  await readStoreProducts(mcf, { 'updated_at-from': from }, put, ctx.signal);
   // A variation changed alone: its product is read again whole.
   const parents = new Set<McfProductId>();
   for await (const v of mcf.listVariations({
     query: { 'updated_at-from': from },
-    pageSize: 1000,
     onInvalidItem: (bad) => {
       throw new InDoubt(`variation ${String(bad.id ?? '(no id)')} could not be read: ${bad.reason}`);
     },
@@ -265,7 +222,7 @@ async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
     if (!reread.has(v.product_id)) parents.add(v.product_id);
   const ids = [...parents];
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST)
-    await readProducts(ctx, { id: ids.slice(i, i + IDS_PER_REQUEST).join(',') }, put);
+    await readStoreProducts(mcf, { id: ids.slice(i, i + IDS_PER_REQUEST).join(',') }, put, ctx.signal);
   // Stopped while reading: where the next reading starts stays where it was.
   if (ctx.signal?.aborted) return;
   await mirror.endChangesRead(connectionId, { productsFrom, unreadable, rereadIds: [...reread] });
@@ -276,25 +233,35 @@ async function readChanges(ctx: MirrorContext, notBefore = 0): Promise<void> {
     throw new InDoubt(`the store has ${storeCount} products, the mirror ${after.productCount}`);
 }
 
-/** Brings the mirror up to date, reading the whole store when it must; which reading it made. */
-export async function refreshMirror(ctx: MirrorContext): Promise<MirrorReading> {
-  const decided = mirrorReading(
-    await ctx.mirror.state(ctx.connectionId),
-    new Date(),
-    ctx.settings,
-    ctx.storeAddress,
-  );
+/** Whether the mirror may be brought up to date with changes (then with its state), or read whole. */
+async function decide(
+  ctx: MirrorContext,
+): Promise<{ kind: 'full'; why: string } | { kind: 'changes'; state: MirrorState }> {
+  const state = await ctx.mirror.state(ctx.connectionId);
+  const reading = mirrorReading(state, new Date(), ctx.settings, ctx.storeAddress);
+  if (reading.kind === 'full') return reading;
+  // `mirrorReading` finds a reading of changes only for a mirror that exists.
+  return state ? { kind: 'changes', state } : { kind: 'full', why: 'the store was never read whole' };
+}
+
+/**
+ * Brings the mirror up to date, reading the whole store when it must; which reading it made.
+ * `returnsFrom`: from when a full reading keeps the store's returns (when the last completed import
+ * began reading, from where the next import counts them; or else when this one began).
+ */
+async function refreshMirror(ctx: MirrorContext, returnsFrom: Date): Promise<MirrorReading> {
+  const decided = await decide(ctx);
   if (decided.kind === 'full') {
-    await readWhole(ctx, decided.why);
+    await readWhole(ctx, decided.why, returnsFrom);
     return decided;
   }
   try {
-    await readChanges(ctx);
-    return decided;
+    await readChanges(ctx, decided.state);
+    return { kind: 'changes' };
   } catch (err) {
     if (!(err instanceof InDoubt)) throw err;
     await ctx.mirror.markDoubt(ctx.connectionId, err.message);
-    await readWhole(ctx, err.message);
+    await readWhole(ctx, err.message, returnsFrom);
     return { kind: 'full', why: err.message };
   }
 }
@@ -313,16 +280,14 @@ const SETTLE_MS = MIRROR_OVERLAP_MS + 1000;
  */
 export async function refreshAfterRun(
   ctx: MirrorContext,
-  run: { runId: string; lastWriteAt: number; completed: boolean },
+  run: { runId: string; lastWriteAt: number; completed: boolean; onReadingBack?: () => void },
 ): Promise<void> {
   if ((await ctx.mirror.settleRun(ctx.connectionId, run.runId)) || !run.completed) return;
-  if (
-    mirrorReading(await ctx.mirror.state(ctx.connectionId), new Date(), ctx.settings, ctx.storeAddress)
-      .kind === 'full'
-  )
-    return;
+  const decided = await decide(ctx);
+  if (decided.kind === 'full') return;
+  run.onReadingBack?.();
   try {
-    await readChanges(ctx, run.lastWriteAt + SETTLE_MS);
+    await readChanges(ctx, decided.state, run.lastWriteAt + SETTLE_MS);
   } catch (err) {
     if (!(err instanceof InDoubt)) throw err;
     await ctx.mirror.markDoubt(ctx.connectionId, err.message);
@@ -332,10 +297,11 @@ export async function refreshAfterRun(
 /** The store's catalog as the planner sees it, read through the mirror. */
 export async function readStoreThroughMirror(
   ctx: MirrorContext,
+  returnsFrom: Date,
 ): Promise<{ catalog: StoreCatalog; reading: MirrorReading }> {
   const versions: McfVersionId[] = [];
   const [reading] = await Promise.all([
-    refreshMirror(ctx),
+    refreshMirror(ctx, returnsFrom),
     (async () => {
       for await (const v of ctx.mcf.listVersions()) versions.push(v.id);
     })(),

@@ -27,12 +27,9 @@ export async function runPreflight(options: {
   const { runs, connection, mcf, nb } = options;
   const connectionId = await runs.ensureConnection(slugOf(connection), connection.name);
   const [listing, store, linked] = await Promise.all([
-    readNetBaronListing(
-      nb,
-      connection.netbaron.marketplace,
-      undefined,
-      connection.productImport.updateDescriptions,
-    ),
+    readNetBaronListing(nb, connection.netbaron.marketplace, {
+      descriptions: connection.productImport.updateDescriptions,
+    }),
     readStoreCatalog(mcf),
     runs.loadLinkedCodes(connectionId),
   ]);

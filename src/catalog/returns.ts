@@ -1,4 +1,5 @@
 import type { MyCashflowClient } from '../mycashflow/client.ts';
+import type { McfStockChange } from '../mycashflow/schemas.ts';
 import { formatStoreTimestamp } from '../mycashflow/timestamps.ts';
 
 /*
@@ -38,6 +39,17 @@ export function changedSince(changedAt: string, since: Date | null): boolean {
   return at >= Math.floor(since.getTime() / 1000) * 1000;
 }
 
+/** The change as a return entry, or undefined when it is not a return. */
+export function returnEntryOf(c: McfStockChange): StockChangeEntry | undefined {
+  if (!isReturnChange(c.source_type)) return undefined;
+  return {
+    stockItemId: c.stock_item_id,
+    changedAt: c.changed_at,
+    sourceType: c.source_type ?? null,
+    quantityChange: c.quantity_change,
+  };
+}
+
 /** The store's audit trail of stock changes (`readReturnChanges`). */
 export type StockChangeReads = Pick<MyCashflowClient, 'listStockChanges'>;
 
@@ -61,13 +73,8 @@ export async function readReturnChanges(
     onInvalidItem: (item) =>
       reading.invalid.push(`stock change ${String(item.id ?? '(no id)')} could not be read: ${item.reason}`),
   })) {
-    if (!isReturnChange(c.source_type)) continue;
-    reading.returns.push({
-      stockItemId: c.stock_item_id,
-      changedAt: c.changed_at,
-      sourceType: c.source_type ?? null,
-      quantityChange: c.quantity_change,
-    });
+    const entry = returnEntryOf(c);
+    if (entry) reading.returns.push(entry);
   }
   return reading;
 }

@@ -1,5 +1,6 @@
 import type { McfProductId, McfVariationId, McfVersionId } from '../domain/ids.ts';
 import type { Cents, VatBasisPoints } from '../domain/money.ts';
+import type { InvalidItem, MyCashflowClient } from '../mycashflow/client.ts';
 import type { McfProduct } from '../mycashflow/schemas.ts';
 
 /** The store's catalog as the planner sees it: only what the import compares or needs to address. */
@@ -80,6 +81,47 @@ export function storeProductFrom(p: McfProduct): StoreProduct {
       stockItemId: v.stock_item?.id ?? null,
     })),
   };
+}
+
+/** What is known of a product the store sent in a shape that could not be read. */
+export const unreadableFrom = (bad: InvalidItem): UnreadableStoreProduct => ({
+  ...(bad.id !== undefined ? { id: String(bad.id) } : {}),
+  codes: bad.codes,
+  reason: bad.reason,
+});
+
+/**
+ * The store's products of a listing (`query`: all, changed since, by id) as the planner sees them,
+ * handed over a page at a time. One product the store sends in an unreadable shape is reported with
+ * its page and left alone; the rest goes on. A page is handled while the next one is read and parsed;
+ * pages are handled in order, one at a time.
+ */
+export async function readStoreProducts(
+  mcf: Pick<MyCashflowClient, 'productPages'>,
+  query: Record<string, string>,
+  onPage: (products: StoreProduct[], unreadable: UnreadableStoreProduct[]) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const unreadableInPage: UnreadableStoreProduct[] = [];
+  let handling: Promise<void> = Promise.resolve();
+  try {
+    for await (const page of mcf.productPages({
+      expand: STORE_CATALOG_EXPANDS,
+      query,
+      onInvalidItem: (bad) => unreadableInPage.push(unreadableFrom(bad)),
+    })) {
+      // A page's unreadable items are reported while it is read, before it arrives here.
+      const unreadable = unreadableInPage.splice(0);
+      const products = page.items.map(storeProductFrom);
+      await handling;
+      handling = onPage(products, unreadable);
+      if (signal?.aborted) break;
+    }
+  } catch (err) {
+    await handling.catch(() => undefined);
+    throw err;
+  }
+  await handling;
 }
 
 /** Hidden means invisible in every store version (`mycashflow-api.md` §23.5). */

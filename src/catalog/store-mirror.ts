@@ -34,9 +34,8 @@ export interface MirrorStockChange {
   id: number;
   stockItemId: number;
   quantity: number;
-  at: Date;
-  /** Present for a return (`isReturnChange`): counted by the next imports. */
-  returnEntry?: StockChangeEntry;
+  /** Present for a return (`isReturnChange`), with when it happened: counted by the next imports. */
+  returned?: { entry: StockChangeEntry; at: Date };
 }
 
 /** Where a full reading leaves the mirror: the next reading's start, its returns and its store. */

@@ -181,7 +181,7 @@ async function applyStockChanges(
   // In id order, the last change of an item is its quantity now.
   const latest = new Map<number, number>();
   for (const c of changes) latest.set(c.stockItemId, c.quantity);
-  const returns = changes.filter((c) => c.returnEntry);
+  const returns = changes.flatMap((c) => (c.returned ? [{ id: c.id, ...c.returned }] : []));
   await ensureRow(db, connectionId);
   await db.transaction().execute(async (tx) => {
     await upsertStock(tx, connectionId, [...latest.keys()], [...latest.values()]);
@@ -189,7 +189,7 @@ async function applyStockChanges(
       await sql`insert into store_mirror_returns (connection_id, change_id, changed_at, entry)
         select ${connectionId}, x.id, x.at, x.entry
         from unnest(${returns.map((r) => r.id)}::bigint[], ${returns.map((r) => r.at)}::timestamptz[],
-          ${returns.map((r) => JSON.stringify(r.returnEntry))}::jsonb[]) as x(id, at, entry)
+          ${returns.map((r) => JSON.stringify(r.entry))}::jsonb[]) as x(id, at, entry)
         on conflict (connection_id, change_id) do nothing`.execute(tx);
     await tx
       .updateTable('store_mirror')

@@ -232,38 +232,11 @@ export class MyCashflowClient {
     if (options.expand?.length) query.expand = options.expand.join(',');
     const pages = readAhead(
       (page) => this.request('GET', path, { ...query, page }),
-      (body) => {
-        const envelope = listEnvelopeSchema.safeParse(body);
-        if (!envelope.success) throw this.invalid(`GET ${path}`, issueText(envelope.error));
-        return envelope.data;
-      },
+      (body) => this.envelopeOf(path, body),
       (envelope) => envelope.meta.page_count,
     );
-    for await (const { page } of pages) {
-      const { meta, data } = page;
-      const items: T[] = [];
-      const raw: unknown[] = [];
-      for (const rawItem of data) {
-        const parsed = schema.safeParse(rawItem);
-        if (parsed.success) {
-          items.push(parsed.data);
-          raw.push(rawItem);
-          continue;
-        }
-        const obj = (rawItem ?? {}) as Record<string, unknown>;
-        const bad: InvalidItem = {
-          resource,
-          id: obj.id,
-          code: obj.product_code ?? obj.code,
-          codes: readableCodes(obj),
-          reason: issueText(parsed.error),
-        };
-        if (!options.onInvalidItem)
-          throw this.invalid(`GET ${path}`, `${resource} ${String(bad.id)}: ${bad.reason}`);
-        options.onInvalidItem(bad);
-      }
-      yield { items, raw, page: meta.page, pageCount: meta.page_count, itemCount: meta.item_count };
-    }
+    for await (const { page } of pages)
+      yield this.pageOf(path, resource, schema, page, options.onInvalidItem);
   }
 
   /**
@@ -275,17 +248,46 @@ export class MyCashflowClient {
     resource: string,
     schema: z.ZodType<T>,
     query: Query,
-  ): Promise<{ items: T[]; itemCount: number }> {
+  ): Promise<McfPage<T>> {
     const body = await this.request('GET', path, { ...query, page: 1 });
+    return this.pageOf(path, resource, schema, this.envelopeOf(path, body));
+  }
+
+  private envelopeOf(path: string, body: unknown): z.output<typeof listEnvelopeSchema> {
     const envelope = listEnvelopeSchema.safeParse(body);
     if (!envelope.success) throw this.invalid(`GET ${path}`, issueText(envelope.error));
+    return envelope.data;
+  }
+
+  /** A page's items, each validated; one that is not valid is reported, or stops the listing. */
+  private pageOf<T>(
+    path: string,
+    resource: string,
+    schema: z.ZodType<T>,
+    { meta, data }: z.output<typeof listEnvelopeSchema>,
+    onInvalidItem?: (item: InvalidItem) => void,
+  ): McfPage<T> {
     const items: T[] = [];
-    for (const raw of envelope.data.data) {
-      const item = schema.safeParse(raw);
-      if (!item.success) throw this.invalid(`GET ${path}`, `${resource}: ${issueText(item.error)}`);
-      items.push(item.data);
+    const raw: unknown[] = [];
+    for (const rawItem of data) {
+      const parsed = schema.safeParse(rawItem);
+      if (parsed.success) {
+        items.push(parsed.data);
+        raw.push(rawItem);
+        continue;
+      }
+      const obj = (rawItem ?? {}) as Record<string, unknown>;
+      const bad: InvalidItem = {
+        resource,
+        id: obj.id,
+        code: obj.product_code ?? obj.code,
+        codes: readableCodes(obj),
+        reason: issueText(parsed.error),
+      };
+      if (!onInvalidItem) throw this.invalid(`GET ${path}`, `${resource} ${String(bad.id)}: ${bad.reason}`);
+      onInvalidItem(bad);
     }
-    return { items, itemCount: envelope.data.meta.item_count };
+    return { items, raw, page: meta.page, pageCount: meta.page_count, itemCount: meta.item_count };
   }
 
   async *list<T>(

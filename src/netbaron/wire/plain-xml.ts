@@ -8,12 +8,17 @@
  * general parser reads the document as before: the result is the same either way, only slower.
  */
 
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Element names the general parser throws on (prototype pollution): both readers rename them, so that
+ * they are unknown elements like any other and are ignored.
+ */
+export const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const NAME = /^[A-Za-z_][\w.-]*\s*$/;
 const KNOWN = /&(amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});/g;
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
-const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** XML's five named entities. */
+export const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** A code point XML 1.0 lets a document carry (§2.2). */
 const isXmlChar = (c: number): boolean =>
@@ -31,7 +36,7 @@ function decode(text: string): string {
   let found = 0;
   const out = text.replace(KNOWN, (_, name: string) => {
     found += 1;
-    if (!name.startsWith('#')) return ENTITY[name]!;
+    if (!name.startsWith('#')) return XML_ENTITIES[name]!;
     const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
     if (!isXmlChar(code)) throw new NotPlain();
     return String.fromCodePoint(code);

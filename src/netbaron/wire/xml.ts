@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { readPlainXml } from './plain-xml.ts';
+import { readPlainXml, RESERVED_NAMES, XML_ENTITIES } from './plain-xml.ts';
 
 /*
  * XML as NetBaron's model speaks it (`netbaron-ws.md` §15.2): UTF-8, no namespaces, no attributes.
@@ -38,12 +38,10 @@ export function withoutNonXmlChars(text: string): { text: string; removed: numbe
   return { text: clean, removed };
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
 /** The text of an element as `escapeXml` wrote it (and character references), back to what it says. */
 export function unescapeXml(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name: string) => {
-    if (!name.startsWith('#')) return ENTITIES[name]!;
+    if (!name.startsWith('#')) return XML_ENTITIES[name]!;
     const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
     return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
@@ -81,8 +79,6 @@ export function writeXmlDocument(root: XmlNode): string {
 export class XmlFormatError extends Error {
   override name = 'XmlFormatError';
 }
-
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Parses a document, naming the elements that may repeat so that one occurrence still reads as a list. */
 export function parseXmlDocument(xml: string, repeated: ReadonlyArray<string>): Record<string, unknown> {
