@@ -1,6 +1,6 @@
 import type { MyCashflowClient } from '../mycashflow/client.ts';
 import type { McfStockChange } from '../mycashflow/schemas.ts';
-import { formatStoreTimestamp } from '../mycashflow/timestamps.ts';
+import { formatStoreTimestamp, parseStoreTimestamp } from '../mycashflow/timestamps.ts';
 
 /*
  * The store's returns ("Returns and NetBaron" in the extension's help page): MyCashflow puts returned
@@ -33,9 +33,9 @@ export function isReturnChange(sourceType: string | null | undefined): boolean {
  */
 export function changedSince(changedAt: string, since: Date | null): boolean {
   if (since === null) return true;
-  const at = Date.parse(changedAt);
+  const at = parseStoreTimestamp(changedAt)?.getTime();
   // An instant that cannot be read was still selected by the API's own `changed_at-from` filter.
-  if (Number.isNaN(at)) return true;
+  if (at === undefined) return true;
   return at >= Math.floor(since.getTime() / 1000) * 1000;
 }
 

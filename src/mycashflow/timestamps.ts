@@ -41,3 +41,19 @@ export function parseStoreTimestamp(text: string): Date | undefined {
   const first = wall - offsetMinutes(wall) * 60_000;
   return new Date(wall - offsetMinutes(first) * 60_000);
 }
+
+const STORE_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/**
+ * An API timestamp as the store's calendar date ("2026-11-20"), the day the merchant sees in the admin:
+ * `…T22:30:00Z` in winter is already the next day in Helsinki. Undefined when it cannot be read.
+ */
+export function storeDate(text: string): string | undefined {
+  const at = parseStoreTimestamp(text);
+  return at ? STORE_DAY.format(at) : undefined;
+}

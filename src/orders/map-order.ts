@@ -2,6 +2,7 @@ import type { OrderExportSettings, StoreContact } from '../config/connection-fil
 import { addCents, cents, formatCents, formatVatRate } from '../domain/money.ts';
 import { priceRow, totalsOf } from '../domain/sales-order-math.ts';
 import type { McfOrder, McfTaxRow, McfVersion } from '../mycashflow/schemas.ts';
+import { storeDate } from '../mycashflow/timestamps.ts';
 import type { NbAddress, NbSalesOrder, NbSalesOrderRow, NbSeller } from '../netbaron/wire/salesorder.ts';
 
 export interface MappingInput {
@@ -16,18 +17,6 @@ export interface MappingInput {
 }
 
 export type MappingResult = { ok: true; salesOrder: NbSalesOrder } | { ok: false; reason: string };
-
-/** `created_at` as a calendar date in the store's time zone (the date the merchant sees on the order). */
-export function helsinkiDate(iso: string): string | undefined {
-  const time = Date.parse(iso);
-  if (Number.isNaN(time)) return undefined;
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Helsinki',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(time);
-}
 
 /** A person's name from its parts, either of which may be missing. */
 export const joinName = (first?: string | null, last?: string | null): string =>
@@ -177,7 +166,7 @@ function map(input: MappingInput): NbSalesOrder {
     delivery: { organisationName: deliveryName, address: deliveryAddress },
     orderIdentifier: String(order.id),
     orderDate: need(
-      helsinkiDate(order.created_at),
+      storeDate(order.created_at),
       `the order's creation time "${order.created_at}" cannot be read`,
     ),
     paymentMethodText: paymentName,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { loadLinkedCodes, openHolds, returnsBoundary } from '../db/import-runs.ts';
 import type { Database } from '../db/schema.ts';
-import { helsinkiDate } from '../orders/map-order.ts';
+import { storeDate } from '../mycashflow/timestamps.ts';
 import type { ImportHistory } from './read-stock.ts';
 
 /** What earlier imports of the connection left: read only, so a report never creates a connection row. */
@@ -24,7 +24,7 @@ export async function readImportHistory(db: Kysely<Database>, slug: string): Pro
     holds: new Map(
       holds.map((h) => [
         h.code,
-        { returned: h.returned, since: helsinkiDate(h.held_since.toISOString()) ?? '' },
+        { returned: h.returned, since: storeDate(h.held_since.toISOString()) ?? '' },
       ]),
     ),
   };

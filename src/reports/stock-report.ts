@@ -1,5 +1,6 @@
 import { readQuantity } from '../catalog/quantity.ts';
 import { changedSince, isReturnChange, type StockChangeEntry } from '../catalog/returns.ts';
+import { storeDate } from '../mycashflow/timestamps.ts';
 
 /*
  * The stock report for returns ("Returns and NetBaron" in the extension's help page): when a return is
@@ -102,7 +103,7 @@ export interface StockReport {
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
 /** The store's local calendar date of a change ("2026-11-20"), as the merchant sees it in the admin. */
-const dayOf = (changedAt: string): string => /^\d{4}-\d{2}-\d{2}/.exec(changedAt)?.[0] ?? changedAt;
+const dayOf = (changedAt: string): string => storeDate(changedAt) ?? changedAt;
 
 function returnsByStockItem(changes: readonly StockChangeEntry[], since: Date | null) {
   const out = new Map<number, Map<string, number>>();

@@ -7,7 +7,7 @@ import type {
   RunStatus,
 } from '../../src/catalog/import-store.ts';
 import { phaseOf, type ActionKind, type PlannedAction, type Problem } from '../../src/catalog/plan.ts';
-import { helsinkiDate } from '../../src/orders/map-order.ts';
+import { storeDate } from '../../src/mycashflow/timestamps.ts';
 import type { ImportHistory } from '../../src/reports/read-stock.ts';
 
 export interface MemoryRun extends NewRun {
@@ -308,7 +308,7 @@ export function memoryImportStore() {
       holds: new Map(
         [...holdsOf(connectionId)].map(([c, h]) => [
           c,
-          { returned: h.returned, since: helsinkiDate(h.heldSince.toISOString()) ?? '' },
+          { returned: h.returned, since: storeDate(h.heldSince.toISOString()) ?? '' },
         ]),
       ),
     };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { roundCents } from '../../src/domain/money.ts';
 import { jsonMoneySchema, jsonVatRateSchema } from '../../src/domain/money-schemas.ts';
 import { orderSchema, productSchema, stockItemSchema } from '../../src/mycashflow/schemas.ts';
-import { formatStoreTimestamp, parseStoreTimestamp } from '../../src/mycashflow/timestamps.ts';
+import { formatStoreTimestamp, parseStoreTimestamp, storeDate } from '../../src/mycashflow/timestamps.ts';
 
 const stock = { id: 7, code: 'A-1', quantity: 3, reserved: 0, balance: 3 };
 const product = { id: 1, product_code: 'A-1', name: 'Kahvikuppi', price: 24.9, vat_rate: 25.5 };
@@ -94,6 +94,14 @@ describe('MyCashflow timestamps', () => {
     expect(parseStoreTimestamp('2026-11-20 10:00:00')?.toISOString()).toBe(instant);
     expect(parseStoreTimestamp('2026-07-01T11:00:00')?.toISOString()).toBe('2026-07-01T08:00:00.000Z');
     expect(parseStoreTimestamp('yesterday')).toBeUndefined();
+  });
+
+  it('dates an instant by the calendar in Helsinki, whatever form came', () => {
+    expect(storeDate('2025-03-14T23:30:00Z')).toBe('2025-03-15');
+    expect(storeDate('2026-12-03T22:00:00.123Z')).toBe('2026-12-04');
+    expect(storeDate('2025-07-01T00:30:00+03:00')).toBe('2025-07-01');
+    expect(storeDate('2025-07-01T00:30:00')).toBe('2025-07-01');
+    expect(storeDate('not a date')).toBeUndefined();
   });
 
   it('gives the schemas the instant in UTC whatever form came', () => {

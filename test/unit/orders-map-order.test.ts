@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCents } from '../../src/domain/money.ts';
 import { orderSchema, versionSchema } from '../../src/mycashflow/schemas.ts';
-import { helsinkiDate, mapOrder, type MappingInput } from '../../src/orders/map-order.ts';
+import { mapOrder, type MappingInput } from '../../src/orders/map-order.ts';
 import { apiOrder, exampleExportSettings, taxRow as T } from '../helpers/orders.ts';
 
 const settings = exampleExportSettings();
@@ -168,11 +168,5 @@ describe('mapping a MyCashflow order to a NetBaron sales order', () => {
       ok: false,
       reason: expect.stringMatching(/no product code/),
     });
-  });
-
-  it('dates the order in Helsinki time', () => {
-    expect(helsinkiDate('2025-03-14T23:30:00Z')).toBe('2025-03-15');
-    expect(helsinkiDate('2025-07-01T00:30:00+03:00')).toBe('2025-07-01');
-    expect(helsinkiDate('not a date')).toBeUndefined();
   });
 });

@@ -141,6 +141,23 @@ describe('buildStockReport', () => {
     });
   });
 
+  it('dates a return by the calendar in Helsinki when the store sends UTC or no offset', () => {
+    const r = report({
+      netbaron: { products: [nb('SUKKA-1', '10')], invalid: [] },
+      store: [place('SUKKA-1', 13, 7)],
+      stockChanges: [
+        // 22:30 UTC on 20 November is 00:30 on the 21st in Helsinki.
+        change(7, 1, '2026-11-20T22:30:00Z'),
+        change(7, 2, '2026-11-21T00:15:00'),
+      ],
+      linkedCodes: new Set(['SUKKA-1']),
+    });
+    expect(r.differences[0]).toMatchObject({
+      returns: [{ date: '2026-11-21', quantity: 3 }],
+      action: 'add 3 to SUKKA-1 in NetBaron: 3 returned on 2026-11-21',
+    });
+  });
+
   it('explains only part of a larger difference and lists the rest as unexplained', () => {
     const r = report({
       netbaron: { products: [nb('KAHVI-1', '20')], invalid: [] },
