@@ -14,7 +14,13 @@ import type {
 } from './plan.ts';
 import { readQuantity } from './quantity.ts';
 import { changedSince, isReturnChange, type StockChangeEntry } from './returns.ts';
-import { isHidden, type StoreCatalog, type StoreProduct, type StoreVariation } from './store-catalog.ts';
+import {
+  isHidden,
+  type StoreCatalog,
+  type StoreProduct,
+  type StoreVariation,
+  type UnreadableStoreProduct,
+} from './store-catalog.ts';
 
 export interface NetBaronListing {
   /** Every product of the marketplace listing, live and deleted, in the order read. */
@@ -51,6 +57,15 @@ export interface ReturnsInput {
   overwrite?: 'all' | ReadonlySet<string>;
 }
 
+/** What every step of a plan needs besides the two catalogs: the settings and the run's scope. */
+export interface PlanRules {
+  settings: ProductImportSettings;
+  /** The store's versions: a created product is shown in each, a removed one hidden in each. */
+  versions: readonly McfVersionId[];
+  onlyCodes?: ReadonlySet<string>;
+  returns?: ReturnsInput;
+}
+
 type Place =
   | { kind: 'product'; product: StoreProduct }
   | { kind: 'variation'; product: StoreProduct; variation: StoreVariation };
@@ -65,7 +80,7 @@ const money = (c: Cents | null | undefined): string | null =>
   c === null || c === undefined ? null : formatCents(c);
 
 /** Store code → every product and variation holding it (more than one is a duplicate). */
-function indexStore(store: StoreCatalog): Map<string, Place[]> {
+export function indexStore(products: Iterable<StoreProduct>): Map<string, Place[]> {
   const index = new Map<string, Place[]>();
   const add = (code: string | null, place: Place) => {
     if (!code) return;
@@ -73,7 +88,7 @@ function indexStore(store: StoreCatalog): Map<string, Place[]> {
     if (list) list.push(place);
     else index.set(code, [place]);
   };
-  for (const product of store.products) {
+  for (const product of products) {
     add(product.code, { kind: 'product', product });
     for (const variation of product.variations)
       add(variation.code, { kind: 'variation', product, variation });
@@ -85,8 +100,8 @@ function indexStore(store: StoreCatalog): Map<string, Place[]> {
  * The codes an `update-existing` run may touch: each chosen store product with all its variations, or a
  * chosen variation alone. Undefined means every code (mode `import-new`).
  */
-function scopeOf(
-  input: PlanInput,
+export function scopeOf(
+  input: PlanRules,
   index: Map<string, Place[]>,
   problems: Problem[],
 ): Set<string> | undefined {
@@ -97,7 +112,7 @@ function scopeOf(
 }
 
 function modeScopeOf(
-  input: PlanInput,
+  input: PlanRules,
   index: Map<string, Place[]>,
   problems: Problem[],
 ): Set<string> | undefined {
@@ -142,12 +157,14 @@ interface Builder {
   variationDeletes: Map<number, Set<number>>;
   /** Product ids already removed by this plan. */
   productRemovals: Set<number>;
+  /** Product ids this plan hides or deletes with an action of its own (the guards' emptied products). */
+  productRemovalActions: Set<number>;
   held: HeldStock[];
   holdsCleared: ClearedHold[];
   /** Return changes by stock item. */
   returnsByItem: Map<number, StockChangeEntry[]>;
   returns?: ReturnsInput;
-  /** Codes whose stock was judged (to tell a hold on a code that left the store). */
+  /** Held codes whose stock was judged (to tell a hold on a code that left the store). */
   stockJudged: Set<string>;
 }
 
@@ -198,8 +215,8 @@ function stockAction(
 ): void {
   const quantity = quantityFor(b, code, nb);
   if (quantity === null) return;
-  b.stockJudged.add(code);
   const hold = b.returns?.holds.get(code);
+  if (hold) b.stockJudged.add(code);
   if (quantity === current) {
     // NetBaron's balance now includes the returns (the merchant updated it): the hold clears itself.
     if (hold) b.holdsCleared.push({ code, why: 'netbaron-updated' });
@@ -326,8 +343,8 @@ function planUpdate(b: Builder, place: Place, nb: NbProduct, settings: ProductIm
   b.linked.add(nb.code);
 }
 
-function planCreate(b: Builder, nb: NbProduct, input: PlanInput, index: Map<string, Place[]>): void {
-  const { settings, store } = input;
+function planCreate(b: Builder, nb: NbProduct, input: PlanRules, index: Map<string, Place[]>): void {
+  const { settings, versions } = input;
   const code = nb.code;
   const parent = missingVariationOf(code, index);
   if (parent) {
@@ -382,7 +399,7 @@ function planCreate(b: Builder, nb: NbProduct, input: PlanInput, index: Map<stri
     ...(weight === undefined ? {} : { weight }),
     ...(nb.packageType ? { parcel_type: nb.packageType } : {}),
     // A product the import creates is meant to be sold: visible in every store version.
-    visibilities: store.versions.map((version_id) => ({ version_id, is_visible: true })),
+    visibilities: versions.map((version_id) => ({ version_id, is_visible: true })),
   };
   const changes: FieldChange[] = [
     { field: 'name', from: null, to: create.name },
@@ -418,18 +435,20 @@ function removeProduct(
   product: StoreProduct,
   code: string,
   reason: string,
-  input: PlanInput,
+  input: PlanRules,
 ): void {
   if (b.productRemovals.has(product.id)) return;
   b.productRemovals.add(product.id);
   b.removed.add(code);
-  const versions: McfVersionId[] = input.store.versions;
+  const { versions } = input;
   if (input.settings.whenRemoving === 'delete') {
     b.actions.push({ kind: 'delete-product', code, productId: product.id, reason, changes: [] });
+    b.productRemovalActions.add(product.id);
     b.counts.delete += 1;
     return;
   }
   if (isHidden(product, versions)) return;
+  b.productRemovalActions.add(product.id);
   b.actions.push({
     kind: 'hide-product',
     code,
@@ -442,7 +461,7 @@ function removeProduct(
   b.counts.hide += 1;
 }
 
-function planRemoval(b: Builder, place: Place, code: string, why: string, input: PlanInput): void {
+function planRemoval(b: Builder, place: Place, code: string, why: string, input: PlanRules): void {
   if (place.kind === 'product') {
     removeProduct(
       b,
@@ -471,7 +490,7 @@ function planRemoval(b: Builder, place: Place, code: string, why: string, input:
 }
 
 /** Items by a key, each key's items in the order given. */
-function groupBy<K, V>(items: Iterable<V>, key: (item: V) => K): Map<K, V[]> {
+export function groupBy<K, V>(items: Iterable<V>, key: (item: V) => K): Map<K, V[]> {
   const groups = new Map<K, V[]>();
   for (const item of items) {
     const k = key(item);
@@ -482,14 +501,16 @@ function groupBy<K, V>(items: Iterable<V>, key: (item: V) => K): Map<K, V[]> {
   return groups;
 }
 
-const byCode = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+/** Codes in the order a plan takes them (UTF-16 code units, as `<` compares). */
+export const compareCodes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** What every step of a plan looks things up in. */
-interface Lookup {
+/**
+ * What a step of a plan looks things up in. `index` may hold only part of the store, so long as it holds
+ * every product that has one of the codes the step asks about (`codesToLookUp`).
+ */
+export interface Lookup {
   /** The store's products and variations by code. */
   index: Map<string, Place[]>;
-  /** NetBaron's listing by code (more than one entry is a duplicate). */
-  listed: Map<string, NbProduct[]>;
   /** Whether this run may touch a code (the mode's selection, a retry's codes). */
   inScope(code: string): boolean;
   /** Codes of store products that could not be read: left alone. */
@@ -498,8 +519,8 @@ interface Lookup {
   createsBlocked: boolean;
 }
 
-function newBuilder(input: PlanInput): Builder {
-  const returns = (input.returns?.changes ?? []).filter((c) => isReturnChange(c.sourceType));
+export function newBuilder(returns: ReturnsInput | undefined): Builder {
+  const changes = (returns?.changes ?? []).filter((c) => isReturnChange(c.sourceType));
   return {
     actions: [],
     problems: [],
@@ -508,17 +529,20 @@ function newBuilder(input: PlanInput): Builder {
     removed: new Set(),
     variationDeletes: new Map(),
     productRemovals: new Set(),
+    productRemovalActions: new Set(),
     held: [],
     holdsCleared: [],
-    returnsByItem: groupBy(returns, (c) => c.stockItemId),
-    ...(input.returns ? { returns: input.returns } : {}),
+    returnsByItem: groupBy(changes, (c) => c.stockItemId),
+    ...(returns ? { returns } : {}),
     stockJudged: new Set(),
   };
 }
 
+export type { Builder };
+
 /** The store sent purchase prices below the cent: read rounded, and said so, as the value changed. */
-function reportRoundedPurchasePrices(store: StoreCatalog, problems: Problem[]): void {
-  for (const product of store.products) {
+export function reportRoundedPurchasePrices(products: Iterable<StoreProduct>, problems: Problem[]): void {
+  for (const product of products) {
     const items = [product, ...product.variations];
     for (const item of items) {
       if (!item.purchasePriceRoundedFrom || !item.code) continue;
@@ -531,8 +555,12 @@ function reportRoundedPurchasePrices(store: StoreCatalog, problems: Problem[]): 
   }
 }
 
-function reportUnreadableNetBaron(b: Builder, netbaron: NetBaronListing, look: Lookup): void {
-  for (const bad of netbaron.invalid) {
+export function reportUnreadableNetBaron(
+  b: Builder,
+  invalid: NetBaronListing['invalid'],
+  look: Pick<Lookup, 'inScope'>,
+): void {
+  for (const bad of invalid) {
     if (bad.code && !look.inScope(bad.code)) continue;
     b.problems.push({
       kind: 'invalid-netbaron-data',
@@ -548,16 +576,17 @@ function reportUnreadableNetBaron(b: Builder, netbaron: NetBaronListing, look: L
  * A store product that could not be read still holds its codes: they are left alone, and while one
  * holds codes that could not be read at all, nothing is created (it might be any of them).
  */
-function unreadableStore(store: StoreCatalog): Pick<Lookup, 'unreadableCodes' | 'createsBlocked'> {
-  const unreadable = store.unreadable ?? [];
+export function unreadableStore(
+  unreadable: readonly UnreadableStoreProduct[],
+): Pick<Lookup, 'unreadableCodes' | 'createsBlocked'> {
   return {
     unreadableCodes: new Set(unreadable.flatMap((bad) => bad.codes)),
     createsBlocked: unreadable.some((bad) => bad.codes.length === 0),
   };
 }
 
-function reportUnreadableStore(b: Builder, store: StoreCatalog): void {
-  for (const bad of store.unreadable ?? []) {
+export function reportUnreadableStore(b: Builder, unreadable: readonly UnreadableStoreProduct[]): void {
+  for (const bad of unreadable) {
     const label = `store product${bad.id ? ` ${bad.id}` : ''}${bad.codes.length ? ` (${bad.codes.join(', ')})` : ''}`;
     b.problems.push({
       kind: 'invalid-store-data',
@@ -569,9 +598,13 @@ function reportUnreadableStore(b: Builder, store: StoreCatalog): void {
   }
 }
 
-/** Every duplicate in the store is reported, whether NetBaron knows the code or not: it breaks matching. */
-function reportStoreDuplicates(b: Builder, look: Lookup): void {
-  for (const [code, places] of [...look.index].sort(byCode)) {
+/**
+ * Every duplicate among `codes` is reported, whether NetBaron knows the code or not: it breaks matching.
+ * The whole plan asks about every code of the store; a chunked one about the codes held more than once.
+ */
+export function reportStoreDuplicates(b: Builder, look: Lookup, codes: Iterable<string>): void {
+  for (const code of [...codes].sort(compareCodes)) {
+    const places = look.index.get(code) ?? [];
     if (places.length < 2 || !look.inScope(code)) continue;
     const where = places.map(describePlace);
     b.problems.push({
@@ -583,9 +616,26 @@ function reportStoreDuplicates(b: Builder, look: Lookup): void {
   }
 }
 
-/** Each code of NetBaron's listing: updated, created, or removed when NetBaron deleted it. */
-function planListedCodes(b: Builder, input: PlanInput, look: Lookup): void {
-  for (const [code, entries] of [...look.listed].sort(byCode)) {
+/** The store codes a step on these NetBaron codes looks up: the codes, and what might be their parents. */
+export function codesToLookUp(codes: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const code of codes) {
+    out.add(code);
+    for (let cut = code.lastIndexOf('-'); cut > 0; cut = code.lastIndexOf('-', cut - 1))
+      out.add(code.slice(0, cut));
+  }
+  return [...out];
+}
+
+/** Each code of NetBaron's listing (`listed`, by code): updated, created, or removed when NetBaron deleted it. */
+export function planListedCodes(
+  b: Builder,
+  input: PlanRules,
+  look: Lookup,
+  listed: Map<string, NbProduct[]>,
+): void {
+  for (const code of [...listed.keys()].sort(compareCodes)) {
+    const entries = listed.get(code)!;
     if (!look.inScope(code) || look.unreadableCodes.has(code)) continue;
     if (entries.length > 1) {
       b.problems.push({
@@ -613,18 +663,24 @@ function planListedCodes(b: Builder, input: PlanInput, look: Lookup): void {
 }
 
 /**
- * A code imported earlier that a complete listing no longer holds at all was deleted long ago (§15.5).
- * An unreadable entry without a code could be any of them, so while there is one, absence proves nothing.
+ * Whether a code's absence from the listing means anything: only in a complete listing, and not while an
+ * unreadable entry without a code could be any of them.
  */
-function planVanishedCodes(b: Builder, input: PlanInput, look: Lookup): void {
-  const { netbaron } = input;
-  if (!netbaron.complete || netbaron.invalid.some((bad) => !bad.code)) return;
-  const present = new Set([
-    ...look.listed.keys(),
-    ...netbaron.invalid.flatMap((bad) => (bad.code ? [bad.code] : [])),
-  ]);
-  for (const code of [...input.linkedCodes].sort()) {
-    if (present.has(code) || !look.inScope(code) || look.unreadableCodes.has(code)) continue;
+export const absenceCounts = (netbaron: Pick<NetBaronListing, 'complete' | 'invalid'>): boolean =>
+  netbaron.complete && !netbaron.invalid.some((bad) => !bad.code);
+
+/**
+ * A code imported earlier that a complete listing no longer holds at all was deleted long ago (§15.5):
+ * `vanished` are such codes (linked, and neither listed nor among the unreadable entries' codes).
+ */
+export function removeVanishedCodes(
+  b: Builder,
+  input: PlanRules,
+  look: Lookup,
+  vanished: Iterable<string>,
+): void {
+  for (const code of [...vanished].sort(compareCodes)) {
+    if (!look.inScope(code) || look.unreadableCodes.has(code)) continue;
     const places = look.index.get(code) ?? [];
     if (places.length === 1 && places[0])
       planRemoval(
@@ -637,12 +693,16 @@ function planVanishedCodes(b: Builder, input: PlanInput, look: Lookup): void {
   }
 }
 
-/** A product that loses its last variation is removed by the same setting. */
-function removeEmptiedProducts(b: Builder, input: PlanInput): void {
-  const byId = new Map(input.store.products.map((p) => [p.id as number, p]));
+/**
+ * A product that loses its last variation is removed by the same setting. `products`: those of
+ * `b.variationDeletes` (a chunked plan gives only the ones that lose every variation).
+ */
+export function removeEmptiedProducts(b: Builder, input: PlanRules, products: Iterable<StoreProduct>): void {
+  const byId = new Map<number, StoreProduct>();
+  for (const p of products) byId.set(p.id, p);
   for (const [productId, deleted] of b.variationDeletes) {
-    const product = byId.get(productId)!;
-    if (product.variations.every((v) => deleted.has(v.id))) {
+    const product = byId.get(productId);
+    if (product?.variations.every((v) => deleted.has(v.id))) {
       removeProduct(
         b,
         product,
@@ -655,20 +715,20 @@ function removeEmptiedProducts(b: Builder, input: PlanInput): void {
 }
 
 /** A hold on a code the store no longer has at all ends: there is no stock of it to protect. */
-function clearHoldsOutsideStore(b: Builder, input: PlanInput, look: Lookup): void {
+export function clearHoldsOutsideStore(b: Builder, input: PlanRules, look: Lookup): void {
   for (const code of input.returns?.holds.keys() ?? []) {
     if (look.inScope(code) && !b.stockJudged.has(code) && !look.index.has(code))
       b.holdsCleared.push({ code, why: 'not-in-store' });
   }
 }
 
-function finishedPlan(b: Builder, store: StoreCatalog): Plan {
+/** Store items (products without variations, and variations) the guards measure shares against. */
+export const storeItemsOf = (p: StoreProduct): number => Math.max(1, p.variations.length);
+
+/** What a plan decided besides its actions and problems. */
+export function planEnd(b: Builder, storeItemCount: number): Omit<Plan, 'actions' | 'problems'> {
   for (const code of b.removed) b.linked.delete(code);
-  let storeItemCount = 0;
-  for (const p of store.products) storeItemCount += Math.max(1, p.variations.length);
   return {
-    actions: b.actions,
-    problems: b.problems,
     counts: b.counts,
     linkedCodes: [...b.linked],
     removedCodes: [...b.removed],
@@ -681,25 +741,40 @@ function finishedPlan(b: Builder, store: StoreCatalog): Plan {
 /**
  * The import's decisions, as a pure function of what both systems hold, the settings and what earlier
  * runs linked. Nothing here reads or writes anything: the executor carries the plan out. The order of
- * the steps is the order of the plan's problems and actions.
+ * the steps is the order of the plan's problems and actions; `planInChunks` takes the same steps a part
+ * of the catalogs at a time.
  */
 export function planImport(input: PlanInput): Plan {
-  const b = newBuilder(input);
-  const index = indexStore(input.store);
-  reportRoundedPurchasePrices(input.store, b.problems);
-  const scope = scopeOf(input, index, b.problems);
+  const b = newBuilder(input.returns);
+  const rules: PlanRules = { ...input, versions: input.store.versions };
+  const index = indexStore(input.store.products);
+  reportRoundedPurchasePrices(input.store.products, b.problems);
+  const scope = scopeOf(rules, index, b.problems);
   const look: Lookup = {
     index,
-    listed: groupBy(input.netbaron.products, (p) => p.code),
     inScope: (code) => scope === undefined || scope.has(code),
-    ...unreadableStore(input.store),
+    ...unreadableStore(input.store.unreadable ?? []),
   };
-  reportUnreadableNetBaron(b, input.netbaron, look);
-  reportUnreadableStore(b, input.store);
-  reportStoreDuplicates(b, look);
-  planListedCodes(b, input, look);
-  planVanishedCodes(b, input, look);
-  removeEmptiedProducts(b, input);
-  clearHoldsOutsideStore(b, input, look);
-  return finishedPlan(b, input.store);
+  const listed = groupBy(input.netbaron.products, (p) => p.code as string);
+  reportUnreadableNetBaron(b, input.netbaron.invalid, look);
+  reportUnreadableStore(b, input.store.unreadable ?? []);
+  reportStoreDuplicates(b, look, index.keys());
+  planListedCodes(b, rules, look, listed);
+  if (absenceCounts(input.netbaron)) {
+    const present = new Set([
+      ...listed.keys(),
+      ...input.netbaron.invalid.flatMap((bad) => (bad.code ? [bad.code] : [])),
+    ]);
+    removeVanishedCodes(
+      b,
+      rules,
+      look,
+      [...input.linkedCodes].filter((code) => !present.has(code)),
+    );
+  }
+  removeEmptiedProducts(b, rules, input.store.products);
+  clearHoldsOutsideStore(b, rules, look);
+  let storeItemCount = 0;
+  for (const p of input.store.products) storeItemCount += storeItemsOf(p);
+  return { actions: b.actions, problems: b.problems, ...planEnd(b, storeItemCount) };
 }
