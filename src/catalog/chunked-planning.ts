@@ -58,6 +58,21 @@ export interface PlanSource {
   storeItemCount(): Promise<number>;
 }
 
+/**
+ * Where a chunked plan's catalogs are staged: NetBaron's listing as it is read, then the store's codes
+ * from the mirror (`src/db/plan-staging.ts`). Emptied when the plan is stored.
+ */
+export interface PlanStaging {
+  clear(connectionId: string): Promise<void>;
+  /** A page of the listing, whose first entry is the `firstSeq`th read (from 0). */
+  stageListing(connectionId: string, products: readonly NbProduct[], firstSeq: number): Promise<void>;
+  /** The staged listing and the mirror's store as a plan source. */
+  source(
+    connectionId: string,
+    start: Pick<PlanSource, 'versions' | 'netbaron'> & { descriptions: boolean },
+  ): Promise<PlanSource>;
+}
+
 /** Takes the actions and problems of one part of a plan, in plan order. */
 export type PlanSink = (actions: PlannedAction[], problems: Problem[]) => Promise<void>;
 

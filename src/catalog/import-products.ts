@@ -6,10 +6,12 @@ import type { NetBaronClient } from '../netbaron/client.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import type { StoreWrites } from './apply-action.ts';
 import { executeRun, type Progress } from './executor.ts';
-import { evaluateGuards, type GuardVerdict } from './guards.ts';
+import { judgeGuards, type GuardVerdict } from './guards.ts';
+import { memoryPlanSource, planInChunks, type ChunkedPlan, type PlanStaging } from './chunked-planning.ts';
 import type { ImportRunStore } from './import-store.ts';
 import type { HeldStock, PlanCounts, PlannedAction, Problem } from './plan.ts';
-import { planImport, type NetBaronListing, type ReturnsInput } from './planner.ts';
+import type { NetBaronListing, ReturnsInput } from './planner.ts';
+import type { NbProduct } from '../netbaron/wire/products.ts';
 import {
   readStoreThroughMirror,
   refreshAfterRun,
@@ -162,22 +164,44 @@ export async function readStoreCatalog(mcf: StoreCatalogReads, signal?: AbortSig
 export async function readNetBaronListing(
   nb: NetBaronListingReads,
   marketplace: string,
-  { signal, descriptions = true }: { signal?: AbortSignal | undefined; descriptions?: boolean } = {},
+  {
+    signal,
+    descriptions = true,
+    onPage,
+  }: {
+    signal?: AbortSignal | undefined;
+    descriptions?: boolean;
+    /**
+     * Takes each page instead of the listing (which then has no products): `firstSeq` is how many
+     * entries came before it. A page is handled while the next one is read, one at a time.
+     */
+    onPage?: (products: NbProduct[], firstSeq: number) => Promise<void>;
+  } = {},
 ): Promise<NetBaronListing> {
   const listing: NetBaronListing = { products: [], invalid: [], complete: false };
-  for await (const page of nb.productPages({
-    marketplace: nbMarketplaceId(marketplace),
-    prices: true,
-    quantity: true,
-    packaging: true,
-    descriptions,
-    onInvalidItem: (item) => listing.invalid.push(item),
-  })) {
-    listing.products.push(...page.items);
-    // Stopped while reading: the listing is incomplete, and the caller plans nothing from it.
-    if (signal?.aborted) return listing;
+  let handling: Promise<void> = Promise.resolve();
+  let seq = 0;
+  try {
+    for await (const page of nb.productPages({
+      marketplace: nbMarketplaceId(marketplace),
+      prices: true,
+      quantity: true,
+      packaging: true,
+      descriptions,
+      onInvalidItem: (item) => listing.invalid.push(item),
+    })) {
+      if (onPage) {
+        await handling;
+        handling = onPage(page.items, seq);
+        seq += page.items.length;
+      } else listing.products.push(...page.items);
+      // Stopped while reading: the listing is incomplete, and the caller plans nothing from it.
+      if (signal?.aborted) break;
+    }
+  } finally {
+    await handling;
   }
-  listing.complete = true;
+  listing.complete = !signal?.aborted;
   return listing;
 }
 
@@ -221,13 +245,18 @@ type RunContext = ImportOptions & {
   storeRead?: MirrorReading;
 };
 
-/** The store's catalog, through the mirror when there is one; returns are read after it. */
+/**
+ * The store's catalog, through the mirror when there is one; returns are read after it. A mirror that
+ * is planned from in parts stays in the database: only the versions come back then.
+ */
 async function readStore(ctx: RunContext, returnsFrom: Date): Promise<StoreCatalog> {
   if (!ctx.mirror) {
     ctx.storeRead = { kind: 'full', why: 'the store is read whole at every import' };
     return readStoreCatalog(ctx.mcf, ctx.signal);
   }
-  const { catalog, reading } = await readStoreThroughMirror(ctx.mirror, returnsFrom);
+  const { catalog, reading } = await readStoreThroughMirror(ctx.mirror, returnsFrom, {
+    load: !ctx.runs.staging,
+  });
   ctx.storeRead = reading;
   ctx.logger.info(reading.kind === 'full' ? 'read the whole store' : 'read what changed in the store', {
     ...(reading.kind === 'full' ? { why: reading.why } : {}),
@@ -299,8 +328,7 @@ async function resumeRun(ctx: RunContext): Promise<Prepared | undefined> {
 
 /** Reads both sides and plans; a plan that is only shown (preview, blocked) ends the run here. */
 async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
-  const { runs, connectionId, nb, connection } = ctx;
-  const settings = connection.productImport;
+  const { runs, connectionId } = ctx;
   if (ctx.only) {
     // A partial run must not overtake an unfinished one: that run holds the plan the codes belong to.
     if (await runs.hasUnfinishedRun(connectionId, RESUME_WITHIN_HOURS))
@@ -310,6 +338,23 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
   } else {
     await runs.abandonStaleRuns(connectionId);
   }
+  // Staged in the database only beside a mirror: the store is then planned from there too.
+  const staging = ctx.mirror ? runs.staging : undefined;
+  if (!staging) return planStaged(ctx, undefined);
+  await staging.clear(connectionId);
+  try {
+    return await planStaged(ctx, staging);
+  } finally {
+    await staging.clear(connectionId);
+  }
+}
+
+async function planStaged(
+  ctx: RunContext,
+  staging: PlanStaging | undefined,
+): Promise<Prepared | ImportReport> {
+  const { runs, connectionId, nb, connection } = ctx;
+  const settings = connection.productImport;
   ctx.onStage?.('Reading NetBaron and the store');
   const readAt = new Date();
   const since = await runs.returnsBoundary(connectionId);
@@ -317,6 +362,12 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
     readNetBaronListing(nb, connection.netbaron.marketplace, {
       signal: ctx.signal,
       descriptions: settings.updateDescriptions,
+      ...(staging
+        ? {
+            onPage: (products: NbProduct[], firstSeq: number) =>
+              staging.stageListing(connectionId, products, firstSeq),
+          }
+        : {}),
     }),
     readStore(ctx, since ?? readAt),
     runs.loadLinkedCodes(connectionId),
@@ -325,39 +376,54 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
   // After the store's reading: the mirror has the returns it read with the stock changes.
   const returns = await readReturns(ctx, since);
   ctx.onStage?.('Planning');
-  const plan = planImport({
-    netbaron: listing,
-    store,
-    settings,
-    linkedCodes: linkedBefore,
-    returns,
-    ...(ctx.only ? { onlyCodes: new Set(ctx.only.codes) } : {}),
-  });
-  const guard = evaluateGuards(plan, settings.guards);
-  const status = ctx.dryRun ? 'dry-run' : !guard.ok && !ctx.force ? 'blocked' : 'running';
+  const source = staging
+    ? await staging.source(connectionId, {
+        versions: store.versions,
+        netbaron: listing,
+        descriptions: settings.updateDescriptions,
+      })
+    : memoryPlanSource(listing, store);
+  let plan: ChunkedPlan | undefined;
+  let guard: GuardVerdict | undefined;
+  let status: 'dry-run' | 'blocked' | 'running' = 'running';
   const runId = await runs.storePlannedRun(
     {
       connectionId,
-      status,
       dryRun: Boolean(ctx.dryRun),
       forced: Boolean(ctx.force),
       settings,
-      counts: plan.counts,
-      guard,
-      linkedCodes: plan.linkedCodes,
-      removedCodes: plan.removedCodes,
       trigger: ctx.trigger,
       jobId: ctx.jobId,
       readAt,
       ...(ctx.only ? { scope: ctx.only.codes } : {}),
       ...(ctx.only?.retryOf ? { retryOf: ctx.only.retryOf } : {}),
     },
-    plan.actions,
-    plan.problems,
+    async (append) => {
+      plan = await planInChunks(
+        source,
+        {
+          settings,
+          linkedCodes: linkedBefore,
+          returns,
+          ...(ctx.only ? { onlyCodes: new Set(ctx.only.codes) } : {}),
+        },
+        append,
+      );
+      guard = judgeGuards(plan.guardFigures, settings.guards);
+      status = ctx.dryRun ? 'dry-run' : !guard.ok && !ctx.force ? 'blocked' : 'running';
+      return {
+        status,
+        counts: plan.counts,
+        guard,
+        linkedCodes: plan.linkedCodes,
+        removedCodes: plan.removedCodes,
+      };
+    },
   );
+  if (!plan || !guard) throw new Error('the plan was stored without being made');
   // Holds outlive the run that finds them; a plan only shown (preview, blocked) changes none.
-  if (status === 'running') await runs.saveHolds(connectionId, runId, readAt, plan.held, plan.holdsCleared);
-  if (status === 'running')
+  if (status === 'running') {
+    await runs.saveHolds(connectionId, runId, readAt, plan.held, plan.holdsCleared);
     return {
       runId,
       resumed: false,
@@ -365,9 +431,10 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
       guard,
       linked: plan.linkedCodes,
       removed: plan.removedCodes,
-      totalActions: plan.actions.length,
+      totalActions: plan.actionCount,
       alreadyCompleted: 0,
     };
+  }
   const summary = summarize(ctx, {
     runId,
     status,
@@ -382,11 +449,11 @@ async function planRun(ctx: RunContext): Promise<Prepared | ImportReport> {
       variationsDeleted: plan.counts.deleteVariation,
       failed: 0,
     },
-    problems: plan.problems,
+    problems: await runs.runProblems(runId),
     guard: { ok: guard.ok, reasons: guard.reasons },
   });
   await runs.finishRun(runId, status, summary);
-  return { summary, actions: plan.actions };
+  return { summary, actions: await runs.plannedActions(runId) };
 }
 
 /** "Fetch all products": read both sides, plan, guard, then carry the plan out (or resume one). */

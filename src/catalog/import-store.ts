@@ -5,6 +5,7 @@
  */
 import type { ConnectionIds } from '../orders/ledger.ts';
 import type { ClearedHold, HeldStock, PlannedAction, Problem } from './plan.ts';
+import type { PlanStaging } from './chunked-planning.ts';
 import type { StoreMirrorStore } from './store-mirror.ts';
 
 /**
@@ -44,6 +45,12 @@ export interface NewRun {
   /** When it began reading both systems. */
   readAt?: Date;
 }
+
+/** What a run's plan decided, known once every part of it is planned. */
+export type PlannedRunEnd = Pick<NewRun, 'status' | 'counts' | 'guard' | 'linkedCodes' | 'removedCodes'>;
+
+/** Takes a part of a plan being stored: its actions and problems, in plan order. */
+export type PlanAppend = (actions: PlannedAction[], problems: Problem[]) => Promise<void>;
 
 /** An unfinished run to resume: its plan is stored, so it is not planned again. */
 export interface ResumableRun {
@@ -89,8 +96,18 @@ export interface ImportRunStore extends ConnectionIds, ActionQueue {
   /** Runs `fn` as the only import of this connection in any process; throws when another one runs. */
   withImportLock<T>(slug: string, fn: () => Promise<T>): Promise<T>;
   loadLinkedCodes(connectionId: string): Promise<Set<string>>;
-  /** The run, its planned actions and its problems, stored whole or not at all; the run's id. */
-  storePlannedRun(run: NewRun, actions: PlannedAction[], problems: Problem[]): Promise<string>;
+  /**
+   * The run and its plan, stored whole or not at all: `plan` appends the actions and problems a part at
+   * a time and ends with what the plan decided. The run's id.
+   */
+  storePlannedRun(
+    run: Omit<NewRun, keyof PlannedRunEnd>,
+    plan: (append: PlanAppend) => Promise<PlannedRunEnd>,
+  ): Promise<string>;
+  /** A stored plan's actions in plan order (a preview's, a blocked run's). */
+  plannedActions(runId: string): Promise<PlannedAction[]>;
+  /** Where a plan is made a part at a time; without it, both catalogs are planned in memory. */
+  staging?: PlanStaging;
   findResumableRun(
     connectionId: string,
     maxAgeHours: number,

@@ -294,10 +294,14 @@ export async function refreshAfterRun(
   }
 }
 
-/** The store's catalog as the planner sees it, read through the mirror. */
+/**
+ * The store's catalog as the planner sees it, read through the mirror. Without `load` the products stay
+ * in the mirror (a plan made in parts reads them from there): the catalog has the versions only.
+ */
 export async function readStoreThroughMirror(
   ctx: MirrorContext,
   returnsFrom: Date,
+  { load = true }: { load?: boolean } = {},
 ): Promise<{ catalog: StoreCatalog; reading: MirrorReading }> {
   const versions: McfVersionId[] = [];
   const [reading] = await Promise.all([
@@ -306,6 +310,7 @@ export async function readStoreThroughMirror(
       for await (const v of ctx.mcf.listVersions()) versions.push(v.id);
     })(),
   ]);
+  if (!load) return { catalog: { versions, products: [] }, reading };
   const { products, unreadable } = await ctx.mirror.load(ctx.connectionId, {
     descriptions: ctx.settings.updateDescriptions,
   });

@@ -15,6 +15,7 @@ import {
   loadHolds,
   loadLinkedCodes,
   markInFlightForVerification,
+  plannedActions,
   recordOutcomes,
   returnsBoundary,
   runProblems,
@@ -24,6 +25,7 @@ import {
   updatedCodeCount,
 } from './import-runs.ts';
 import type { Database } from './schema.ts';
+import { planStaging } from './plan-staging.ts';
 import { storeMirrorStore } from './store-mirror.ts';
 
 /** The product import's store (`src/catalog/import-store.ts`) on PostgreSQL. */
@@ -32,7 +34,8 @@ export function importRunStore(db: Kysely<Database>): ImportRunStore {
     ensureConnection: (slug, name) => ensureConnection(db, slug, name),
     withImportLock: (slug, fn) => withImportLock(db, slug, fn),
     loadLinkedCodes: (connectionId) => loadLinkedCodes(db, connectionId),
-    storePlannedRun: (run, actions, problems) => storePlannedRun(db, run, actions, problems),
+    storePlannedRun: (run, plan) => storePlannedRun(db, run, plan),
+    plannedActions: (runId) => plannedActions(db, runId),
     findResumableRun: (connectionId, maxAgeHours, cancelledRunId) =>
       findResumableRun(db, connectionId, maxAgeHours, cancelledRunId),
     hasUnfinishedRun: (connectionId, maxAgeHours) => hasUnfinishedRun(db, connectionId, maxAgeHours),
@@ -53,5 +56,6 @@ export function importRunStore(db: Kysely<Database>): ImportRunStore {
       saveHolds(db, connectionId, runId, readAt, held, cleared),
     heldByRun: (connectionId, runId) => heldByRun(db, connectionId, runId),
     mirror: storeMirrorStore(db),
+    staging: planStaging(db),
   };
 }

@@ -1,7 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { ClearedHold, HeldStock, PlannedAction, Problem } from '../catalog/plan.ts';
 import { phaseOf } from '../catalog/plan.ts';
-import type { ActionOutcome, ClaimedAction, NewRun, RunStatus } from '../catalog/import-store.ts';
+import type {
+  ActionOutcome,
+  ClaimedAction,
+  NewRun,
+  PlanAppend,
+  PlannedRunEnd,
+  RunStatus,
+} from '../catalog/import-store.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
@@ -16,61 +23,89 @@ export async function loadLinkedCodes(db: Db, connectionId: string): Promise<Set
   return new Set(rows.map((r) => r.code));
 }
 
-/** The run, its planned actions and its problems, in one transaction: a plan is stored whole or not at all. */
+/**
+ * The run and its plan in one transaction: a plan is stored whole or not at all, and no other session
+ * sees the run before its plan is complete. `plan` appends the parts as it makes them.
+ */
 export async function storePlannedRun(
   db: Db,
-  run: NewRun,
-  actions: PlannedAction[],
-  problems: Problem[],
+  run: Omit<NewRun, keyof PlannedRunEnd>,
+  plan: (append: PlanAppend) => Promise<PlannedRunEnd>,
 ): Promise<string> {
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('import_runs')
       .values({
         connection_id: run.connectionId,
-        status: run.status,
+        // Until the plan ends: nobody outside this transaction sees the run before then.
+        status: 'running',
         dry_run: run.dryRun,
         forced: run.forced,
         settings: JSON.stringify(run.settings),
-        counts: JSON.stringify(run.counts),
-        guard: JSON.stringify(run.guard),
-        linked_codes: JSON.stringify(run.linkedCodes),
-        removed_codes: JSON.stringify(run.removedCodes),
+        counts: '{}',
+        guard: '{}',
+        linked_codes: '[]',
+        removed_codes: '[]',
         trigger: run.trigger ?? 'cli',
         job_id: run.jobId ?? null,
         retry_of: run.retryOf ?? null,
         read_at: run.readAt ?? null,
         scope: run.scope ? JSON.stringify(run.scope) : null,
-        ...(run.status === 'running' ? {} : { finished_at: new Date() }),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    // Each chunk as one JSON document the server splits: no parameter per value to bind or escape.
-    for (let i = 0; i < actions.length; i += CHUNK) {
-      const chunk = actions.slice(i, i + CHUNK);
-      await sql`insert into import_actions (run_id, seq, phase, kind, code, action)
-        select ${id}, ${i}::integer + x.n::integer - 1, p.phase, x.a->>'kind', x.a->>'code', x.a
-        from jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) with ordinality as x(a, n)
-        join unnest(${chunk.map((a) => phaseOf(a.kind))}::integer[]) with ordinality as p(phase, n) using (n)`.execute(
-        trx,
-      );
-    }
-    for (let i = 0; i < problems.length; i += CHUNK) {
-      await trx
-        .insertInto('import_problems')
-        .values(
-          problems.slice(i, i + CHUNK).map((p) => ({
-            run_id: id,
-            kind: p.kind,
-            code: p.code,
-            reason: p.reason,
-            places: p.places ? JSON.stringify(p.places) : null,
-          })),
-        )
-        .execute();
-    }
+    let seq = 0;
+    const end = await plan(async (actions, problems) => {
+      for (let i = 0; i < actions.length; i += CHUNK) {
+        const chunk = actions.slice(i, i + CHUNK);
+        // Each chunk as one JSON document the server splits: no parameter per value to bind or escape.
+        await sql`insert into import_actions (run_id, seq, phase, kind, code, action)
+          select ${id}, ${seq}::integer + x.n::integer - 1, p.phase, x.a->>'kind', x.a->>'code', x.a
+          from jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) with ordinality as x(a, n)
+          join unnest(${chunk.map((a) => phaseOf(a.kind))}::integer[]) with ordinality as p(phase, n) using (n)`.execute(
+          trx,
+        );
+        seq += chunk.length;
+      }
+      for (let i = 0; i < problems.length; i += CHUNK) {
+        await trx
+          .insertInto('import_problems')
+          .values(
+            problems.slice(i, i + CHUNK).map((p) => ({
+              run_id: id,
+              kind: p.kind,
+              code: p.code,
+              reason: p.reason,
+              places: p.places ? JSON.stringify(p.places) : null,
+            })),
+          )
+          .execute();
+      }
+    });
+    await trx
+      .updateTable('import_runs')
+      .set({
+        status: end.status,
+        counts: JSON.stringify(end.counts),
+        guard: JSON.stringify(end.guard),
+        linked_codes: JSON.stringify(end.linkedCodes),
+        removed_codes: JSON.stringify(end.removedCodes),
+        ...(end.status === 'running' ? {} : { finished_at: new Date() }),
+      })
+      .where('id', '=', id)
+      .execute();
     return id;
   });
+}
+
+export async function plannedActions(db: Db, runId: string): Promise<PlannedAction[]> {
+  const rows = await db
+    .selectFrom('import_actions')
+    .select('action')
+    .where('run_id', '=', runId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => r.action as PlannedAction);
 }
 
 export async function addProblems(db: Db, runId: string, problems: Problem[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { StockChangeEntry } from '../catalog/returns.ts';
 import type {
   ChangesReadEnd,
@@ -242,48 +242,69 @@ async function settleRun(db: Db, connectionId: string, runId: string): Promise<b
   });
 }
 
-async function load(
+/**
+ * The mirror's products that `where` selects (all without it), in the store's order, with the stock
+ * quantities the stock changes left. Without `descriptions` the texts an import does not compare stay
+ * in the database.
+ */
+export async function mirrorProducts(
   db: Db,
   connectionId: string,
   descriptions: boolean,
-): Promise<{ products: StoreProduct[]; unreadable: UnreadableStoreProduct[] }> {
-  const [rows, stock, mirror] = await Promise.all([
-    db
-      .selectFrom('store_mirror_products')
-      // Texts an import without `updateDescriptions` never compares stay in the database.
-      .select(
-        descriptions
-          ? sql<unknown>`doc`.as('doc')
-          : sql<unknown>`doc - 'description' - 'information'`.as('doc'),
-      )
-      .where('connection_id', '=', connectionId)
-      .orderBy('product_id')
-      .execute(),
-    db
-      .selectFrom('store_mirror_stock')
-      .select(['stock_item_id', 'quantity'])
-      .where('connection_id', '=', connectionId)
-      .execute(),
-    db
-      .selectFrom('store_mirror')
-      .select('unreadable')
-      .where('connection_id', '=', connectionId)
-      .executeTakeFirst(),
-  ]);
-  const quantities = new Map(stock.map((s) => [Number(s.stock_item_id), s.quantity]));
+  where?: RawBuilder<unknown>,
+  limit?: number,
+): Promise<StoreProduct[]> {
+  const { rows } = await sql<{ doc: StoreProduct }>`
+    select ${descriptions ? sql`p.doc` : sql`p.doc - 'description' - 'information'`} as doc
+    from store_mirror_products p
+    where p.connection_id = ${connectionId} ${where ? sql`and ${where}` : sql``}
+    order by p.product_id ${limit === undefined ? sql`` : sql`limit ${limit}`}`.execute(db);
+  const products = rows.map((r) => r.doc);
+  const items: number[] = [];
+  for (const p of products) {
+    if (p.stockItemId != null) items.push(p.stockItemId);
+    for (const v of p.variations) if (v.stockItemId != null) items.push(v.stockItemId);
+  }
+  const quantities = new Map<number, number>();
+  if (items.length > 0) {
+    const stock = await sql<{ id: string; quantity: number }>`
+      select stock_item_id as id, quantity from store_mirror_stock
+      where connection_id = ${connectionId} and stock_item_id = any(${items}::bigint[])`.execute(db);
+    for (const s of stock.rows) quantities.set(Number(s.id), s.quantity);
+  }
   const quantityOf = (id: number | null | undefined, read: number | null) =>
     id === null || id === undefined ? read : (quantities.get(id) ?? read);
-  const products = rows.map((r) => {
-    const p = r.doc as StoreProduct;
+  for (const p of products) {
     if (!descriptions) {
       p.description = '';
       p.information = '';
     }
     p.stockQuantity = quantityOf(p.stockItemId, p.stockQuantity);
     for (const v of p.variations) v.stockQuantity = quantityOf(v.stockItemId, v.stockQuantity);
-    return p;
-  });
-  return { products, unreadable: (mirror?.unreadable ?? []) as UnreadableStoreProduct[] };
+  }
+  return products;
+}
+
+/** The products that could not be read at the mirror's last reading. */
+export async function mirrorUnreadable(db: Db, connectionId: string): Promise<UnreadableStoreProduct[]> {
+  const mirror = await db
+    .selectFrom('store_mirror')
+    .select('unreadable')
+    .where('connection_id', '=', connectionId)
+    .executeTakeFirst();
+  return (mirror?.unreadable ?? []) as UnreadableStoreProduct[];
+}
+
+async function load(
+  db: Db,
+  connectionId: string,
+  descriptions: boolean,
+): Promise<{ products: StoreProduct[]; unreadable: UnreadableStoreProduct[] }> {
+  const [products, unreadable] = await Promise.all([
+    mirrorProducts(db, connectionId, descriptions),
+    mirrorUnreadable(db, connectionId),
+  ]);
+  return { products, unreadable };
 }
 
 async function returnsSince(db: Db, connectionId: string, since: Date): Promise<StockChangeEntry[]> {

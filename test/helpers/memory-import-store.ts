@@ -122,7 +122,14 @@ export function memoryImportStore() {
       return new Set(linksOf(connectionId).keys());
     },
 
-    async storePlannedRun(run, planned, found) {
+    async storePlannedRun(start, plan) {
+      const planned: PlannedAction[] = [];
+      const found: Problem[] = [];
+      const end = await plan(async (a, p) => {
+        planned.push(...a);
+        found.push(...p);
+      });
+      const run = { ...start, ...end };
       const id = String(runs.length + 1);
       runs.push({
         ...json(run),
@@ -147,6 +154,13 @@ export function memoryImportStore() {
       );
       problems.set(id, json(found));
       return id;
+    },
+
+    async plannedActions(runId) {
+      return actions
+        .filter((a) => a.runId === runId)
+        .sort((a, b) => a.seq - b.seq)
+        .map((a) => json(a.action));
     },
 
     async findResumableRun(connectionId, maxAgeHours, cancelledRunId): Promise<ResumableRun | undefined> {

@@ -14,6 +14,7 @@ import * as m0012 from './0012-connection-controls.ts';
 import * as m0013 from './0013-sign-in-attempts.ts';
 import * as m0014 from './0014-connection-changes.ts';
 import * as m0015 from './0015-store-mirror.ts';
+import * as m0016 from './0016-plan-staging.ts';
 
 /**
  * Every migration, in order. Names are permanent: Kysely records them in `kysely_migration` and
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0013-sign-in-attempts': m0013,
   '0014-connection-changes': m0014,
   '0015-store-mirror': m0015,
+  '0016-plan-staging': m0016,
 };
